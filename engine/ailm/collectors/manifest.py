@@ -1,0 +1,140 @@
+"""The manifest collector: declared facts from a YAML file written by the people accountable for a model.
+
+```yaml
+apiVersion: ailm/v1
+kind: Manifest
+model: adult-income            # the registered model the facts are about
+asserted_by: jane.doe@example.org
+asserted_at: 2026-10-01T09:00:00Z
+facts:
+  inventory:                   # role in the policy input: input.evidence.inventory
+    expires: 2027-10-01T00:00:00Z
+    data: {owner: ..., risk_tier: high}
+datasets:                      # declared facts about a dataset, joined by name
+  - name: adult-train
+    data: {collection_method: ..., personal_data: true, purpose: ...}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from ailm.collectors.base import CollectContext, Collection
+from ailm.errors import ConfigError
+from ailm.evidence.model import Declaration, Evidence, Node, Source
+from ailm.yamlsrc import YamlSource
+
+COLLECTOR = "manifest"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FactGroup(_Strict):
+    asserted_by: str | None = None
+    asserted_at: AwareDatetime | None = None
+    expires: AwareDatetime | None = None
+    data: dict[str, Any]
+
+
+class DatasetFacts(FactGroup):
+    name: str = Field(min_length=1)
+
+
+class Manifest(_Strict):
+    apiVersion: Literal["ailm/v1"]
+    kind: Literal["Manifest"]
+    model: str = Field(min_length=1)
+    asserted_by: str | None = None
+    asserted_at: AwareDatetime | None = None
+    facts: dict[str, FactGroup] = Field(default_factory=dict)
+    datasets: list[DatasetFacts] = Field(default_factory=list)
+
+
+def model_node_id(name: str) -> str:
+    return f"model:{name}"
+
+
+def dataset_node_id(name: str) -> str:
+    return f"dataset:{name}"
+
+
+class ManifestCollector:
+    def __init__(self, *, path: str) -> None:
+        self.path = path
+
+    def collect(self, ctx: CollectContext) -> Collection:
+        path = (ctx.base_dir / self.path).resolve()
+        src = YamlSource.load(path, what="manifest")
+        if not isinstance(src.data, dict):
+            raise src.error((), "a manifest is a mapping with apiVersion, kind, model and facts")
+        try:
+            manifest = Manifest.model_validate(src.data)
+        except ValidationError as exc:
+            raise src.validation_error(exc) from None
+        return _collection(manifest, src, path)
+
+
+def _declaration(
+    group: FactGroup, manifest: Manifest, src: YamlSource, loc: tuple[str | int, ...]
+) -> Declaration:
+    by = group.asserted_by or manifest.asserted_by
+    at: datetime | None = group.asserted_at or manifest.asserted_at
+    if not by:
+        raise src.error((*loc, "asserted_by"), "who asserted this fact? set asserted_by here or at the top")
+    if at is None:
+        raise src.error((*loc, "asserted_at"), "when was this fact asserted? set asserted_at here or at the top")
+    if group.expires is not None and group.expires <= at:
+        raise src.error((*loc, "expires"), "expires must come after asserted_at")
+    return Declaration(asserted_by=by, asserted_at=at, expires=group.expires)
+
+
+def _collection(manifest: Manifest, src: YamlSource, path: Path) -> Collection:
+    source = Source(collector=COLLECTOR, uri=path.as_uri())
+    model = model_node_id(manifest.model)
+    out = Collection(nodes=[Node(id=model, type="model", attrs={"name": manifest.model})])
+    for role, group in manifest.facts.items():
+        out.records.append(
+            Evidence.make(
+                kind=f"declared.{role}",
+                id=f"manifest:{manifest.model}:{role}",
+                role=role,
+                subject=model,
+                source=source,
+                declared=_declaration(group, manifest, src, ("facts", role)),
+                data=group.data,
+            )
+        )
+    seen: set[str] = set()
+    for i, ds in enumerate(manifest.datasets):
+        if ds.name in seen:
+            raise src.error(("datasets", i, "name"), f"dataset {ds.name!r} is declared twice")
+        seen.add(ds.name)
+        node = dataset_node_id(ds.name)
+        out.nodes.append(Node(id=node, type="dataset", attrs={"name": ds.name}))
+        out.records.append(
+            Evidence.make(
+                kind="declared.dataset",
+                id=f"manifest:{manifest.model}:dataset:{ds.name}",
+                role="ds_facts",
+                subject=node,
+                source=source,
+                declared=_declaration(ds, manifest, src, ("datasets", i)),
+                data={"name": ds.name, **ds.data},
+            )
+        )
+    return out
+
+
+def factory(settings: Mapping[str, Any]) -> ManifestCollector:
+    path = settings.get("path")
+    if not isinstance(path, str) or not path:
+        raise ConfigError("collector 'manifest' needs 'path': the manifest file, relative to the config")
+    return ManifestCollector(path=path)

@@ -1,0 +1,251 @@
+"""The MLflow collector: registered models, their versions, the runs behind them and the runs' datasets.
+
+Settings: ``tracking_uri`` (a sqlite path or URI relative to the config, or a server URL), optional
+``registry_uri`` and ``models`` (names; default: every registered model).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from ailm.canonical import sha256_file, sha256_json
+from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.manifest import dataset_node_id, model_node_id
+from ailm.errors import CollectorError, ConfigError
+from ailm.evidence.model import Edge, Evidence, Node, Source
+
+COLLECTOR = "mlflow"
+
+
+def version_node_id(name: str, version: str | int) -> str:
+    return f"model_version:{name}/{version}"
+
+
+def run_node_id(run_id: str) -> str:
+    return f"run:{run_id}"
+
+
+def _iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat().replace("+00:00", "Z")
+
+
+def _resolve_uri(uri: str, base_dir: Path) -> tuple[str, Path | None]:
+    """A tracking URI with relative sqlite paths made absolute, and the local database file if any."""
+    if "://" not in uri:
+        path = (base_dir / uri).resolve()
+        return f"sqlite:///{path}", path
+    if uri.startswith("sqlite:///"):
+        raw = uri.removeprefix("sqlite:///")
+        path = Path(raw) if raw.startswith("/") else (base_dir / raw).resolve()
+        return f"sqlite:///{path}", path
+    return uri, None
+
+
+def artifact_digest(location: str) -> tuple[str | None, list[dict[str, Any]]]:
+    """sha256 over the sorted (path, sha256, size) of every file of a local artifact folder."""
+    parsed = urlparse(location)
+    if parsed.scheme not in ("", "file"):
+        return None, []
+    root = Path(unquote(parsed.path))
+    if not root.is_dir():
+        return None, []
+    files = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        files.append({"path": path.relative_to(root).as_posix(), "sha256": sha256_file(path), "size": path.stat().st_size})
+    return sha256_json(files), files
+
+
+class MlflowCollector:
+    def __init__(self, *, tracking_uri: str, registry_uri: str | None, models: list[str] | None) -> None:
+        self.tracking_uri = tracking_uri
+        self.registry_uri = registry_uri
+        self.models = models
+
+    def collect(self, ctx: CollectContext) -> Collection:
+        tracking, db = _resolve_uri(self.tracking_uri, ctx.base_dir)
+        registry, reg_db = _resolve_uri(self.registry_uri, ctx.base_dir) if self.registry_uri else (tracking, db)
+        for path in {db, reg_db} - {None}:
+            assert path is not None
+            # MLflow would create an empty store at a missing path: an empty registry must never pass.
+            if not path.is_file():
+                raise CollectorError(f"MLflow store {path} does not exist")
+        os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+        try:
+            import mlflow
+            from mlflow.exceptions import MlflowException
+        except ImportError as exc:  # pragma: no cover - a dependency of ailm
+            raise CollectorError(f"mlflow is not installed: {exc}") from None
+        try:
+            client = mlflow.MlflowClient(tracking_uri=tracking, registry_uri=registry)
+            return _Reader(client, Source(collector=COLLECTOR, uri=tracking)).read(self.models)
+        except MlflowException as exc:
+            raise CollectorError(f"MLflow at {tracking}: {exc.message}") from None
+        except Exception as exc:  # sqlalchemy and requests errors reach us unwrapped
+            raise CollectorError(f"MLflow at {tracking}: {type(exc).__name__}: {exc}") from None
+
+
+class _Reader:
+    def __init__(self, client: Any, source: Source) -> None:
+        self.client = client
+        self.source = source
+        self.out = Collection()
+        self.runs_done: set[str] = set()
+
+    def read(self, names: list[str] | None) -> Collection:
+        if names is None:
+            names = sorted(m.name for m in self.client.search_registered_models())
+        for name in names:
+            self._model(name)
+        return self.out
+
+    def _model(self, name: str) -> None:
+        rm = self.client.get_registered_model(name)
+        node = model_node_id(name)
+        self.out.nodes.append(Node(id=node, type="model", attrs={"name": name}))
+        self.out.records.append(
+            Evidence.make(
+                kind="mlflow.registered_model",
+                id=f"mlflow:registered_model:{name}",
+                role="registry_model",
+                subject=node,
+                source=self.source,
+                data={
+                    "name": name,
+                    "description": rm.description,
+                    "tags": dict(rm.tags or {}),
+                    "aliases": {k: str(v) for k, v in (rm.aliases or {}).items()},
+                    "created_at": _iso(rm.creation_timestamp),
+                },
+            )
+        )
+        versions = self.client.search_model_versions(f"name='{name}'")
+        for mv in sorted(versions, key=lambda v: int(v.version)):
+            self._version(name, mv)
+
+    def _version(self, name: str, mv: Any) -> None:
+        node = version_node_id(name, mv.version)
+        model_id = mv.source.removeprefix("models:/") if str(mv.source).startswith("models:/") else None
+        location = mv.source
+        if model_id:
+            location = self.client.get_logged_model(model_id).artifact_location
+        digest, files = artifact_digest(location)
+        self.out.nodes.append(
+            Node(id=node, type="model_version", attrs={"name": name, "version": str(mv.version)})
+        )
+        self.out.edges.append(Edge(src=model_node_id(name), dst=node, type="version_of"))
+        record_id = f"mlflow:model_version:{name}/{mv.version}"
+        self.out.records.append(
+            Evidence.make(
+                kind="mlflow.model_version",
+                id=record_id,
+                role="reg",
+                subject=node,
+                source=self.source,
+                data={
+                    "name": name,
+                    "version": str(mv.version),
+                    "source": mv.source,
+                    "model_id": model_id,
+                    "run_id": mv.run_id,
+                    "status": mv.status,
+                    "tags": dict(mv.tags or {}),
+                    "aliases": sorted(mv.aliases or []),
+                    "created_at": _iso(mv.creation_timestamp),
+                    "updated_at": _iso(mv.last_updated_timestamp),
+                    "description": mv.description,
+                    "artifact_location": location,
+                    "artifact_digest": digest,
+                    "artifact_files": files,
+                },
+            )
+        )
+        if mv.run_id:
+            self.out.edges.append(Edge(src=run_node_id(mv.run_id), dst=node, type="produced", evidence=record_id))
+            self._run(mv.run_id)
+
+    def _run(self, run_id: str) -> None:
+        if run_id in self.runs_done:
+            return
+        self.runs_done.add(run_id)
+        run = self.client.get_run(run_id)
+        node = run_node_id(run_id)
+        tags = dict(run.data.tags)
+        self.out.nodes.append(Node(id=node, type="run", attrs={"run_id": run_id}))
+        record_id = f"mlflow:run:{run_id}"
+        datasets = []
+        for di in run.inputs.dataset_inputs:
+            datasets.append(self._dataset(di, run_id, record_id))
+        self.out.records.append(
+            Evidence.make(
+                kind="mlflow.run",
+                id=record_id,
+                role="run",
+                subject=node,
+                source=self.source,
+                data={
+                    "run_id": run_id,
+                    "experiment_id": run.info.experiment_id,
+                    "name": tags.get("mlflow.runName"),
+                    "status": run.info.status,
+                    "user": tags.get("mlflow.user") or run.info.user_id,
+                    "started_at": _iso(run.info.start_time),
+                    "ended_at": _iso(run.info.end_time),
+                    "git_commit": tags.get("mlflow.source.git.commit"),
+                    "params": dict(run.data.params),
+                    "metrics": {k: float(v) for k, v in run.data.metrics.items()},
+                    "tags": {k: v for k, v in tags.items() if not k.startswith("mlflow.")},
+                    "datasets": datasets,
+                },
+            )
+        )
+
+    def _dataset(self, di: Any, run_id: str, run_record: str) -> dict[str, Any]:
+        import json
+
+        ds = di.dataset
+        context = next((t.value for t in di.tags if t.key == "mlflow.data.context"), None)
+        node = dataset_node_id(ds.name)
+
+        def _json(text: str | None) -> Any:
+            try:
+                return json.loads(text) if text else None
+            except ValueError:
+                return text
+
+        data = {
+            "name": ds.name,
+            "digest": ds.digest,
+            "source_type": ds.source_type,
+            "source": _json(ds.source),
+            "schema": _json(ds.schema),
+            "profile": _json(ds.profile),
+            "context": context,
+        }
+        self.out.nodes.append(Node(id=node, type="dataset", attrs={"name": ds.name, "mlflow_digest": ds.digest}))
+        self.out.edges.append(Edge(src=node, dst=run_node_id(run_id), type="consumed", evidence=run_record))
+        record_id = f"mlflow:dataset:{ds.name}@{ds.digest}"
+        if not any(r.id == record_id for r in self.out.records):
+            self.out.records.append(
+                Evidence.make(
+                    kind="mlflow.dataset", id=record_id, role="ds", subject=node, source=self.source, data=data
+                )
+            )
+        return {"name": ds.name, "digest": ds.digest, "context": context, "evidence": record_id}
+
+
+def factory(settings: Mapping[str, Any]) -> MlflowCollector:
+    uri = settings.get("tracking_uri")
+    if not isinstance(uri, str) or not uri:
+        raise ConfigError("collector 'mlflow' needs 'tracking_uri': a sqlite file or a tracking server URL")
+    models = settings.get("models")
+    if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):
+        raise ConfigError("collector 'mlflow': 'models' is a list of registered model names")
+    registry = settings.get("registry_uri")
+    return MlflowCollector(tracking_uri=uri, registry_uri=registry, models=models)

@@ -1,0 +1,17 @@
+"""Policies: loading controls and their metadata, and evaluating them behind one small interface."""
+
+from ailm.policy.evaluator import Decision, Evaluator, Finding, create
+from ailm.policy.metadata import ControlMeta, Severity
+from ailm.policy.policyset import BUILTIN_POLICIES, PolicySet, load_policies
+
+__all__ = [
+    "BUILTIN_POLICIES",
+    "ControlMeta",
+    "Decision",
+    "Evaluator",
+    "Finding",
+    "PolicySet",
+    "Severity",
+    "create",
+    "load_policies",
+]

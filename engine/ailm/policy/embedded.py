@@ -1,0 +1,81 @@
+"""The embedded evaluator: regorus, Microsoft's Rust Rego engine, in process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ailm.errors import PolicyError
+from ailm.policy.evaluator import Decision, clean_engine_message, decision_from
+from ailm.policy.policyset import PolicySet
+
+QUERY = "data.ailm.controls"
+
+
+def _value(raw: str) -> Any:
+    doc = json.loads(raw)
+    results = doc.get("result") or []
+    if not results:
+        return None  # undefined
+    return results[0]["expressions"][0]["value"]
+
+
+def new_engine(policies: PolicySet, *, with_tests: bool = False) -> Any:
+    import regorus
+
+    engine = regorus.Engine()
+    for module in [*policies.modules, *(policies.tests if with_tests else [])]:
+        try:
+            engine.add_policy(module.display, module.text)
+        except RuntimeError as exc:
+            raise PolicyError(f"parse {clean_engine_message(str(exc))}") from None
+    engine.add_data_json(json.dumps(policies.data))
+    return engine
+
+
+def compile_check(engine: Any, query: str = QUERY) -> None:
+    """regorus compiles lazily: unsafe variables and unknown functions show at the first evaluation."""
+    engine.set_input_json("{}")
+    try:
+        engine.eval_query_as_json(query)
+    except RuntimeError as exc:
+        raise PolicyError(f"compile {clean_engine_message(str(exc))}") from None
+
+
+class EmbeddedEvaluator:
+    def __init__(self, policies: PolicySet) -> None:
+        self.policies = policies
+        self.engine = new_engine(policies)
+        compile_check(self.engine)
+
+    def evaluate(self, policy_input: Mapping[str, Any]) -> dict[str, Decision]:
+        self.engine.set_input_json(json.dumps(policy_input))
+        try:
+            tree = _value(self.engine.eval_query_as_json(QUERY)) or {}
+        except RuntimeError:
+            return self._one_by_one()
+        return {c.id: decision_from(_walk(tree, c.package)) for c in self.policies.controls}
+
+    def _one_by_one(self) -> dict[str, Decision]:
+        """After a runtime error, evaluate each control alone so the error lands on the control that made it."""
+        out: dict[str, Decision] = {}
+        for control in self.policies.controls:
+            try:
+                out[control.id] = decision_from(_value(self.engine.eval_query_as_json(f"data.{control.package}")))
+            except RuntimeError as exc:
+                out[control.id] = Decision(error=clean_engine_message(str(exc)))
+        return out
+
+
+def _walk(tree: Any, package: str) -> Any:
+    node = tree
+    for part in package.removeprefix("ailm.controls.").split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def factory(policies: PolicySet, settings: Mapping[str, Any]) -> EmbeddedEvaluator:
+    return EmbeddedEvaluator(policies)

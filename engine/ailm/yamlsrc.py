@@ -1,0 +1,96 @@
+"""YAML that remembers where each value came from, so errors can name the file, line and field.
+
+pydantic reports a field path (``facts.plan.data.intended_purpose``); :class:`YamlSource` turns it into
+``manifest.yaml:14: facts.plan.data.intended_purpose: field required``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ailm.errors import InputError
+
+Loc = tuple[str | int, ...]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*loc, key), lines)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*loc, i), lines)
+
+
+class YamlSource:
+    """A parsed YAML document with the line of every key and item."""
+
+    def __init__(self, path: Path, data: Any, lines: dict[Loc, int]) -> None:
+        self.path = path
+        self.data = data
+        self._lines = lines
+
+    @classmethod
+    def load(cls, path: Path, *, what: str = "file") -> YamlSource:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(f"{path}: {what} not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: cannot read {what}: {exc}") from None
+        return cls.parse(text, path, what=what)
+
+    @classmethod
+    def parse(cls, text: str, path: Path, *, what: str = "file") -> YamlSource:
+        try:
+            node = yaml.compose(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+            data = yaml.load(text, Loader=_LineLoader)  # noqa: S506
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+            raise InputError(f"{path}{line}: {what} is not valid YAML: {exc.problem or exc}") from None
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path}: {what} is not valid YAML: {exc}") from None
+        lines: dict[Loc, int] = {}
+        if node is not None:
+            _walk(node, (), lines)
+        return cls(path, data, lines)
+
+    def line_of(self, loc: Sequence[str | int]) -> int | None:
+        """The line of the deepest part of ``loc`` that exists in the document."""
+        key = tuple(loc)
+        while key:
+            if key in self._lines:
+                return self._lines[key]
+            key = key[:-1]
+        return self._lines.get(())
+
+    def where(self, loc: Sequence[str | int]) -> str:
+        line = self.line_of(loc)
+        return f"{self.path}:{line}" if line else str(self.path)
+
+    def error(self, loc: Sequence[str | int], message: str) -> InputError:
+        field = ".".join(str(p) for p in loc)
+        return InputError(f"{self.where(loc)}: {field}: {message}" if field else f"{self.where(loc)}: {message}")
+
+    def validation_error(self, exc: ValidationError, *, prefix: Loc = ()) -> InputError:
+        """The first pydantic error, placed at its line; the count of the others if there are more."""
+        errors = exc.errors()
+        first = errors[0]
+        loc = (*prefix, *(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))))
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return self.error(loc, f"{first['msg']}{more}")

@@ -125,11 +125,15 @@ class _Reader:
                 },
             )
         )
+        # search results do not carry aliases; the registered model's alias map does
+        aliases: dict[str, list[str]] = {}
+        for alias, version in (rm.aliases or {}).items():
+            aliases.setdefault(str(version), []).append(alias)
         versions = self.client.search_model_versions(f"name='{name}'")
         for mv in sorted(versions, key=lambda v: int(v.version)):
-            self._version(name, mv)
+            self._version(name, mv, sorted(set(aliases.get(str(mv.version), [])) | set(mv.aliases or [])))
 
-    def _version(self, name: str, mv: Any) -> None:
+    def _version(self, name: str, mv: Any, aliases: list[str]) -> None:
         node = version_node_id(name, mv.version)
         model_id = mv.source.removeprefix("models:/") if str(mv.source).startswith("models:/") else None
         location = mv.source
@@ -156,7 +160,7 @@ class _Reader:
                     "run_id": mv.run_id,
                     "status": mv.status,
                     "tags": dict(mv.tags or {}),
-                    "aliases": sorted(mv.aliases or []),
+                    "aliases": aliases,
                     "created_at": _iso(mv.creation_timestamp),
                     "updated_at": _iso(mv.last_updated_timestamp),
                     "description": mv.description,

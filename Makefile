@@ -1,0 +1,68 @@
+# ailm: `make demo` and `make test` do all set-up on a fresh machine (Debian/Ubuntu with Python 3.11+).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+export MLFLOW_DISABLE_TELEMETRY := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint typecheck check policy-test schemas bench clean system-deps venv
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+system-deps: ## Install the system libraries WeasyPrint and the PDF checks need (apt, only what is missing)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory system-deps
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install ailm with its dependencies
+
+demo: $(STAMP) ## Train the demo model into a local MLflow registry, audit it, sign and verify the report
+	@$(BIN)/python -m ailm.demo --root .
+	@test -f .ailm/keys/ailm.key || $(BIN)/ailm keys generate --out .ailm/keys
+	@set +e; $(BIN)/ailm audit --config evidence/demo/ailm.yaml --out out/demo; code=$$?; set -e; \
+	case $$code in \
+	  0) echo "The gate returned 0: every control at or above the fail-on severity holds.";; \
+	  1) echo "The gate returned 1: the demo model is NOT compliant. That is the honest result: its real fairness, recall, logging retention, separation of duties and monitoring fall short (see out/demo/report.html). A CI job would block this model.";; \
+	  *) echo "The audit gave no verdict (exit $$code): see the error above."; exit $$code;; \
+	esac
+	@$(BIN)/ailm verify out/demo --key .ailm/keys/ailm.pub >/dev/null && echo "Signature and digests verified: ailm verify out/demo --key .ailm/keys/ailm.pub"
+	@echo "Reports: out/demo/report.html, out/demo/report.pdf, out/demo/report.json"
+
+test: $(STAMP) ## Run the whole test suite (what CI runs)
+	$(BIN)/python -m pytest -q
+
+policy-test: $(STAMP) ## Run the Rego unit tests of the policy library
+	$(BIN)/ailm policy test
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check engine tests bench
+	$(BIN)/ruff format --check engine tests bench
+
+typecheck: $(STAMP) ## mypy on engine/
+	$(BIN)/mypy engine/ailm
+
+check: lint typecheck test ## Everything CI cares about
+
+schemas: $(STAMP) ## Regenerate evidence/schema/ from the evidence model
+	$(BIN)/ailm schema --out evidence/schema
+
+bench: $(STAMP) ## Run the benchmarks and record results under bench/results/
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the demo's scratch store, outputs and caches (not .venv)
+	rm -rf .ailm/demo out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,163 @@
+"""The audit result: plain data that owns the gate. Renderers only read it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from ailm.evidence.model import Evidence
+from ailm.errors import EXIT_COMPLIANT, EXIT_NO_VERDICT, EXIT_NON_COMPLIANT
+from ailm.policy.metadata import Frameworks, Severity
+
+RESULT_SCHEMA = "ailm.result/v1"
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+FailOn = Literal["critical", "high", "medium", "low", "warn"]
+FAIL_ON_CHOICES: tuple[str, ...] = ("critical", "high", "medium", "low", "warn")
+
+
+class FindingOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    level: Literal["deny", "warn", "not_applicable", "error"]
+    message: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Waiver(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    control: str
+    subject: str = Field(description="a subject id, or a glob such as model_version:adult-income/*")
+    justification: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+    ticket: str = Field(min_length=1)
+    expires: AwareDatetime
+
+
+class ControlResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    control: str
+    title: str
+    severity: Severity
+    stage: str
+    subject: str
+    status: Status
+    findings: list[FindingOut]
+    evidence: list[str] = Field(description="every evidence id the findings rest on, or that was in scope")
+    remediation: str
+    frameworks: Frameworks
+    policy_file: str
+    waiver: Waiver | None = None
+
+
+class SubjectSummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    version: str | None
+    input_sha256: str
+
+
+class EvidenceRef(BaseModel):
+    """How a report names a piece of evidence: enough to find it in evidence.json and re-hash it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: str
+    subject: str
+    source: str
+    sha256: str
+    declared_by: str | None = None
+    expires: AwareDatetime | None = None
+
+    @classmethod
+    def of(cls, record: Evidence) -> EvidenceRef:
+        return cls(
+            id=record.id,
+            kind=record.kind,
+            subject=record.subject,
+            source=f"{record.source.collector}: {record.source.uri}",
+            sha256=record.sha256,
+            declared_by=record.declared.asserted_by if record.declared else None,
+            expires=record.declared.expires if record.declared else None,
+        )
+
+
+class Gate(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    exit_code: int
+    verdict: Literal["compliant", "non_compliant", "no_verdict"]
+    reason: str
+
+
+class AuditResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: Literal["ailm.result/v1"] = RESULT_SCHEMA
+    audit_id: str
+    name: str
+    as_of: AwareDatetime
+    generated_at: AwareDatetime
+    ailm_version: str
+    evaluator: str
+    fail_on: FailOn
+    subjects: list[SubjectSummary]
+    results: list[ControlResult]
+    errors: list[str] = Field(default_factory=list, description="problems that prevent a verdict")
+    notes: list[str] = Field(default_factory=list, description="optional sources that could not be read")
+    evidence_sha256: str
+    evidence_count: int
+    evidence_index: list[EvidenceRef]
+    policy_sha256: str
+    policy_files: list[dict[str, str]]
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(r.status.value for r in self.results)
+        return {s.value: c.get(s.value, 0) for s in Status}
+
+    def blocking(self) -> list[ControlResult]:
+        """Results that fail the gate at the configured ``fail_on``."""
+        out = []
+        for r in self.results:
+            if r.status is Status.FAIL and (self.fail_on == "warn" or r.severity.rank >= Severity(self.fail_on).rank):
+                out.append(r)
+            elif r.status is Status.WARN and self.fail_on == "warn":
+                out.append(r)
+        return out
+
+    def gate(self) -> Gate:
+        errored = [r for r in self.results if r.status is Status.ERROR]
+        if self.errors or errored:
+            what = self.errors[:1] or [f"{r.control} on {r.subject}: {r.findings[0].message}" for r in errored[:1]]
+            n = len(self.errors) + len(errored)
+            return Gate(exit_code=EXIT_NO_VERDICT, verdict="no_verdict", reason=f"{n} error(s), first: {what[0]}")
+        if not self.results:
+            return Gate(exit_code=EXIT_NO_VERDICT, verdict="no_verdict", reason="no control was evaluated")
+        blocking = self.blocking()
+        if blocking:
+            ids = sorted({r.control for r in blocking})
+            return Gate(
+                exit_code=EXIT_NON_COMPLIANT,
+                verdict="non_compliant",
+                reason=f"{len(blocking)} finding(s) at or above '{self.fail_on}': {', '.join(ids)}",
+            )
+        return Gate(
+            exit_code=EXIT_COMPLIANT, verdict="compliant", reason=f"no finding at or above '{self.fail_on}'"
+        )

@@ -1,0 +1,262 @@
+"""Run one audit: collect -> evidence set -> lineage graph -> policy inputs -> evaluate -> result."""
+
+from __future__ import annotations
+
+import fnmatch
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ailm import __version__
+from ailm.audit.result import (
+    AuditResult,
+    ControlResult,
+    EvidenceRef,
+    FailOn,
+    FindingOut,
+    Status,
+    SubjectSummary,
+    Waiver,
+)
+from ailm.canonical import sha256_json
+from ailm.collectors import CollectContext, Collection, create
+from ailm.config import LoadedConfig, load_config, load_waivers
+from ailm.errors import AilmError, CollectorError, InputError
+from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
+from ailm.lineage import LineageGraph, build_input
+from ailm.policy import BUILTIN_POLICIES, ControlMeta, Decision, PolicySet, load_policies
+from ailm.policy import create as create_evaluator
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    config_path: Path
+    as_of: datetime
+    fail_on: FailOn | None = None
+    extra_policies: tuple[Path, ...] = ()
+    evaluator: str = "embedded"
+    evaluator_settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditRun:
+    """A finished audit: the result, and what it was computed from."""
+
+    result: AuditResult
+    evidence: EvidenceSet
+    inputs: list[PolicyInput]
+    policies: PolicySet
+    config: LoadedConfig
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def collect(loaded: LoadedConfig, as_of: datetime, progress: Progress = _quiet) -> tuple[EvidenceSet, list[str]]:
+    """Run every collector; a failing required one ends the audit, an optional one leaves a note."""
+    ctx = CollectContext(base_dir=loaded.base_dir, as_of=as_of)
+    merged = Collection()
+    notes: list[str] = []
+    for i, entry in enumerate(loaded.config.collectors):
+        where = f"{loaded.source.where(('collectors', i))}: collector {entry.name}"
+        progress(f"collecting {entry.name}")
+        try:
+            part = create(entry.name, entry.settings()).collect(ctx)
+        except AilmError as exc:
+            if entry.optional:
+                notes.append(f"optional {where} skipped: {exc}")
+                continue
+            raise exc.within(where) from exc
+        except Exception as exc:  # a collector bug must never pass silently
+            if entry.optional:
+                notes.append(f"optional {where} skipped: {type(exc).__name__}: {exc}")
+                continue
+            raise CollectorError(f"{where}: {type(exc).__name__}: {exc}") from exc
+        merged.records.extend(part.records)
+        merged.nodes.extend(part.nodes)
+        merged.edges.extend(part.edges)
+    return EvidenceSet(records=_dedupe(merged.records), nodes=merged.nodes, edges=merged.edges), notes
+
+
+def _dedupe(records: list[Evidence]) -> list[Evidence]:
+    seen: dict[str, Evidence] = {}
+    for r in records:
+        if r.id in seen and seen[r.id].sha256 != r.sha256:
+            raise InputError(f"evidence {r.id} was collected twice with different content")
+        seen.setdefault(r.id, r)
+    return list(seen.values())
+
+
+def select_subjects(graph: LineageGraph, loaded: LoadedConfig) -> list[str]:
+    versions = graph.nodes_of_type("model_version")
+    selectors = loaded.config.subjects
+    if not selectors:
+        chosen = versions
+    else:
+        chosen = []
+        for i, sel in enumerate(selectors):
+            mine = [v for v in versions if graph.node(v).attrs.get("name") == sel.model]
+            picked = _pick(graph, mine, sel.version)
+            if not picked:
+                raise InputError(
+                    f"{loaded.source.where(('subjects', i))}: subjects[{i}]: no version {sel.version!r} of model "
+                    f"{sel.model!r} was collected (found: {', '.join(mine) or 'none'})"
+                )
+            chosen.extend(p for p in picked if p not in chosen)
+    if not chosen:
+        raise InputError(f"{loaded.source.path}: no model version was collected, so there is nothing to audit")
+    return chosen
+
+
+def _pick(graph: LineageGraph, versions: list[str], wanted: str) -> list[str]:
+    def number(v: str) -> int:
+        return int(graph.node(v).attrs.get("version", "0"))
+
+    if wanted == "*":
+        return versions
+    if wanted == "latest":
+        return [max(versions, key=number)] if versions else []
+    if wanted.startswith("@"):
+        alias = wanted[1:]
+        return [
+            v
+            for v in versions
+            for r in graph.evidence_of([v])
+            if r.role == "reg" and alias in r.data.get("aliases", [])
+        ]
+    return [v for v in versions if graph.node(v).attrs.get("version") == wanted]
+
+
+def _status(decision: Decision) -> Status:
+    if decision.error is not None:
+        return Status.ERROR
+    if decision.deny:
+        return Status.FAIL
+    if decision.warn:
+        return Status.WARN
+    if decision.not_applicable:
+        return Status.NOT_APPLICABLE
+    return Status.PASS
+
+
+def _in_scope(control: ControlMeta, pinput: PolicyInput) -> list[str]:
+    ids: list[str] = []
+    for role in control.evidence:
+        value = pinput.evidence.get(role)
+        views = value if isinstance(value, list) else [value] if isinstance(value, EvidenceView) else []
+        ids.extend(v.id for v in views)
+    return ids
+
+
+def control_result(
+    control: ControlMeta, decision: Decision, pinput: PolicyInput, waivers: list[Waiver], as_of: datetime
+) -> ControlResult:
+    findings = [FindingOut(level="deny", message=f.message, evidence=list(f.evidence)) for f in decision.deny]
+    findings += [FindingOut(level="warn", message=f.message, evidence=list(f.evidence)) for f in decision.warn]
+    findings += [
+        FindingOut(level="not_applicable", message=f.message, evidence=list(f.evidence))
+        for f in decision.not_applicable
+    ]
+    if decision.error is not None:
+        findings = [FindingOut(level="error", message=decision.error)]
+    status = _status(decision)
+    applied = None
+    if status in (Status.FAIL, Status.WARN):
+        for w in waivers:
+            if w.control != control.id or not fnmatch.fnmatchcase(pinput.subject.id, w.subject):
+                continue
+            if w.expires <= as_of:
+                findings.append(
+                    FindingOut(
+                        level="deny",
+                        message=f"waiver {w.ticket} approved by {w.approver} expired on "
+                        f"{w.expires.date().isoformat()} and no longer waives this control",
+                    )
+                )
+            else:
+                applied = w
+        if applied is not None:
+            status = Status.WAIVED
+    evidence = sorted({e for f in findings for e in f.evidence} | set(_in_scope(control, pinput)))
+    return ControlResult(
+        control=control.id,
+        title=control.title,
+        severity=control.severity,
+        stage=control.stage,
+        subject=pinput.subject.id,
+        status=status,
+        findings=findings,
+        evidence=evidence,
+        remediation=control.remediation,
+        frameworks=control.frameworks,
+        policy_file=control.path,
+        waiver=applied,
+    )
+
+
+def policy_folders(loaded: LoadedConfig, extra: tuple[Path, ...]) -> list[Path]:
+    folders = [BUILTIN_POLICIES] if loaded.config.builtin_policies else []
+    folders += [loaded.path(p) for p in loaded.config.policies]
+    folders += [Path(p).resolve() for p in extra]
+    if not folders:
+        raise InputError(f"{loaded.source.path}: builtin_policies is false and no policies folder is given")
+    return folders
+
+
+def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
+    loaded = load_config(opts.config_path)
+    cfg = loaded.config
+    as_of = opts.as_of
+    waivers = load_waivers(loaded.path(cfg.waivers)) if cfg.waivers else []
+
+    progress("loading policies")
+    policies = load_policies(policy_folders(loaded, opts.extra_policies))
+    policies = policies.with_data({"ailm": {"thresholds": cfg.thresholds}})
+    evaluator = create_evaluator(opts.evaluator, policies, opts.evaluator_settings)
+
+    evidence, notes = collect(loaded, as_of, progress)
+    graph = LineageGraph.build(evidence)
+    subjects = select_subjects(graph, loaded)
+
+    inputs: list[PolicyInput] = []
+    results: list[ControlResult] = []
+    summaries: list[SubjectSummary] = []
+    for subject in subjects:
+        progress(f"evaluating {subject}")
+        pinput = build_input(graph, subject, as_of)
+        payload = pinput.model_dump(mode="json")
+        decisions = evaluator.evaluate(payload)
+        inputs.append(pinput)
+        summaries.append(
+            SubjectSummary(
+                id=subject, name=pinput.subject.name, version=pinput.subject.version, input_sha256=sha256_json(payload)
+            )
+        )
+        for control in policies.controls:
+            decision = decisions.get(control.id, Decision(error="the evaluator returned no decision for it"))
+            results.append(control_result(control, decision, pinput, waivers, as_of))
+
+    result = AuditResult(
+        audit_id=str(uuid.uuid4()),
+        name=cfg.name,
+        as_of=as_of,
+        generated_at=datetime.now(UTC),
+        ailm_version=__version__,
+        evaluator=opts.evaluator,
+        fail_on=opts.fail_on or cfg.fail_on,
+        subjects=summaries,
+        results=results,
+        notes=notes,
+        evidence_sha256=evidence.digest(),
+        evidence_count=len(evidence.records),
+        evidence_index=[EvidenceRef.of(r) for r in sorted(evidence.records, key=lambda r: r.id)],
+        policy_sha256=policies.digest(),
+        policy_files=policies.manifest(),
+    )
+    return AuditRun(result=result, evidence=evidence, inputs=inputs, policies=policies, config=loaded)

@@ -1,0 +1,284 @@
+"""The command line: binds options, calls a runner, prints, returns the exit code. Nothing else."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ailm import __version__
+from ailm.audit.result import FAIL_ON_CHOICES, AuditResult, Status
+from ailm.errors import EXIT_NO_VERDICT, AilmError, InputError
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+STATUS_STYLE = {
+    Status.PASS: "green",
+    Status.FAIL: "bold red",
+    Status.WARN: "yellow",
+    Status.WAIVED: "magenta",
+    Status.NOT_APPLICABLE: "dim",
+    Status.ERROR: "bold white on red",
+}
+
+
+def parse_as_of(text: str | None) -> datetime:
+    """An ISO date (midnight UTC) or an ISO date-time (UTC when no offset is given); default now."""
+    if text is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            return datetime(d.year, d.month, d.day, tzinfo=UTC)
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"--as-of {text!r}: not an ISO date (2026-11-23) or date-time (2026-11-23T09:00:00Z)") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _formats(text: str | None) -> list[str] | None:
+    return [p.strip() for p in text.split(",") if p.strip()] if text else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ailm")
+def cli() -> None:
+    """ailm: policy-as-code compliance and audit engine for AI systems.
+
+    \b
+    Example:
+      ailm audit --config evidence/demo/ailm.yaml --out out/demo --key .ailm/keys/ailm.key
+    """
+
+
+@cli.command()
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path), help="the audit config (ailm.yaml)")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="folder for the report files")
+@click.option("--as-of", help="the audit clock, ISO date or date-time (default: now)")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), help="lowest severity that fails the gate (default: config, else high)")
+@click.option("--format", "formats", help="comma-separated report formats (default: config, else json,html,pdf)")
+@click.option("--policies", "extra_policies", multiple=True, type=click.Path(path_type=Path), help="an extra policy folder (repeatable)")
+@click.option("--key", "key_path", type=click.Path(path_type=Path), help="Ed25519 private key to sign with (default: config signing.key)")
+@click.option("--no-sign", is_flag=True, help="write no attestation")
+def audit(
+    config_path: Path,
+    out_dir: Path,
+    as_of: str | None,
+    fail_on: str | None,
+    formats: str | None,
+    extra_policies: tuple[Path, ...],
+    key_path: Path | None,
+    no_sign: bool,
+) -> None:
+    """Collect evidence, evaluate the controls, write signed reports; exit 0/1/2 as the gate says.
+
+    \b
+    Exit codes: 0 compliant, 1 non-compliant (a finding at or above --fail-on), 2 no verdict.
+    Example:
+      ailm audit --config ailm.yaml --out out/ --as-of 2026-11-23 --fail-on high
+    """
+    from ailm.audit.publish import publish
+    from ailm.audit.runner import AuditOptions, run_audit
+
+    opts = AuditOptions(
+        config_path=config_path,
+        as_of=parse_as_of(as_of),
+        fail_on=fail_on,  # type: ignore[arg-type]
+        extra_policies=extra_policies,
+    )
+    with err.status("auditing") as status:
+        run = run_audit(opts, progress=lambda msg: status.update(msg))
+        cfg = run.config
+        key = None
+        if not no_sign:
+            key = key_path or (cfg.path(cfg.config.signing.key) if cfg.config.signing.key else None)
+            if key is None:
+                raise InputError(f"{cfg.source.path}: no signing key: set signing.key, pass --key, or --no-sign")
+        status.update("writing reports")
+        files = publish(run, out_dir, _formats(formats) or cfg.config.formats, key)
+    print_summary(run.result)
+    out.print(f"\nWrote {len(files)} files to {out_dir}/: {', '.join(sorted(files))}")
+    gate = run.result.gate()
+    out.print(f"Gate: exit code {gate.exit_code} ({gate.verdict.replace('_', '-')}): {gate.reason}")
+    sys.exit(gate.exit_code)
+
+
+def print_summary(result: AuditResult) -> None:
+    many = len(result.subjects) > 1
+    table = Table(title=f"{result.name}: as of {result.as_of.date().isoformat()}", title_justify="left")
+    table.add_column("Control")
+    table.add_column("Severity")
+    table.add_column("Status")
+    if many:
+        table.add_column("Subject")
+    table.add_column("Finding", overflow="fold")
+    for r in sorted(result.results, key=lambda r: (r.subject, r.control)):
+        first = r.findings[0].message if r.findings else ""
+        more = f" (+{len(r.findings) - 1})" if len(r.findings) > 1 else ""
+        row = [r.control, r.severity.value, f"[{STATUS_STYLE[r.status]}]{r.status.value}[/]"]
+        row += [r.subject] if many else []
+        table.add_row(*row, first + more)
+    out.print(table)
+    counts = result.counts()
+    out.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--key", "key_path", required=True, type=click.Path(path_type=Path), help="the signer's public key (PEM)")
+def verify(folder: Path, key_path: Path) -> None:
+    """Check an audit folder's signature and every digest it attests.
+
+    \b
+    Exit codes: 0 everything holds, 1 something was changed, 2 cannot tell (no attestation, bad key).
+    Example:
+      ailm verify out/demo --key .ailm/keys/ailm.pub
+    """
+    from ailm.signing import load_public, verify_folder
+
+    result = verify_folder(folder, load_public(key_path))
+    for line in result.checked:
+        out.print(f"[green]ok[/]      {line}")
+    for line in result.notes:
+        out.print(f"[dim]note[/]    {line}")
+    for line in result.problems:
+        out.print(f"[bold red]changed[/] {line}")
+    if result.cannot_tell:
+        err.print(f"ailm: cannot verify: {result.cannot_tell}")
+    elif result.problems:
+        out.print(f"Verification FAILED: {len(result.problems)} problem(s)")
+    else:
+        out.print("Verified: the signature and every digest hold")
+    sys.exit(result.exit_code)
+
+
+@cli.group()
+def keys() -> None:
+    """Manage signing keys."""
+
+
+@keys.command("generate")
+@click.option("--out", "folder", default=Path(".ailm/keys"), show_default=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="replace an existing key pair")
+def keys_generate(folder: Path, force: bool) -> None:
+    """Write an Ed25519 key pair: ailm.key (mode 0600) and ailm.pub.
+
+    \b
+    Example:
+      ailm keys generate --out .ailm/keys
+    """
+    from ailm.signing import generate
+
+    private, public = generate(folder, force=force)
+    out.print(f"Wrote {private} (keep it secret) and {public}")
+
+
+@cli.group()
+def policy() -> None:
+    """Work with the policy library."""
+
+
+def _policy_set(folders: tuple[Path, ...], builtin: bool) -> object:
+    from ailm.policy import BUILTIN_POLICIES, load_policies
+
+    chosen = ([BUILTIN_POLICIES] if builtin else []) + list(folders)
+    if not chosen:
+        raise InputError("no policy folder: pass --policies or drop --no-builtin")
+    return load_policies(chosen)
+
+
+@policy.command("test")
+@click.option("--policies", "folders", multiple=True, type=click.Path(path_type=Path), help="an extra policy folder (repeatable)")
+@click.option("--no-builtin", is_flag=True, help="test only the given folders")
+def policy_test(folders: tuple[Path, ...], no_builtin: bool) -> None:
+    """Run every test_* rule of every *_test.rego, in process.
+
+    \b
+    Example:
+      ailm policy test --policies my-org-policies/
+    """
+    from ailm.policy.policyset import PolicySet
+    from ailm.policy.testing import run_tests
+
+    pset = _policy_set(folders, not no_builtin)
+    assert isinstance(pset, PolicySet)
+    outcomes = run_tests(pset)
+    failed = [o for o in outcomes if o.status != "pass"]
+    for o in failed:
+        out.print(f"[bold red]{o.status.upper()}[/] {o.file}: {o.name}: {o.detail}")
+    passed = len(outcomes) - len(failed)
+    out.print(f"{passed} passed, {len(failed)} failed")
+    sys.exit(1 if failed else (0 if outcomes else EXIT_NO_VERDICT))
+
+
+@policy.command("list")
+@click.option("--policies", "folders", multiple=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def policy_list(folders: tuple[Path, ...], fmt: str) -> None:
+    """List the controls with id, title, severity, stage and mappings.
+
+    \b
+    Example:
+      ailm policy list --format json
+    """
+    import json
+
+    from ailm.policy.policyset import PolicySet
+
+    pset = _policy_set(folders, True)
+    assert isinstance(pset, PolicySet)
+    if fmt == "json":
+        click.echo(json.dumps([c.model_dump(mode="json") for c in pset.controls], indent=2))
+        return
+    table = Table()
+    for col in ("Id", "Severity", "Stage", "Title", "EU AI Act"):
+        table.add_column(col)
+    for c in pset.controls:
+        table.add_row(c.id, c.severity.value, c.stage, c.title, ", ".join(c.frameworks.eu_ai_act))
+    out.print(table)
+
+
+@cli.command("schema")
+@click.option("--out", "folder", default=Path("evidence/schema"), show_default=True, type=click.Path(path_type=Path))
+def schema(folder: Path) -> None:
+    """Write the JSON Schemas of the evidence model and the policy input.
+
+    \b
+    Example:
+      ailm schema --out evidence/schema
+    """
+    from ailm.evidence.schema import write_schemas
+
+    for path in write_schemas(folder):
+        out.print(f"Wrote {path}")
+
+
+def main() -> None:
+    """Entry point: errors become one message on stderr and exit code 2; never a pass."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_NO_VERDICT)
+    except click.exceptions.Abort:
+        err.print("ailm: aborted")
+        sys.exit(EXIT_NO_VERDICT)
+    except AilmError as exc:
+        err.print(f"ailm: error: {exc}", markup=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(EXIT_NO_VERDICT)
+    except Exception as exc:  # a bug must never read as a verdict: 1 would say "non-compliant"
+        err.print(f"ailm: internal error: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(EXIT_NO_VERDICT)
+
+
+if __name__ == "__main__":
+    main()

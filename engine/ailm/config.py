@@ -1,0 +1,90 @@
+"""The audit configuration (``ailm.yaml``): sources, subjects, policies, thresholds, gate and signing.
+
+Every path in it is relative to the folder of the config file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ailm.audit.result import FailOn, Waiver
+from ailm.yamlsrc import YamlSource
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CollectorEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")  # the collector's own settings
+
+    name: str = Field(min_length=1)
+    optional: bool = False
+
+    def settings(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class SubjectSelector(_Strict):
+    model: str = Field(min_length=1)
+    version: str = Field(default="*", description="a version number, 'latest', '@alias', or '*' for all")
+
+
+class Signing(_Strict):
+    key: str | None = None
+
+
+class AuditConfig(_Strict):
+    apiVersion: Literal["ailm/v1"]
+    kind: Literal["AuditConfig"]
+    name: str = Field(min_length=1)
+    collectors: list[CollectorEntry] = Field(min_length=1)
+    subjects: list[SubjectSelector] = Field(default_factory=list)
+    builtin_policies: bool = True
+    policies: list[str] = Field(default_factory=list)
+    thresholds: dict[str, Any] = Field(default_factory=dict)
+    waivers: str | None = None
+    fail_on: FailOn = "high"
+    formats: list[str] = Field(default_factory=lambda: ["json", "html", "pdf"])
+    signing: Signing = Field(default_factory=Signing)
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: AuditConfig
+    source: YamlSource
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.path.parent
+
+    def path(self, relative: str) -> Path:
+        return (self.base_dir / relative).resolve()
+
+
+def load_config(path: Path) -> LoadedConfig:
+    src = YamlSource.load(Path(path).resolve(), what="config")
+    if not isinstance(src.data, dict):
+        raise src.error((), "a config is a mapping with apiVersion, kind, name and collectors")
+    try:
+        return LoadedConfig(AuditConfig.model_validate(src.data), src)
+    except ValidationError as exc:
+        raise src.validation_error(exc) from None
+
+
+class _WaiverFile(_Strict):
+    apiVersion: Literal["ailm/v1"]
+    kind: Literal["Waivers"]
+    waivers: list[Waiver]
+
+
+def load_waivers(path: Path) -> list[Waiver]:
+    src = YamlSource.load(path, what="waivers file")
+    try:
+        return _WaiverFile.model_validate(src.data).waivers
+    except ValidationError as exc:
+        raise src.validation_error(exc) from None

@@ -1,0 +1,53 @@
+"""The renderer Protocol: one method, one module per format, chosen by name from one registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ailm.audit.result import AuditResult
+from ailm.errors import UnknownNameError
+from ailm.evidence.model import EvidenceSet
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[3] / "reports"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    evidence: EvidenceSet
+    templates: Path = BUILTIN_TEMPLATES
+
+
+class Renderer(Protocol):
+    def render(self, result: AuditResult, ctx: RenderContext) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    filename: str
+    make: Callable[[], Renderer]
+
+
+def registry() -> dict[str, Format]:
+    from ailm.report import html, json_report, pdf
+
+    formats = [
+        Format("json", "report.json", json_report.JsonRenderer),
+        Format("html", "report.html", html.HtmlRenderer),
+        Format("pdf", "report.pdf", pdf.PdfRenderer),
+    ]
+    return {f.name: f for f in formats}
+
+
+def resolve(names: list[str]) -> list[Format]:
+    known = registry()
+    out = []
+    for name in names:
+        if name not in known:
+            raise UnknownNameError.of("report format", name, list(known))
+        if known[name] not in out:
+            out.append(known[name])
+    return out

@@ -1,0 +1,71 @@
+"""report.html: what a compliance officer reads; the PDF is printed from the same page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ailm.audit.result import AuditResult, ControlResult, Status
+from ailm.errors import InputError
+from ailm.policy.metadata import STAGES
+from ailm.report.base import RenderContext
+
+STATUS_ORDER = [Status.ERROR, Status.FAIL, Status.WARN, Status.WAIVED, Status.PASS, Status.NOT_APPLICABLE]
+STATUS_LABEL = {
+    Status.PASS: "Pass",
+    Status.FAIL: "Fail",
+    Status.WARN: "Warn",
+    Status.WAIVED: "Waived",
+    Status.NOT_APPLICABLE: "Not applicable",
+    Status.ERROR: "Error",
+}
+
+
+def _attention(result: AuditResult) -> list[ControlResult]:
+    bad = [r for r in result.results if r.status in (Status.ERROR, Status.FAIL, Status.WARN)]
+    return sorted(bad, key=lambda r: (STATUS_ORDER.index(r.status), -r.severity.rank, r.control, r.subject))
+
+
+def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
+    by_subject: dict[str, dict[str, list[ControlResult]]] = defaultdict(lambda: defaultdict(list))
+    for r in result.results:
+        by_subject[r.subject][r.stage].append(r)
+    stages = [s for s in STAGES if any(s in v for v in by_subject.values())]
+    return {
+        "r": result,
+        "gate": result.gate(),
+        "counts": result.counts(),
+        "attention": _attention(result),
+        "by_subject": {k: dict(v) for k, v in by_subject.items()},
+        "stages": stages,
+        "labels": STATUS_LABEL,
+        "evidence": {e.id: e for e in result.evidence_index},
+    }
+
+
+def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = False) -> str:
+    import jinja2
+    import markupsafe
+
+    folder = ctx.templates / "templates"
+    if not (folder / "report.html.j2").is_file():
+        raise InputError(f"{folder}/report.html.j2: report template not found")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    css_path = ctx.templates / "style.css"
+    # The stylesheet is ours (or the organisation's), not data: escaping it would break its quotes.
+    css = markupsafe.Markup(css_path.read_text(encoding="utf-8")) if css_path.is_file() else ""
+    try:
+        return env.get_template("report.html.j2").render(css=css, for_print=for_print, **template_context(result, ctx))
+    except jinja2.TemplateError as exc:
+        raise InputError(f"{folder}/report.html.j2: {exc}") from None
+
+
+class HtmlRenderer:
+    def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
+        return render_html(result, ctx).encode("utf-8")

@@ -1,0 +1,16 @@
+"""report.json: the audit result as data, the source every other format is rendered from."""
+
+from __future__ import annotations
+
+import json
+
+from ailm.audit.result import AuditResult
+from ailm.report.base import RenderContext
+
+
+class JsonRenderer:
+    def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
+        doc = result.model_dump(mode="json")
+        doc["gate"] = result.gate().model_dump(mode="json")
+        doc["counts"] = result.counts()
+        return (json.dumps(doc, indent=2, sort_keys=False) + "\n").encode("utf-8")

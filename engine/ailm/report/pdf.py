@@ -1,0 +1,22 @@
+"""report.pdf: the HTML report printed by WeasyPrint."""
+
+from __future__ import annotations
+
+import logging
+
+from ailm.audit.result import AuditResult
+from ailm.report.base import RenderContext
+from ailm.report.html import render_html
+
+
+class PdfRenderer:
+    def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
+        import weasyprint
+
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        html = render_html(result, ctx, for_print=True)
+        doc = weasyprint.HTML(string=html, base_url=str(ctx.templates))
+        pdf = doc.write_pdf()
+        assert pdf is not None
+        return pdf

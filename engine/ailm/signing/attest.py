@@ -1,0 +1,143 @@
+"""The audit attestation: an in-toto Statement v1 in a DSSE envelope, and its verification.
+
+Subjects are the files of the audit folder by sha256; the predicate holds the result summary, the
+digest of the evidence set (recomputable from ``evidence.json``) and the digest of the policy set.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pydantic import ValidationError
+
+from ailm.canonical import canonical_json, sha256_file
+from ailm.errors import EXIT_COMPLIANT, EXIT_NO_VERDICT, EXIT_NON_COMPLIANT
+from ailm.evidence.model import EvidenceSet
+from ailm.fsutil import write_atomic
+from ailm.signing import dsse
+
+ATTESTATION_NAME = "attestation.dsse.json"
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPE = "https://ailm.dev/attestation/audit-result/v1"
+EVIDENCE_NAME = "evidence.json"
+
+
+def statement(files: dict[str, Path], predicate: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": [{"name": name, "digest": {"sha256": sha256_file(path)}} for name, path in sorted(files.items())],
+        "predicateType": PREDICATE_TYPE,
+        "predicate": predicate,
+    }
+
+
+def write_attestation(
+    folder: Path, files: dict[str, Path], predicate: dict[str, Any], key: Ed25519PrivateKey
+) -> Path:
+    payload = canonical_json(statement(files, predicate))
+    envelope = dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, key)
+    path = folder / ATTESTATION_NAME
+    write_atomic(path, json.dumps(envelope, indent=2) + "\n")
+    return path
+
+
+@dataclass
+class Verification:
+    """What ``ailm verify`` found. ``exit_code``: 0 all holds, 1 something was changed, 2 cannot tell."""
+
+    checked: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cannot_tell: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.cannot_tell:
+            return EXIT_NO_VERDICT
+        return EXIT_NON_COMPLIANT if self.problems else EXIT_COMPLIANT
+
+
+def verify_folder(folder: Path, key: Ed25519PublicKey) -> Verification:
+    out = Verification()
+    path = folder / ATTESTATION_NAME
+    if not folder.is_dir():
+        out.cannot_tell = f"{folder}: not a folder"
+        return out
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        out.cannot_tell = f"{path}: no attestation to verify"
+        return out
+    except OSError as exc:
+        out.cannot_tell = f"{path}: cannot read: {exc}"
+        return out
+    try:
+        payload = dsse.verify(json.loads(raw), key)
+        stmt = json.loads(payload)
+    except (ValueError, dsse.EnvelopeError) as exc:
+        out.problems.append(f"{path.name}: {exc}")
+        return out
+    out.checked.append(f"{path.name}: signature verifies")
+    if not isinstance(stmt, dict) or stmt.get("_type") != STATEMENT_TYPE or stmt.get("predicateType") != PREDICATE_TYPE:
+        out.problems.append(f"{path.name}: not an ailm audit statement")
+        return out
+    subjects = stmt.get("subject") or []
+    named = {s.get("name"): s.get("digest", {}).get("sha256") for s in subjects if isinstance(s, dict)}
+    for name, digest in sorted(named.items()):
+        file = folder / str(name)
+        if not file.is_file():
+            out.problems.append(f"{name}: listed in the attestation but missing")
+        elif sha256_file(file) != digest:
+            out.problems.append(f"{name}: sha256 differs from the attested digest (the file was changed)")
+        else:
+            out.checked.append(f"{name}: sha256 matches")
+    predicate = stmt.get("predicate") or {}
+    _check_evidence(folder, named, predicate, out)
+    _check_report(folder, predicate, out)
+    covered = set(named) | {ATTESTATION_NAME}
+    for extra in sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if extra not in covered:
+            out.notes.append(f"{extra}: not covered by the attestation")
+    return out
+
+
+def _check_evidence(folder: Path, named: dict[Any, Any], predicate: dict[str, Any], out: Verification) -> None:
+    if EVIDENCE_NAME not in named:
+        out.problems.append(f"{EVIDENCE_NAME}: not listed in the attestation")
+        return
+    try:
+        evidence = EvidenceSet.model_validate_json((folder / EVIDENCE_NAME).read_bytes())
+    except (OSError, ValidationError) as exc:
+        out.problems.append(f"{EVIDENCE_NAME}: does not read as an evidence set: {str(exc).splitlines()[0]}")
+        return
+    altered = [r.id for r in evidence.records if r.content_digest() != r.sha256]
+    for rid in altered:
+        out.problems.append(f"{EVIDENCE_NAME}: record {rid} does not hash to its sha256")
+    if not altered:
+        out.checked.append(f"{EVIDENCE_NAME}: all {len(evidence.records)} records hash to their sha256")
+    attested = (predicate.get("evidence") or {}).get("sha256")
+    if evidence.digest() != attested:
+        out.problems.append(f"{EVIDENCE_NAME}: evidence set digest differs from the attested one")
+    else:
+        out.checked.append(f"evidence set digest {attested[:12]}... matches")
+
+
+def _check_report(folder: Path, predicate: dict[str, Any], out: Verification) -> None:
+    report = folder / "report.json"
+    if not report.is_file():
+        return
+    try:
+        doc = json.loads(report.read_bytes())
+    except ValueError:
+        out.problems.append("report.json: not valid JSON")
+        return
+    for key, attested in (
+        ("evidence_sha256", (predicate.get("evidence") or {}).get("sha256")),
+        ("policy_sha256", (predicate.get("policies") or {}).get("sha256")),
+    ):
+        if doc.get(key) != attested:
+            out.problems.append(f"report.json: {key} differs from the attestation")

@@ -1,0 +1,67 @@
+"""DSSE v1 envelopes (secure-systems-lab/dsse): sign and verify over the pre-authentication encoding."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from ailm.signing.keys import key_id
+
+IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
+
+
+class EnvelopeError(Exception):
+    """The envelope is malformed or its signature does not verify."""
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """PAE(type, body) = "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in ASCII decimal."""
+    t = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+
+
+def sign(payload: bytes, payload_type: str, key: Ed25519PrivateKey) -> dict[str, Any]:
+    signature = key.sign(pae(payload_type, payload))
+    return {
+        "payload": base64.standard_b64encode(payload).decode("ascii"),
+        "payloadType": payload_type,
+        "signatures": [
+            {"keyid": key_id(key.public_key()), "sig": base64.standard_b64encode(signature).decode("ascii")}
+        ],
+    }
+
+
+def _b64(text: Any, what: str) -> bytes:
+    if not isinstance(text, str):
+        raise EnvelopeError(f"{what} is not a string")
+    try:
+        # Both standard and URL-safe encodings are allowed by the spec.
+        return base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        raise EnvelopeError(f"{what} is not valid base64") from None
+
+
+def verify(envelope: Any, key: Ed25519PublicKey, *, payload_type: str = IN_TOTO_PAYLOAD_TYPE) -> bytes:
+    """Return the payload if one signature verifies with ``key``; raise EnvelopeError otherwise."""
+    if not isinstance(envelope, dict):
+        raise EnvelopeError("the envelope is not a JSON object")
+    if envelope.get("payloadType") != payload_type:
+        raise EnvelopeError(f"payloadType is {envelope.get('payloadType')!r}, expected {payload_type!r}")
+    payload = _b64(envelope.get("payload"), "payload")
+    signatures = envelope.get("signatures")
+    if not isinstance(signatures, list) or not signatures:
+        raise EnvelopeError("the envelope has no signatures")
+    message = pae(payload_type, payload)
+    for entry in signatures:
+        if not isinstance(entry, dict):
+            continue
+        try:
+            key.verify(_b64(entry.get("sig"), "signature"), message)
+            return payload
+        except (InvalidSignature, EnvelopeError):
+            continue
+    raise EnvelopeError("no signature verifies with the given public key")

@@ -37,7 +37,9 @@ def parse_as_of(text: str | None) -> datetime:
             return datetime(d.year, d.month, d.day, tzinfo=UTC)
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(f"--as-of {text!r}: not an ISO date (2026-11-23) or date-time (2026-11-23T09:00:00Z)") from None
+        raise InputError(
+            f"--as-of {text!r}: not an ISO date (2026-11-23) or date-time (2026-11-23T09:00:00Z)"
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -57,13 +59,30 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path), help="the audit config (ailm.yaml)")
+@click.option(
+    "--config", "config_path", required=True, type=click.Path(path_type=Path), help="the audit config (ailm.yaml)"
+)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="folder for the report files")
 @click.option("--as-of", help="the audit clock, ISO date or date-time (default: now)")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), help="lowest severity that fails the gate (default: config, else high)")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    help="lowest severity that fails the gate (default: config, else high)",
+)
 @click.option("--format", "formats", help="comma-separated report formats (default: config, else json,html,pdf)")
-@click.option("--policies", "extra_policies", multiple=True, type=click.Path(path_type=Path), help="an extra policy folder (repeatable)")
-@click.option("--key", "key_path", type=click.Path(path_type=Path), help="Ed25519 private key to sign with (default: config signing.key)")
+@click.option(
+    "--policies",
+    "extra_policies",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="an extra policy folder (repeatable)",
+)
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(path_type=Path),
+    help="Ed25519 private key to sign with (default: config signing.key)",
+)
 @click.option("--no-sign", is_flag=True, help="write no attestation")
 def audit(
     config_path: Path,
@@ -193,7 +212,9 @@ def _policy_set(folders: tuple[Path, ...], builtin: bool) -> object:
 
 
 @policy.command("test")
-@click.option("--policies", "folders", multiple=True, type=click.Path(path_type=Path), help="an extra policy folder (repeatable)")
+@click.option(
+    "--policies", "folders", multiple=True, type=click.Path(path_type=Path), help="an extra policy folder (repeatable)"
+)
 @click.option("--no-builtin", is_flag=True, help="test only the given folders")
 def policy_test(folders: tuple[Path, ...], no_builtin: bool) -> None:
     """Run every test_* rule of every *_test.rego, in process.

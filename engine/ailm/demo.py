@@ -179,7 +179,7 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
             }
         )
         for name, df in splits.items():
-            ds = mlflow.data.from_pandas(
+            ds = mlflow.data.from_pandas(  # type: ignore[attr-defined]
                 df, source=(paths.splits / f"adult-{name}.csv").as_uri(), name=f"adult-{name}", targets=TARGET
             )
             mlflow.log_input(ds, context=name)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ailm.evidence.model import Evidence
 from ailm.errors import EXIT_COMPLIANT, EXIT_NO_VERDICT, EXIT_NON_COMPLIANT
+from ailm.evidence.model import Evidence
 from ailm.policy.metadata import Frameworks, Severity
 
-RESULT_SCHEMA = "ailm.result/v1"
+RESULT_SCHEMA: Final = "ailm.result/v1"
 
 
 class Status(StrEnum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a status, not a password
     FAIL = "fail"
     WARN = "warn"
     WAIVED = "waived"
@@ -136,16 +136,18 @@ class AuditResult(BaseModel):
         """Results that fail the gate at the configured ``fail_on``."""
         out = []
         for r in self.results:
-            if r.status is Status.FAIL and (self.fail_on == "warn" or r.severity.rank >= Severity(self.fail_on).rank):
-                out.append(r)
-            elif r.status is Status.WARN and self.fail_on == "warn":
+            if (
+                r.status is Status.FAIL and (self.fail_on == "warn" or r.severity.rank >= Severity(self.fail_on).rank)
+            ) or (r.status is Status.WARN and self.fail_on == "warn"):
                 out.append(r)
         return out
 
     def gate(self) -> Gate:
         errored = [r for r in self.results if r.status is Status.ERROR]
         if self.errors or errored:
-            what = self.errors[:1] or [f"{r.control} on {r.subject}: {r.findings[0].message}" for r in errored[:1]]
+            what = self.errors[:1] or [
+                f"{r.control} on {r.subject}: {r.findings[0].message if r.findings else 'error'}" for r in errored[:1]
+            ]
             n = len(self.errors) + len(errored)
             return Gate(exit_code=EXIT_NO_VERDICT, verdict="no_verdict", reason=f"{n} error(s), first: {what[0]}")
         if not self.results:
@@ -158,6 +160,4 @@ class AuditResult(BaseModel):
                 verdict="non_compliant",
                 reason=f"{len(blocking)} finding(s) at or above '{self.fail_on}': {', '.join(ids)}",
             )
-        return Gate(
-            exit_code=EXIT_COMPLIANT, verdict="compliant", reason=f"no finding at or above '{self.fail_on}'"
-        )
+        return Gate(exit_code=EXIT_COMPLIANT, verdict="compliant", reason=f"no finding at or above '{self.fail_on}'")

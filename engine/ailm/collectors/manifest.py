@@ -82,9 +82,7 @@ class ManifestCollector:
         return _collection(manifest, src, path)
 
 
-def _declaration(
-    group: FactGroup, manifest: Manifest, src: YamlSource, loc: tuple[str | int, ...]
-) -> Declaration:
+def _declaration(group: FactGroup, manifest: Manifest, src: YamlSource, loc: tuple[str | int, ...]) -> Declaration:
     by = group.asserted_by or manifest.asserted_by
     at: datetime | None = group.asserted_at or manifest.asserted_at
     if not by:

@@ -58,7 +58,9 @@ def artifact_digest(location: str) -> tuple[str | None, list[dict[str, Any]]]:
         return None, []
     files = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        files.append({"path": path.relative_to(root).as_posix(), "sha256": sha256_file(path), "size": path.stat().st_size})
+        files.append(
+            {"path": path.relative_to(root).as_posix(), "sha256": sha256_file(path), "size": path.stat().st_size}
+        )
     return sha256_json(files), files
 
 
@@ -140,9 +142,7 @@ class _Reader:
         if model_id:
             location = self.client.get_logged_model(model_id).artifact_location
         digest, files = artifact_digest(location)
-        self.out.nodes.append(
-            Node(id=node, type="model_version", attrs={"name": name, "version": str(mv.version)})
-        )
+        self.out.nodes.append(Node(id=node, type="model_version", attrs={"name": name, "version": str(mv.version)}))
         self.out.edges.append(Edge(src=model_node_id(name), dst=node, type="version_of"))
         record_id = f"mlflow:model_version:{name}/{mv.version}"
         self.out.records.append(

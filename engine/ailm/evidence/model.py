@@ -8,18 +8,16 @@ to evidence that anyone can re-hash.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from ailm.canonical import sha256_json
 
-SCHEMA_VERSION = "ailm.evidence/v1"
-INPUT_SCHEMA_VERSION = "ailm.input/v1"
+SCHEMA_VERSION: Final = "ailm.evidence/v1"
+INPUT_SCHEMA_VERSION: Final = "ailm.input/v1"
 
-NodeType = Literal[
-    "system", "model", "model_version", "run", "dataset", "deployment", "evaluation", "monitor", "audit"
-]
+NodeType = Literal["system", "model", "model_version", "run", "dataset", "deployment", "evaluation", "monitor", "audit"]
 EdgeType = Literal["produced", "consumed", "derived_from", "deployed_as", "evaluated_on", "version_of", "describes"]
 
 
@@ -86,9 +84,7 @@ class Evidence(_Frozen):
 
     def content_digest(self) -> str:
         """Recompute the digest from the content; equal to ``sha256`` unless the record was altered."""
-        return sha256_json(
-            _content(self.kind, self.id, self.role, self.subject, self.source, self.data, self.declared)
-        )
+        return sha256_json(_content(self.kind, self.id, self.role, self.subject, self.source, self.data, self.declared))
 
 
 def _content(

@@ -32,7 +32,9 @@ class LineageGraph:
         if node.id in self.g:
             current = self.g.nodes[node.id]
             if current["type"] != node.type:
-                raise InputError(f"lineage node {node.id} is a {current['type']} in one source, a {node.type} in another")
+                raise InputError(
+                    f"lineage node {node.id} is a {current['type']} in one source, a {node.type} in another"
+                )
             current["attrs"].update(node.attrs)
         else:
             self.g.add_node(node.id, type=node.type, attrs=dict(node.attrs), evidence=[])
@@ -56,13 +58,13 @@ class LineageGraph:
 
     def closure(self, subject: str) -> set[str]:
         """The subject, everything upstream of it, and everything downstream (deployments, monitors)."""
-        return {subject} | nx.ancestors(self.g, subject) | nx.descendants(self.g, subject)
+        return {subject} | self.upstream(subject) | self.downstream(subject)
 
     def upstream(self, subject: str) -> set[str]:
-        return nx.ancestors(self.g, subject)
+        return set(nx.ancestors(self.g, subject))
 
     def downstream(self, subject: str) -> set[str]:
-        return nx.descendants(self.g, subject)
+        return set(nx.descendants(self.g, subject))
 
     def evidence_of(self, nodes: Iterable[str]) -> list[Evidence]:
         ids = [rid for n in sorted(nodes) for rid in self.g.nodes[n]["evidence"]]

@@ -34,9 +34,7 @@ def build_input(graph: LineageGraph, subject_id: str, as_of: datetime) -> Policy
         elif record.role in evidence:
             other = evidence[record.role]
             assert isinstance(other, EvidenceView)
-            raise InputError(
-                f"two records give '{record.role}' for {subject_id}: {other.id} and {record.id}; keep one"
-            )
+            raise InputError(f"two records give '{record.role}' for {subject_id}: {other.id} and {record.id}; keep one")
         else:
             evidence[record.role] = view
     subject = Subject(

@@ -18,5 +18,5 @@ class PdfRenderer:
         html = render_html(result, ctx, for_print=True)
         doc = weasyprint.HTML(string=html, base_url=str(ctx.templates))
         pdf = doc.write_pdf()
-        assert pdf is not None
+        assert isinstance(pdf, bytes)
         return pdf

@@ -35,9 +35,7 @@ def statement(files: dict[str, Path], predicate: dict[str, Any]) -> dict[str, An
     }
 
 
-def write_attestation(
-    folder: Path, files: dict[str, Path], predicate: dict[str, Any], key: Ed25519PrivateKey
-) -> Path:
+def write_attestation(folder: Path, files: dict[str, Path], predicate: dict[str, Any], key: Ed25519PrivateKey) -> Path:
     payload = canonical_json(statement(files, predicate))
     envelope = dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, key)
     path = folder / ATTESTATION_NAME

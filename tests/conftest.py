@@ -1,0 +1,71 @@
+"""Shared fixtures: a real demo MLflow store (trained once per session), keys, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run ``ailm ARGS`` in process through the real entry point (its error handling included)."""
+    from ailm.cli import main
+
+    def run(*args: str | Path) -> CliResult:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["ailm", *map(str, args)])
+        monkeypatch.setenv("COLUMNS", "200")
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo folder with its MLflow store built by the real demo trainer."""
+    from ailm.demo import build
+
+    root = tmp_path_factory.mktemp("demo-root")
+    shutil.copytree(REPO / "evidence" / "demo", root / "evidence" / "demo")
+    build(root, quiet=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from ailm.signing import generate
+
+    return generate(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def demo_copy(demo_root: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo config and manifest (pointing at the shared store), safe to edit."""
+    folder = tmp_path / "cfg"
+    shutil.copytree(demo_root / "evidence" / "demo", folder, ignore=shutil.ignore_patterns("data"))
+    cfg = folder / "ailm.yaml"
+    store = demo_root / ".ailm" / "demo" / "mlflow.db"
+    text = cfg.read_text().replace("../../.ailm/demo/mlflow.db", str(store))
+    text = text.replace("../../.ailm/keys/ailm.key", str(tmp_path / "no-key"))
+    cfg.write_text(text)
+    return folder

@@ -1,0 +1,201 @@
+"""Fail closed: each bad input gives one clear message naming the file and line or field, exit 2, no report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+AUDIT = ("audit", "--as-of", "2026-11-23", "--no-sign", "--format", "json")
+
+
+def audit(run_cli, cfg: Path, out: Path, *extra: str):
+    return run_cli(*AUDIT, "--config", cfg / "ailm.yaml", "--out", out, *extra)
+
+
+def assert_no_verdict(res, *fragments: str) -> None:
+    assert res.code == 2, (res.code, res.out, res.err)
+    assert res.err.startswith("ailm: error: "), res.err
+    assert len(res.err.strip().splitlines()) <= 3, res.err  # one message (rich may wrap it)
+    flat = " ".join(res.err.split())
+    for fragment in fragments:
+        assert fragment in flat, (fragment, flat)
+    assert "Stack backtrace" not in res.err
+    assert "Traceback" not in res.err
+
+
+def test_baseline_copy_audits_with_exit_1(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert res.code == 1, res.err
+    assert (tmp_path / "out" / "report.json").is_file()
+
+
+def test_manifest_that_is_not_yaml(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    manifest = demo_copy / "manifest.yaml"
+    lines = manifest.read_text().splitlines()
+    lines[14] = "      owner: [credit-risk-ml"  # an unclosed flow sequence
+    manifest.write_text("\n".join(lines) + "\n")
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, f"{manifest}:", "manifest is not valid YAML", "collector manifest")
+    assert not (tmp_path / "out").exists()
+
+
+def test_manifest_missing_a_required_field_names_line_and_field(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    manifest = demo_copy / "manifest.yaml"
+    text = manifest.read_text().replace("model: adult-income\n", "")
+    manifest.write_text(text)
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, f"{manifest}", "model: Field required")
+
+
+def test_manifest_wrong_type_names_the_line(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    manifest = demo_copy / "manifest.yaml"
+    text = manifest.read_text()
+    line = text.splitlines().index("    expires: 2027-01-05T00:00:00Z") + 1
+    manifest.write_text(text.replace("expires: 2027-01-05T00:00:00Z", "expires: next year"))
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, f"{manifest}:{line}: facts.inventory.expires:")
+
+
+def test_fact_that_expires_before_it_was_asserted(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    manifest = demo_copy / "manifest.yaml"
+    manifest.write_text(manifest.read_text().replace("expires: 2027-01-05T00:00:00Z", "expires: 2025-01-05T00:00:00Z"))
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, "facts.inventory.expires: expires must come after asserted_at")
+
+
+def test_missing_manifest_file(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    (demo_copy / "manifest.yaml").unlink()
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, f"{demo_copy / 'manifest.yaml'}: manifest not found")
+
+
+def test_missing_config_file(tmp_path: Path, run_cli) -> None:
+    res = run_cli(*AUDIT, "--config", tmp_path / "nope.yaml", "--out", tmp_path / "out")
+    assert_no_verdict(res, f"{tmp_path / 'nope.yaml'}: config not found")
+
+
+def test_config_with_unknown_key(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(cfg.read_text().replace("fail_on: high", "fail_on: high\nfail_onn: low"))
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, f"{cfg}:", "fail_onn: Extra inputs are not permitted")
+
+
+def test_mlflow_store_absent(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    text = cfg.read_text()
+    start = text.index("tracking_uri: ") + len("tracking_uri: ")
+    store = text[start : text.index("\n", start)].split()[0]
+    cfg.write_text(text.replace(store, str(tmp_path / "gone.db")))
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, "collector mlflow", f"MLflow store {tmp_path / 'gone.db'} does not exist")
+    assert not (tmp_path / "gone.db").exists()  # we never create an empty store that could pass
+
+
+def test_optional_collector_that_fails_leaves_a_note_not_a_pass(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(
+        cfg.read_text().replace(
+            "  - name: manifest\n",
+            "  - name: mlflow\n    optional: true\n    tracking_uri: missing.db\n  - name: manifest\n",
+        )
+    )
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert res.code == 1
+    import json
+
+    notes = json.loads((tmp_path / "out" / "report.json").read_text())["notes"]
+    assert len(notes) == 1 and "optional" in notes[0] and "missing.db does not exist" in notes[0]
+
+
+def test_unknown_collector_lists_the_known_ones(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(cfg.read_text().replace("- name: manifest", "- name: manifesto"))
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, "unknown collector 'manifesto'; known: manifest, mlflow")
+
+
+def _write_policy(folder: Path, body: str, name: str = "org_001.rego", cid: str = "ORG-001") -> Path:
+    (folder / "org").mkdir(parents=True, exist_ok=True)
+    path = folder / "org" / name
+    path.write_text(
+        "# METADATA\n# title: An organisation control\n# description: For tests.\n# custom:\n"
+        f"#   id: {cid}\n#   severity: high\n#   stage: governance\n#   evidence: [reg]\n"
+        "#   remediation: Fix it.\n#   frameworks: {eu_ai_act: [], nist_ai_rmf: [], iso_42001: []}\n"
+        f"package ailm.controls.org.{cid.lower().replace('-', '_')}\n\nimport rego.v1\n\n{body}\n"
+    )
+    return path
+
+
+def test_policy_that_does_not_parse_names_file_line_col(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    pol = tmp_path / "pol"
+    _write_policy(pol, 'deny contains msg { msg := "x" }')
+    res = audit(run_cli, demo_copy, tmp_path / "out", "--policies", pol)
+    assert_no_verdict(res, "parse pol/org/org_001.rego:15:19: `if` keyword is required before rule body")
+    assert not (tmp_path / "out").exists()
+
+
+def test_policy_that_does_not_compile_names_file_line_col(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    pol = tmp_path / "pol"
+    _write_policy(pol, "deny contains msg if { msg := undefined_thing }")
+    res = audit(run_cli, demo_copy, tmp_path / "out", "--policies", pol)
+    assert_no_verdict(res, "compile pol/org/org_001.rego:15:", "undefined_thing")
+
+
+def test_control_without_metadata(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    (tmp_path / "pol" / "org").mkdir(parents=True)
+    (tmp_path / "pol" / "org" / "x.rego").write_text(
+        "package ailm.controls.org.x\n\nimport rego.v1\n\ndeny contains 1 if false\n"
+    )
+    res = audit(run_cli, demo_copy, tmp_path / "out", "--policies", tmp_path / "pol")
+    assert_no_verdict(res, "pol/org/x.rego: no '# METADATA' block")
+
+
+def test_control_id_collision_with_builtin(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    _write_policy(tmp_path / "pol", "deny contains 1 if false", cid="GOV-001", name="gov.rego")
+    res = audit(run_cli, demo_copy, tmp_path / "out", "--policies", tmp_path / "pol")
+    assert_no_verdict(res, "pol/org/gov.rego: control id GOV-001 is already used by policies/governance/gov_001.rego")
+
+
+def test_runtime_error_in_a_control_is_an_error_status_and_no_verdict(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    import json
+
+    _write_policy(
+        tmp_path / "pol",
+        'deny contains "x" if { 1 / count(input.evidence.reg.data.version) == 0 - input.evidence.reg.data.name }',
+    )
+    res = audit(run_cli, demo_copy, tmp_path / "out", "--policies", tmp_path / "pol")
+    assert res.code == 2, res.out + res.err
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    org = next(r for r in report["results"] if r["control"] == "ORG-001")
+    assert org["status"] == "error"
+    assert "pol/org/org_001.rego:15:" in org["findings"][0]["message"]
+    # the other controls still got their own decisions
+    assert {r["status"] for r in report["results"] if r["control"] != "ORG-001"} == {"pass", "fail"}
+    assert report["gate"]["verdict"] == "no_verdict"
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-01", "23/11/2026"])
+def test_bad_as_of(demo_copy: Path, tmp_path: Path, run_cli, value: str) -> None:
+    res = run_cli("audit", "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o", "--no-sign", "--as-of", value)
+    assert_no_verdict(res, f"--as-of {value!r}: not an ISO date")
+
+
+def test_unknown_report_format(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    res = run_cli(*AUDIT[:-2], "--format", "json,docx", "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o")
+    assert_no_verdict(res, "unknown report format 'docx'; known: html, json, pdf")
+    assert not (tmp_path / "o" / "report.json").exists()
+
+
+def test_missing_signing_key(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    res = run_cli("audit", "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o", "--format", "json")
+    assert_no_verdict(res, "no-key: private key not found")
+    assert not (tmp_path / "o").exists()
+
+
+def test_subject_that_was_not_collected(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(cfg.read_text().replace('version: "@champion"', 'version: "7"'))
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, "subjects[0]: no version '7' of model 'adult-income' was collected")

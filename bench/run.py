@@ -68,7 +68,9 @@ def main() -> int:
         lambda: build_input(LineageGraph.build(evidence), "model_version:adult-income/1", AS_OF), 20
     )
     policies = load_policies([BUILTIN_POLICIES])
-    results["load_and_compile_policies_ms"] = median_ms(lambda: create("embedded", load_policies([BUILTIN_POLICIES])), 10)
+    results["load_and_compile_policies_ms"] = median_ms(
+        lambda: create("embedded", load_policies([BUILTIN_POLICIES])), 10
+    )
     evaluator = create("embedded", policies)
     payload = build_input(LineageGraph.build(evidence), "model_version:adult-income/1", AS_OF).model_dump(mode="json")
     n = 500

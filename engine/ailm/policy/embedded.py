@@ -55,7 +55,7 @@ class EmbeddedEvaluator:
             tree = _value(self.engine.eval_query_as_json(QUERY)) or {}
         except RuntimeError:
             return self._one_by_one()
-        return {c.id: decision_from(_walk(tree, c.package)) for c in self.policies.controls}
+        return {c.id: decision_from(walk_package(tree, c.package)) for c in self.policies.controls}
 
     def _one_by_one(self) -> dict[str, Decision]:
         """After a runtime error, evaluate each control alone so the error lands on the control that made it."""
@@ -68,7 +68,8 @@ class EmbeddedEvaluator:
         return out
 
 
-def _walk(tree: Any, package: str) -> Any:
+def walk_package(tree: Any, package: str) -> Any:
+    """The value of ``package`` inside the tree of ``data.ailm.controls``."""
     node = tree
     for part in package.removeprefix("ailm.controls.").split("."):
         if not isinstance(node, dict):

@@ -39,9 +39,9 @@ EvaluatorFactory = Callable[[PolicySet, Mapping[str, Any]], Evaluator]
 
 
 def registry() -> dict[str, EvaluatorFactory]:
-    from ailm.policy import embedded
+    from ailm.policy import embedded, opa
 
-    return {"embedded": embedded.factory}
+    return {"embedded": embedded.factory, "opa": opa.factory}
 
 
 def create(name: str, policies: PolicySet, settings: Mapping[str, Any] | None = None) -> Evaluator:

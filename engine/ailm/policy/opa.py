@@ -1,0 +1,175 @@
+"""The OPA server evaluator: the same policies on an OPA server, through opa-python-client.
+
+The exchange, in order (the contract tests hold it exactly):
+1. ``GET /health``: the server must answer 200 before anything is uploaded.
+2. ``PUT /v1/policies/ailm/<file>`` for every policy module, as text; the client's ``rego_compat`` rewrite is
+   off, so what runs is what is in the repository.
+3. ``PUT /v1/data/<path>`` for the threshold data (``data.ailm.<key>`` for each key of ``data.ailm``).
+4. ``POST /v1/data/ailm/controls`` with ``{"input": ...}`` once per subject. A response without ``result``
+   is no decision, which is an error, never a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+from ailm.errors import MSG_NO_RESULT, EvaluatorError
+from ailm.policy.embedded import walk_package
+from ailm.policy.evaluator import Decision, decision_from
+from ailm.policy.policyset import PolicySet
+
+POLICY_ID_PREFIX = "ailm/"
+DEFAULT_TIMEOUT = 5.0
+
+
+def _describe(exc: Exception, timeout: float) -> str:
+    import requests
+
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"timed out after {timeout:g} s"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"TLS error: {exc}"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        text = str(exc)
+        return "connection refused" if "refused" in text.lower() else f"cannot connect: {text}"
+    if isinstance(exc, requests.exceptions.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code}: {_opa_message(exc.response)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _opa_message(response: Any) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text or "").strip()[:300] or "(empty body)"
+    if isinstance(body, dict):
+        errors = body.get("errors") or []
+        if errors and isinstance(errors[0], dict):
+            first = errors[0]
+            loc = first.get("location") or {}
+            where = f"{loc.get('file')}:{loc.get('row')}:{loc.get('col')}: " if loc.get("file") else ""
+            return f"{where}{first.get('message', '')}".strip()
+        return str(body.get("message") or body)
+    return str(body)[:300]
+
+
+class OpaEvaluator:
+    def __init__(
+        self,
+        policies: PolicySet,
+        *,
+        url: str,
+        token: str | None = None,
+        ca_cert: str | None = None,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        from opa_client import OpaClient
+
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise EvaluatorError(f"--opa-url {url!r}: expected http://host:port or https://host:port")
+        self.url = url.rstrip("/")
+        self.policies = policies
+        self.timeout = timeout
+        cert: str | tuple[str, str] | None = (client_cert, client_key) if client_cert and client_key else client_cert
+        self.client = OpaClient(
+            host=parsed.hostname,
+            port=parsed.port or (443 if parsed.scheme == "https" else 80),
+            ssl=parsed.scheme == "https",
+            cert=cert,
+            token=token,
+            timeout=timeout,
+        )
+        if ca_cert:
+            self.client._session.verify = ca_cert  # the client has no option for a private CA
+        self._check_health()
+        self._upload()
+
+    def _fail(self, doing: str, exc: Exception) -> EvaluatorError:
+        return EvaluatorError(f"OPA at {self.url}: {doing}: {_describe(exc, self.timeout)}")
+
+    def _check_health(self) -> None:
+        import requests
+
+        if self.client.check_health():
+            return
+        try:  # check_health says only yes or no; ask once more to say why
+            response = self.client._session.get(f"{self.url}/health", timeout=self.timeout)
+            reason = f"HTTP {response.status_code}: {_opa_message(response)}"
+        except requests.exceptions.RequestException as exc:
+            reason = _describe(exc, self.timeout)
+        raise EvaluatorError(f"OPA at {self.url}: not healthy: {reason}")
+
+    def _upload(self) -> None:
+        import requests
+        from opa_client.errors import RegoParseError
+
+        for module in self.policies.modules:
+            policy_id = POLICY_ID_PREFIX + module.display
+            try:
+                self.client.update_policy_from_string(module.text, policy_id, rego_compat=False)
+            except RegoParseError as exc:
+                detail = _opa_message(_Body({"errors": exc.errors, "message": exc.message}))
+                raise EvaluatorError(f"OPA at {self.url}: upload {module.display}: {detail}") from None
+            except (requests.exceptions.RequestException, ValueError) as exc:
+                raise self._fail(f"upload {module.display}", exc) from None
+        for path, doc in data_documents(self.policies.data):
+            try:
+                self.client.update_or_create_data(doc, path)
+            except RegoParseError as exc:
+                raise EvaluatorError(f"OPA at {self.url}: upload data {path}: {exc.message}") from None
+            except (requests.exceptions.RequestException, ValueError) as exc:
+                raise self._fail(f"upload data {path}", exc) from None
+
+    def evaluate(self, policy_input: Mapping[str, Any]) -> dict[str, Decision]:
+        import requests
+
+        try:
+            response = self.client.query_rule(dict(policy_input), "ailm", "controls")
+        except (requests.exceptions.RequestException, ValueError) as exc:
+            raise self._fail("query data.ailm.controls", exc) from None
+        if not isinstance(response, dict) or "result" not in response:
+            raise EvaluatorError(f"OPA at {self.url}: query data.ailm.controls: {MSG_NO_RESULT}")
+        tree = response["result"]
+        return {c.id: decision_from(walk_package(tree, c.package)) for c in self.policies.controls}
+
+
+class _Body:
+    """Lets _opa_message read an error the client already decoded."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = body
+        self.text = ""
+
+    def json(self) -> dict[str, Any]:
+        return self.body
+
+
+def data_documents(data: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Split ``data`` into documents OPA can take without clashing with the ``ailm.*`` policy packages."""
+    docs: list[tuple[str, dict[str, Any]]] = []
+    for root, value in sorted(data.items()):
+        if root == "ailm" and isinstance(value, dict):
+            docs += [(f"ailm/{k}", v) for k, v in sorted(value.items()) if isinstance(v, dict)]
+        elif isinstance(value, dict):
+            docs.append((root, value))
+    return docs
+
+
+def factory(policies: PolicySet, settings: Mapping[str, Any]) -> OpaEvaluator:
+    url = settings.get("url")
+    if not url:
+        raise EvaluatorError("the opa evaluator needs --opa-url (or AILM_OPA_URL)")
+    return OpaEvaluator(
+        policies,
+        url=str(url),
+        token=settings.get("token"),
+        ca_cert=settings.get("ca_cert"),
+        client_cert=settings.get("client_cert"),
+        client_key=settings.get("client_key"),
+        timeout=float(settings.get("timeout") or DEFAULT_TIMEOUT),
+    )

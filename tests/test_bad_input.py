@@ -184,7 +184,7 @@ def test_bad_as_of(demo_copy: Path, tmp_path: Path, run_cli, value: str) -> None
 
 def test_unknown_report_format(demo_copy: Path, tmp_path: Path, run_cli) -> None:
     res = run_cli(*AUDIT[:-2], "--format", "json,docx", "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o")
-    assert_no_verdict(res, "unknown report format 'docx'; known: html, json, pdf")
+    assert_no_verdict(res, "unknown report format 'docx'; known: github, html, json, junit, markdown, pdf, sarif")
     assert not (tmp_path / "o" / "report.json").exists()
 
 

@@ -92,6 +92,7 @@ def _result(statuses: list[tuple[Status, Severity]], fail_on: str = "high") -> A
         ControlResult(
             control=f"T-{i:03d}",
             title="t",
+            description="d",
             severity=sev,
             stage="governance",
             subject="s",

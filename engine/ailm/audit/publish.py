@@ -6,19 +6,33 @@ Every file is written atomically; files in the folder that ailm did not write ar
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ailm.audit.runner import AuditRun
 from ailm.fsutil import write_atomic
 from ailm.report import RenderContext, resolve
+from ailm.report.markdown import render_markdown
 from ailm.signing import load_private, write_attestation
 from ailm.signing.attest import EVIDENCE_NAME
 
 INPUTS_NAME = "inputs.json"
 
 
-def publish(run: AuditRun, out_dir: Path, formats: list[str], key_path: Path | None) -> dict[str, Path]:
-    """Render and write every output; sign them when a key is given. Returns the files by name."""
+def publish(
+    run: AuditRun,
+    out_dir: Path,
+    formats: list[str],
+    key_path: Path | None,
+    *,
+    stdout: Callable[[str], None] = print,
+) -> dict[str, Path]:
+    """Render and write every output; sign them when a key is given. Returns the files by name.
+
+    A format without a file (``github``) is handed to ``stdout``; with it, the Markdown summary is appended
+    to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
+    """
     chosen = resolve(formats)
     key = load_private(key_path) if key_path is not None else None  # fail before writing anything
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -35,8 +49,16 @@ def publish(run: AuditRun, out_dir: Path, formats: list[str], key_path: Path | N
 
     ctx = RenderContext(evidence=run.evidence)
     for fmt in chosen:
+        rendered = fmt.make().render(run.result, ctx)
+        if fmt.filename is None:
+            stdout(rendered.decode("utf-8"))
+            summary = os.environ.get("GITHUB_STEP_SUMMARY")
+            if fmt.name == "github" and summary:
+                with open(summary, "a", encoding="utf-8") as fh:  # appending is the protocol here
+                    fh.write(render_markdown(run.result))
+            continue
         path = out_dir / fmt.filename
-        write_atomic(path, fmt.make().render(run.result, ctx))
+        write_atomic(path, rendered)
         files[fmt.filename] = path
 
     if key is not None:

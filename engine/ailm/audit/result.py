@@ -52,6 +52,7 @@ class ControlResult(BaseModel):
 
     control: str
     title: str
+    description: str
     severity: Severity
     stage: str
     subject: str
@@ -82,6 +83,7 @@ class EvidenceRef(BaseModel):
     kind: str
     subject: str
     source: str
+    uri: str
     sha256: str
     declared_by: str | None = None
     expires: AwareDatetime | None = None
@@ -93,6 +95,7 @@ class EvidenceRef(BaseModel):
             kind=record.kind,
             subject=record.subject,
             source=f"{record.source.collector}: {record.source.uri}",
+            uri=record.source.uri,
             sha256=record.sha256,
             declared_by=record.declared.asserted_by if record.declared else None,
             expires=record.declared.expires if record.declared else None,

@@ -187,6 +187,7 @@ def control_result(
     return ControlResult(
         control=control.id,
         title=control.title,
+        description=control.description,
         severity=control.severity,
         stage=control.stage,
         subject=pinput.subject.id,

@@ -27,17 +27,21 @@ class Renderer(Protocol):
 @dataclass(frozen=True)
 class Format:
     name: str
-    filename: str
+    filename: str | None  # None: written to standard output, not to a file
     make: Callable[[], Renderer]
 
 
 def registry() -> dict[str, Format]:
-    from ailm.report import html, json_report, pdf
+    from ailm.report import github, html, json_report, junit, markdown, pdf, sarif
 
     formats = [
         Format("json", "report.json", json_report.JsonRenderer),
         Format("html", "report.html", html.HtmlRenderer),
         Format("pdf", "report.pdf", pdf.PdfRenderer),
+        Format("junit", "report.junit.xml", junit.JunitRenderer),
+        Format("sarif", "report.sarif", sarif.SarifRenderer),
+        Format("markdown", "report.md", markdown.MarkdownRenderer),
+        Format("github", None, github.GithubRenderer),
     ]
     return {f.name: f for f in formats}
 

@@ -21,7 +21,7 @@ STATUS_LABEL = {
 }
 
 
-def _attention(result: AuditResult) -> list[ControlResult]:
+def attention(result: AuditResult) -> list[ControlResult]:
     bad = [r for r in result.results if r.status in (Status.ERROR, Status.FAIL, Status.WARN)]
     return sorted(bad, key=lambda r: (STATUS_ORDER.index(r.status), -r.severity.rank, r.control, r.subject))
 
@@ -35,7 +35,7 @@ def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
         "r": result,
         "gate": result.gate(),
         "counts": result.counts(),
-        "attention": _attention(result),
+        "attention": attention(result),
         "by_subject": {k: dict(v) for k, v in by_subject.items()},
         "stages": stages,
         "labels": STATUS_LABEL,

@@ -1,0 +1,65 @@
+"""report.md: a short summary fit for a pull-request comment or a CI step summary."""
+
+from __future__ import annotations
+
+from ailm.audit.result import AuditResult, Status
+from ailm.report.base import RenderContext
+from ailm.report.html import STATUS_LABEL, attention
+
+VERDICT = {"compliant": "Compliant", "non_compliant": "Not compliant", "no_verdict": "No verdict"}
+ICON = {"compliant": ":white_check_mark:", "non_compliant": ":x:", "no_verdict": ":warning:"}
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
+    gate = result.gate()
+    counts = result.counts()
+    lines = [
+        f"## {ICON[gate.verdict]} ailm audit: {_cell(result.name)}: {VERDICT[gate.verdict]}",
+        "",
+        f"**Gate:** exit code {gate.exit_code}: {_cell(gate.reason)} (fail on `{result.fail_on}` and above). "
+        f"As of {result.as_of.date().isoformat()}; {len(result.subjects)} model version(s), "
+        f"{result.evidence_count} evidence records.",
+        "",
+        "| " + " | ".join(STATUS_LABEL[s] for s in Status) + " |",
+        "|" + "---|" * len(Status),
+        "| " + " | ".join(str(counts[s.value]) for s in Status) + " |",
+        "",
+    ]
+    todo = attention(result)
+    if todo:
+        lines += ["| Control | Severity | Status | Subject | Finding |", "|---|---|---|---|---|"]
+        for r in todo[:limit]:
+            first = r.findings[0].message if r.findings else ""
+            lines.append(
+                f"| **{r.control}** {_cell(r.title)} | {r.severity.value} | {STATUS_LABEL[r.status]} | "
+                f"`{r.subject}` | {_cell(first)} |"
+            )
+        if len(todo) > limit:
+            lines.append(f"\n... and {len(todo) - limit} more in the full report.")
+        lines.append("")
+    waived = [r for r in result.results if r.status is Status.WAIVED and r.waiver is not None]
+    if waived:
+        lines.append("**Waived** (not passed):")
+        for r in waived:
+            assert r.waiver is not None
+            lines.append(
+                f"- **{r.control}** on `{r.subject}`: {r.waiver.ticket}, approved by {r.waiver.approver}, "
+                f"until {r.waiver.expires.date().isoformat()}"
+            )
+        lines.append("")
+    if result.errors:
+        lines += ["**Errors:**", *[f"- {_cell(e)}" for e in result.errors], ""]
+    lines.append(
+        f"<sub>ailm {result.ailm_version} · evidence set `{result.evidence_sha256[:12]}` · "
+        f"policy set `{result.policy_sha256[:12]}` · audit `{result.audit_id}`</sub>"
+    )
+    return "\n".join(lines) + "\n"
+
+
+class MarkdownRenderer:
+    def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
+        return render_markdown(result).encode("utf-8")

@@ -49,3 +49,44 @@ def test_every_command_is_in_the_readme_and_its_help_has_an_example() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in README
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def _ailm_commands(text: str) -> list[list[str]]:
+    import shlex
+
+    commands = []
+    for line in text.splitlines():
+        line = line.strip().removeprefix("- ").removeprefix("run: ").strip()
+        if line.startswith("ailm "):
+            commands.append(shlex.split(line.split(" && ")[0].split(" # ")[0])[1:])
+    return commands
+
+
+def test_the_ci_examples_parse_and_use_real_options() -> None:
+    """The GitHub Actions and GitLab CI examples are YAML, and every `ailm` line in them would parse."""
+    import re
+
+    import yaml
+
+    from ailm.cli import cli
+    from ailm.report import registry as formats
+
+    doc = (REPO / "docs" / "ci.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)
+    assert len(blocks) == 2
+    workflow, gitlab = (yaml.safe_load(b) for b in blocks)
+    assert "jobs" in workflow and "model-gate" in gitlab
+    assert gitlab["model-gate"]["artifacts"]["reports"]["junit"].endswith("report.junit.xml")
+
+    commands = _ailm_commands(doc)
+    assert len(commands) >= 3
+    for args in commands:
+        group: click.Command = cli
+        while isinstance(group, click.Group):
+            group = group.commands[args.pop(0)]
+        known = {opt for p in group.params for opt in p.opts}
+        used = {a.split("=")[0] for a in args if a.startswith("--")}
+        assert used <= known, (group.name, used - known)
+        if "--format" in args:
+            names = args[args.index("--format") + 1].split(",")
+            assert set(names) <= set(formats()), names

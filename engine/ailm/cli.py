@@ -84,6 +84,14 @@ def cli() -> None:
     help="Ed25519 private key to sign with (default: config signing.key)",
 )
 @click.option("--no-sign", is_flag=True, help="write no attestation")
+@click.option("--evaluator", type=click.Choice(["embedded", "opa"]), default="embedded", show_default=True,
+              help="embedded: regorus in process; opa: an OPA server")  # fmt: skip
+@click.option("--opa-url", envvar="AILM_OPA_URL", help="OPA server, e.g. http://127.0.0.1:8181 (env AILM_OPA_URL)")
+@click.option("--opa-token", envvar="AILM_OPA_TOKEN", help="bearer token for OPA (env AILM_OPA_TOKEN)")
+@click.option("--opa-ca-cert", type=click.Path(path_type=Path), help="CA bundle to verify OPA's TLS certificate")
+@click.option("--opa-client-cert", type=click.Path(path_type=Path), help="client certificate for mutual TLS")
+@click.option("--opa-client-key", type=click.Path(path_type=Path), help="client key for mutual TLS")
+@click.option("--opa-timeout", type=float, default=5.0, show_default=True, help="seconds per OPA request")
 def audit(
     config_path: Path,
     out_dir: Path,
@@ -93,6 +101,13 @@ def audit(
     extra_policies: tuple[Path, ...],
     key_path: Path | None,
     no_sign: bool,
+    evaluator: str,
+    opa_url: str | None,
+    opa_token: str | None,
+    opa_ca_cert: Path | None,
+    opa_client_cert: Path | None,
+    opa_client_key: Path | None,
+    opa_timeout: float,
 ) -> None:
     """Collect evidence, evaluate the controls, write signed reports; exit 0/1/2 as the gate says.
 
@@ -100,6 +115,7 @@ def audit(
     Exit codes: 0 compliant, 1 non-compliant (a finding at or above --fail-on), 2 no verdict.
     Example:
       ailm audit --config ailm.yaml --out out/ --as-of 2026-11-23 --fail-on high
+      ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181
     """
     from ailm.audit.publish import publish
     from ailm.audit.runner import AuditOptions, run_audit
@@ -109,6 +125,15 @@ def audit(
         as_of=parse_as_of(as_of),
         fail_on=fail_on,  # type: ignore[arg-type]
         extra_policies=extra_policies,
+        evaluator=evaluator,
+        evaluator_settings={
+            "url": opa_url,
+            "token": opa_token,
+            "ca_cert": str(opa_ca_cert) if opa_ca_cert else None,
+            "client_cert": str(opa_client_cert) if opa_client_cert else None,
+            "client_key": str(opa_client_key) if opa_client_key else None,
+            "timeout": opa_timeout,
+        },
     )
     with err.status("auditing") as status:
         run = run_audit(opts, progress=lambda msg: status.update(msg))
@@ -119,7 +144,9 @@ def audit(
             if key is None:
                 raise InputError(f"{cfg.source.path}: no signing key: set signing.key, pass --key, or --no-sign")
         status.update("writing reports")
-        files = publish(run, out_dir, _formats(formats) or cfg.config.formats, key)
+        files = publish(
+            run, out_dir, _formats(formats) or cfg.config.formats, key, stdout=lambda text: click.echo(text, nl=False)
+        )
     print_summary(run.result)
     out.print(f"\nWrote {len(files)} files to {out_dir}/: {', '.join(sorted(files))}")
     gate = run.result.gate()
@@ -262,6 +289,26 @@ def policy_list(folders: tuple[Path, ...], fmt: str) -> None:
     for c in pset.controls:
         table.add_row(c.id, c.severity.value, c.stage, c.title, ", ".join(c.frameworks.eu_ai_act))
     out.print(table)
+
+
+@policy.command("bundle")
+@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="the bundle file (.tar.gz)")
+@click.option("--policies", "folders", multiple=True, type=click.Path(path_type=Path), help="an extra policy folder")
+@click.option("--no-builtin", is_flag=True, help="bundle only the given folders")
+def policy_bundle(out_file: Path, folders: tuple[Path, ...], no_builtin: bool) -> None:
+    """Write an OPA bundle (policies, data, .manifest) that `opa run --server --bundle` can load.
+
+    \b
+    Example:
+      ailm policy bundle --out ailm-bundle.tar.gz && opa run --server --bundle ailm-bundle.tar.gz
+    """
+    from ailm.policy.bundle import write_bundle
+    from ailm.policy.policyset import PolicySet
+
+    pset = _policy_set(folders, not no_builtin)
+    assert isinstance(pset, PolicySet)
+    revision = write_bundle(pset, out_file)
+    out.print(f"Wrote {out_file}: {len(pset.modules)} modules, revision {revision}")
 
 
 @cli.command("schema")

@@ -170,14 +170,11 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
 
     pipe = _pipeline()
     with mlflow.start_run(experiment_id=exp_id, run_name="train-hgb") as run:
-        mlflow.set_tags(
-            {
-                "mlflow.source.git.commit": _git_commit(root),
-                "mlflow.user": "data-scientist@example.org",
-                "team": "credit-risk-ml",
-                "seed": str(SEED),
-            }
-        )
+        tags = {"mlflow.user": "data-scientist@example.org", "team": "credit-risk-ml", "seed": str(SEED)}
+        commit = _git_commit(root)
+        if commit:  # outside a git checkout there is no commit to record, and none is made up
+            tags["mlflow.source.git.commit"] = commit
+        mlflow.set_tags(tags)
         for name, df in splits.items():
             ds = mlflow.data.from_pandas(  # type: ignore[attr-defined]
                 df, source=(paths.splits / f"adult-{name}.csv").as_uri(), name=f"adult-{name}", targets=TARGET
@@ -236,16 +233,16 @@ def _trusted_types() -> list[str]:
     ]
 
 
-def _git_commit(root: Path) -> str:
+def _git_commit(root: Path) -> str | None:
     import subprocess
 
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=10
         )
-        return out.stdout.strip()
+        return out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
-        return "0" * 40
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ailm.analysis.settings import AnalysisSettings
 from ailm.audit.result import FailOn, Waiver
 from ailm.yamlsrc import YamlSource
 
@@ -51,6 +52,7 @@ class AuditConfig(_Strict):
     fail_on: FailOn = "high"
     formats: list[str] = Field(default_factory=lambda: ["json", "html", "pdf"])
     signing: Signing = Field(default_factory=Signing)
+    analysis: AnalysisSettings | None = None
 
 
 @dataclass(frozen=True)

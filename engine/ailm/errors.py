@@ -67,3 +67,7 @@ class UnknownNameError(AilmError):
     @classmethod
     def of(cls, what: str, name: str, known: list[str] | tuple[str, ...]) -> UnknownNameError:
         return cls(f"unknown {what} {name!r}; known: {', '.join(sorted(known))}")
+
+
+class AnalysisError(AilmError):
+    """An analyzer could not measure what it was asked to."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ailm import __version__
+from ailm.analysis import analyze
 from ailm.audit.result import (
     AuditResult,
     ControlResult,
@@ -224,6 +225,19 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
     evidence, notes = collect(loaded, as_of, progress)
     graph = LineageGraph.build(evidence)
     subjects = select_subjects(graph, loaded)
+    if cfg.analysis is not None:
+        measured = analyze(
+            graph,
+            subjects,
+            cfg.analysis,
+            base_dir=loaded.base_dir,
+            where=loaded.source.where(("analysis",)),
+            as_of=as_of,
+            progress=progress,
+        )
+        evidence = EvidenceSet(records=[*evidence.records, *measured], nodes=evidence.nodes, edges=evidence.edges)
+        for record in measured:
+            graph.attach(record)
 
     inputs: list[PolicyInput] = []
     results: list[ControlResult] = []

@@ -1,0 +1,152 @@
+"""Data handling, measured: personal data in the datasets, whether it feeds the model, consent and retention
+where declared, and leakage (identical rows or ids shared between train, validation and test)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from ailm.analysis.context import AnalysisContext
+from ailm.analysis.fairness import _r
+
+# Column names that mean a person can be identified directly (identifiers) or that hold personal data.
+DIRECT_IDENTIFIER_NAMES = re.compile(
+    r"(^|_)(e_?mail|phone|mobile|ssn|social_security|passport|national_id|nino|tax_id|iban|ip_address|"
+    r"first_name|last_name|full_name|surname|street|address|postcode|zip_?code|name)($|_)",
+    re.I,
+)
+PERSONAL_NAMES = re.compile(
+    r"(^|_)(age|dob|birth|date_of_birth|gender|sex|race|ethnic\w*|religion|health|salary|income)($|_)", re.I
+)
+VALUE_PATTERNS = {
+    "email": re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$"),
+    "phone": re.compile(r"^\+?\d[\d\s().-]{7,}\d$"),
+    "us_ssn": re.compile(r"^\d{3}-\d{2}-\d{4}$"),
+    "iban": re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$"),
+    "ipv4": re.compile(r"^(\d{1,3}\.){3}\d{1,3}$"),
+}
+SAMPLE = 2000
+MIN_MATCH_SHARE = 0.5
+
+
+def scan_columns(df: Any, sensitive: list[str], seed: int) -> list[dict[str, Any]]:
+    import pandas as pd
+
+    found = []
+    sample = df.sample(n=min(SAMPLE, len(df)), random_state=seed) if len(df) else df
+    for col in df.columns:
+        reasons = []
+        kind = None
+        if DIRECT_IDENTIFIER_NAMES.search(str(col)):
+            reasons.append("name")
+            kind = "direct_identifier"
+        elif PERSONAL_NAMES.search(str(col)):
+            reasons.append("name")
+            kind = "personal"
+        if col in sensitive:
+            reasons.append("declared sensitive")
+            kind = kind if kind == "direct_identifier" else "special_category"
+        values = sample[col].dropna().astype(str).str.strip()
+        textual = not pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
+        if textual and len(values) and values.map(len).max() > 3:
+            for pattern_name, pattern in VALUE_PATTERNS.items():
+                share = float(values.str.match(pattern).mean())
+                if share >= MIN_MATCH_SHARE:
+                    reasons.append(f"values look like {pattern_name} ({share:.0%} of {len(values)} sampled)")
+                    kind = "direct_identifier"
+        if reasons:
+            found.append({"column": str(col), "kind": kind, "found_by": reasons})
+    return found
+
+
+def row_hashes(df: Any) -> Any:
+    import pandas as pd
+
+    return pd.util.hash_pandas_object(df, index=False).to_numpy()
+
+
+def overlap(ctx: AnalysisContext, roles: list[str]) -> list[dict[str, Any]]:
+    import numpy as np
+
+    hashes = {role: row_hashes(ctx.frame(role)) for role in roles}
+    out = []
+    for i, a in enumerate(roles):
+        for b in roles[i + 1 :]:
+            shared = np.isin(hashes[b], hashes[a])
+            pair: dict[str, Any] = {
+                "a": a,
+                "b": b,
+                "identical_rows_in_b": int(shared.sum()),
+                "share_of_b": _r(shared.mean()),
+                "same_file": ctx.dataset(a).sha256 == ctx.dataset(b).sha256,
+            }
+            key = ctx.settings.id_column
+            if key and key in ctx.frame(a).columns and key in ctx.frame(b).columns:
+                pair["shared_ids"] = int(np.isin(ctx.frame(b)[key].to_numpy(), ctx.frame(a)[key].to_numpy()).sum())
+            out.append(pair)
+    return out
+
+
+def consent_and_retention(ctx: AnalysisContext, role: str, as_of: datetime) -> dict[str, Any]:
+    """Counts rows without valid consent when the dataset's declared facts name a consent column."""
+    ref = ctx.dataset(role)
+    name = ref.path.name.rsplit(".", 1)[0]
+    facts = ctx.dataset_facts.get(name, {})
+    out: dict[str, Any] = {"dataset": role, "declared_facts": bool(facts)}
+    consent = facts.get("consent") if isinstance(facts.get("consent"), dict) else None
+    if consent and consent.get("column"):
+        df = ctx.frame(role)
+        col = str(consent["column"])
+        if col not in df.columns:
+            out["consent"] = {"column": col, "status": "column_absent"}
+        else:
+            valid = {str(v) for v in consent.get("valid_values", ["true", "True", "1", "yes"])}
+            ok = df[col].astype(str).isin(valid)
+            out["consent"] = {
+                "column": col,
+                "status": "measured",
+                "rows": len(df),
+                "rows_without_valid_consent": int((~ok).sum()),
+            }
+    retention = facts.get("retention_until")
+    if retention:
+        out["retention_until"] = str(retention)
+        out["retention_passed"] = str(retention) < as_of.date().isoformat()
+    return out
+
+
+def analyze(ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
+    features = set(ctx.features)
+    datasets = []
+    for role in sorted(ctx.datasets):
+        df = ctx.frame(role)
+        found = scan_columns(df, ctx.sensitive_features, ctx.settings.seed)
+        for f in found:
+            f["model_feature"] = f["column"] in features
+        datasets.append(
+            {
+                "role": role,
+                "rows": len(df),
+                "columns": len(df.columns),
+                "sha256": ctx.dataset(role).sha256,
+                "personal_data": found,
+                "direct_identifiers_as_features": sorted(
+                    f["column"] for f in found if f["kind"] == "direct_identifier" and f["model_feature"]
+                ),
+                "special_category_as_features": sorted(
+                    f["column"] for f in found if f["kind"] == "special_category" and f["model_feature"]
+                ),
+            }
+        )
+    splits: list[str] = [r for r in ("train", "validation", "test") if r in ctx.datasets]
+    return {
+        "datasets": datasets,
+        "split_overlap": overlap(ctx, splits),
+        "consent_retention": [consent_and_retention(ctx, role, as_of) for role in splits],
+        "method": {
+            "personal_data": "column names and value patterns on a seeded sample of "
+            f"{SAMPLE} rows per dataset (a pattern counts at {MIN_MATCH_SHARE:.0%} of values)",
+            "overlap": "identical rows by a hash of every column (pandas.util.hash_pandas_object)",
+        },
+    }

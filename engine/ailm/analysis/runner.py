@@ -1,0 +1,189 @@
+"""Run the analyzers for each subject and turn what they measure into evidence records.
+
+A record holds what was measured, how (analyzer, method version, library versions, settings, seed) and on
+what (the model's artifact digest, every dataset's sha256). The same inputs give the same record and the
+same digest, so results are cached under a key made of exactly those: a re-audit of an unchanged model on
+unchanged data recomputes nothing and imports none of the numeric libraries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ailm import __version__
+from ailm.analysis.context import AnalysisContext, DatasetRef, path_of, resolve_dataset
+from ailm.analysis.settings import AnalysisSettings, AnalyzerName
+from ailm.canonical import canonical_json, sha256_json
+from ailm.errors import AilmError, AnalysisError, InputError
+from ailm.evidence.model import Evidence, Source
+from ailm.fsutil import write_atomic
+from ailm.lineage import LineageGraph
+
+METHOD_VERSION = "1"  # bump when an analyzer's method changes, so cached results are not reused
+ROLE: dict[AnalyzerName, str] = {"fairness": "fair", "explanations": "shap", "data": "data_scan", "drift": "drift"}
+LIBRARIES: dict[AnalyzerName, tuple[str, ...]] = {
+    "fairness": ("fairlearn", "scikit-learn", "numpy", "pandas"),
+    "explanations": ("shap", "scikit-learn", "numpy", "pandas", "scipy"),
+    "data": ("pandas", "numpy"),
+    "drift": ("scipy", "numpy", "pandas", "scikit-learn"),
+}
+Progress = Callable[[str], None]
+
+
+def _versions(names: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            out[n] = "not installed"
+    return out
+
+
+def cache_dir(settings: AnalysisSettings, base_dir: Path) -> Path | None:
+    import os
+
+    if settings.no_cache:
+        return None
+    if settings.cache:
+        return (base_dir / settings.cache).resolve()
+    if os.environ.get("AILM_CACHE_DIR"):
+        return Path(os.environ["AILM_CACHE_DIR"]).resolve()
+    return Path.home() / ".cache" / "ailm" / "analysis"
+
+
+def build_context(
+    graph: LineageGraph, subject: str, settings: AnalysisSettings, base_dir: Path, where: str
+) -> AnalysisContext:
+    records = graph.evidence_of(graph.closure(subject))
+    reg = [r for r in records if r.role == "reg" and r.subject == subject]
+    if not reg or not reg[0].data.get("artifact_location"):
+        raise InputError(f"{where}: {subject} has no registry record with a model artifact to analyse")
+    model = reg[0]
+    datasets: dict[str, DatasetRef] = {}
+    for r in records:
+        context = r.data.get("context")
+        uri = (r.data.get("source") or {}).get("uri") if isinstance(r.data.get("source"), dict) else None
+        if r.role == "ds" and context and uri and path_of(uri) is not None and context not in datasets:
+            ref = resolve_dataset(str(context), uri, base_dir, f"{r.id} (source {uri})")
+            datasets[str(context)] = DatasetRef(ref.role, ref.path, ref.sha256, ref.where, evidence=r.id)
+    for role, spec in sorted(settings.datasets.items()):
+        datasets[role] = resolve_dataset(role, spec, base_dir, f"{where}: analysis.datasets.{role}")
+    if settings.sensitive_features is not None:
+        sensitive, sensitive_from = list(settings.sensitive_features), f"{where}: analysis.sensitive_features"
+    else:
+        plans = [r for r in records if r.role == "plan" and isinstance(r.data.get("sensitive_features"), list)]
+        sensitive = [str(f) for f in plans[0].data["sensitive_features"]] if plans else []
+        sensitive_from = plans[0].id if plans else "none declared"
+    side = None
+    if settings.sensitive_data:
+        side = resolve_dataset("sensitive", settings.sensitive_data.path, base_dir, f"{where}: analysis.sensitive_data")
+    facts = {str(r.data.get("name", r.subject.split(":", 1)[-1])): r.data for r in records if r.role == "ds_facts"}
+    return AnalysisContext(
+        subject=subject,
+        settings=settings,
+        model_uri=str(model.data["artifact_location"]),
+        model_digest=str(model.data.get("artifact_digest")),
+        model_evidence=model.id,
+        datasets=datasets,
+        sensitive_features=sensitive,
+        sensitive_from=sensitive_from,
+        sensitive_file=side,
+        dataset_facts=facts,
+    )
+
+
+def _measure(name: AnalyzerName, ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
+    from ailm.analysis import datascan, drift, explain, fairness
+
+    if name == "fairness":
+        return fairness.analyze(ctx)
+    if name == "explanations":
+        return explain.analyze(ctx)
+    if name == "data":
+        return datascan.analyze(ctx, as_of)
+    return drift.analyze(ctx)
+
+
+def _settings_view(settings: AnalysisSettings) -> dict[str, Any]:
+    return settings.model_dump(mode="json", exclude={"cache", "no_cache", "analyzers", "datasets"})
+
+
+def analyze(
+    graph: LineageGraph,
+    subjects: list[str],
+    settings: AnalysisSettings,
+    *,
+    base_dir: Path,
+    where: str,
+    as_of: datetime,
+    progress: Progress,
+) -> list[Evidence]:
+    cache = cache_dir(settings, base_dir)
+    records = []
+    for subject in subjects:
+        ctx = build_context(graph, subject, settings, base_dir, where)
+        for name in settings.analyzers:
+            if name == "drift" and "current" not in ctx.datasets:
+                continue  # nothing to compare against: the monitoring controls say drift is unmeasured
+            inputs = ctx.inputs_digest_view()
+            method = {
+                "analyzer": name,
+                "method_version": METHOD_VERSION,
+                "ailm": __version__,
+                "libraries": _versions(LIBRARIES[name]),
+                "settings": _settings_view(settings),
+            }
+            scope = {"as_of_date": as_of.date().isoformat()} if name == "data" else {}
+            key = sha256_json({"method": method, "inputs": inputs, **scope})
+            result = _cached(cache, key)
+            if result is None:
+                progress(f"measuring {name} of {subject}")
+                try:
+                    result = _measure(name, ctx, as_of)
+                except AilmError as exc:
+                    raise exc.within(f"analysis {name} of {subject}") from exc
+                except Exception as exc:
+                    raise AnalysisError(f"analysis {name} of {subject}: {type(exc).__name__}: {exc}") from exc
+                result = json.loads(canonical_json(result))  # plain JSON values, exactly as a cache hit gives
+                _store(cache, key, result)
+            evaluated = ctx.datasets.get(settings.evaluate_on) or next(iter(ctx.datasets.values()), None)
+            uri = evaluated.path.as_uri() if evaluated else ctx.model_uri
+            records.append(
+                Evidence.make(
+                    kind=f"analysis.{name}",
+                    id=f"analysis:{name}:{subject.split(':', 1)[-1]}",
+                    role=ROLE[name],
+                    subject=subject,
+                    source=Source(collector=f"analysis.{name}", uri=uri),
+                    data={"inputs": inputs, "method": method, "cache_key": key, "result": result},
+                )
+            )
+    return records
+
+
+def _cached(cache: Path | None, key: str) -> dict[str, Any] | None:
+    if cache is None:
+        return None
+    path = cache / f"{key}.json"
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None  # a missing or damaged cache entry is recomputed, never trusted
+    if not isinstance(doc, dict) or doc.get("key") != key or not isinstance(doc.get("result"), dict):
+        return None
+    result: dict[str, Any] = doc["result"]
+    return result
+
+
+def _store(cache: Path | None, key: str, result: dict[str, Any]) -> None:
+    if cache is None:
+        return
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        write_atomic(cache / f"{key}.json", canonical_json({"key": key, "result": result}))

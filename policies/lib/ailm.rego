@@ -59,3 +59,17 @@ round1(x) := round(x * 10) / 10
 
 # A subject is deployed when a deployment fact is declared for it.
 deployed if input.evidence.deployment
+
+# The fairness measurement of one sensitive feature (or "a x b" intersection) in a `fair` record.
+fairness_of(fair, f) := m if {
+	some m in fair.data.result.features
+	m.feature == f
+	m.status != "feature_absent"
+}
+
+# "CI 0.30-0.37" (the bootstrap interval) for a summary of a fairness measurement, or "no interval".
+ci(m, name) := sprintf("CI %v-%v", [lo, hi]) if {
+	[lo, hi] := m.confidence_intervals[name]
+}
+
+ci(m, name) := "no interval" if not is_array(m.confidence_intervals[name])

@@ -26,6 +26,33 @@ def attention(result: AuditResult) -> list[ControlResult]:
     return sorted(bad, key=lambda r: (STATUS_ORDER.index(r.status), -r.severity.rank, r.control, r.subject))
 
 
+def measured(ctx: RenderContext) -> dict[str, dict[str, Any]]:
+    """Per subject, the analysis records by analyzer, with their charts (SVG we drew, so marked safe)."""
+    import markupsafe
+
+    from ailm.report import charts
+
+    out: dict[str, dict[str, Any]] = defaultdict(dict)
+    for rec in ctx.evidence.records:
+        if not rec.kind.startswith("analysis."):
+            continue
+        name = rec.kind.removeprefix("analysis.")
+        res = rec.data["result"]
+        svg: list[str] = []
+        if name == "fairness":
+            svg = [charts.group_rates(m) for m in res["features"] if m.get("groups")]
+        elif name == "explanations":
+            svg = [charts.shap_importance(res)]
+        elif name == "drift":
+            svg = [charts.drift_psi(res, 0.1, 0.25)]
+        out[rec.subject][name] = {
+            "record": rec,
+            "result": res,
+            "charts": [markupsafe.Markup(c) for c in svg],  # noqa: S704
+        }
+    return dict(out)
+
+
 def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
     by_subject: dict[str, dict[str, list[ControlResult]]] = defaultdict(lambda: defaultdict(list))
     for r in result.results:
@@ -40,6 +67,7 @@ def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
         "stages": stages,
         "labels": STATUS_LABEL,
         "evidence": {e.id: e for e in result.evidence_index},
+        "measured": measured(ctx),
     }
 
 

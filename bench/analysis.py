@@ -72,6 +72,7 @@ def scaled_config(rows: int, folder: Path) -> Path:
     big = test.sample(n=rows, replace=True, random_state=rows)
     big.to_csv(folder / "test.csv", index=False)
     text = CONFIG.read_text().replace("../../.ailm/", f"{REPO / '.ailm'}/")
+    text = text.replace("path: manifest.yaml", f"path: {CONFIG.parent / 'manifest.yaml'}")
     text = text.replace(f"current: {REPO / '.ailm'}/demo/data/adult-test.csv", f"current: {folder / 'test.csv'}")
     text = text.replace("  datasets:\n", f"  datasets:\n    test: {folder / 'test.csv'}\n")
     cfg = folder / "ailm.yaml"
@@ -109,9 +110,7 @@ def main() -> int:
     evidence, _ = collect(loaded, AS_OF)
     graph = LineageGraph.build(evidence)
     kw: dict[str, Any] = {"base_dir": loaded.base_dir, "where": "bench", "as_of": AS_OF, "progress": lambda _: None}
-    t = time.perf_counter()
-    analyze(graph, [SUBJECT], loaded.config.analysis, **kw)
-    results["analysis_first_run_in_process_s"] = round(time.perf_counter() - t, 3)
+    analyze(graph, [SUBJECT], loaded.config.analysis, **kw)  # fills the cache if it is cold
     t = time.perf_counter()
     analyze(graph, [SUBJECT], loaded.config.analysis, **kw)
     results["analysis_cache_hit_in_process_s"] = round(time.perf_counter() - t, 4)

@@ -16,7 +16,7 @@ import pytest
 
 from ailm.analysis import AnalysisSettings
 from ailm.analysis import fairness as fair_mod
-from ailm.analysis.context import AnalysisContext, resolve_dataset
+from ailm.analysis.context import AnalysisContext, file_sha256, resolve_dataset
 from ailm.analysis.runner import analyze, build_context
 from ailm.errors import InputError
 
@@ -238,11 +238,11 @@ def test_records_are_reproducible_and_cached(demo_root: Path, tmp_path: Path, mo
     monkeypatch.undo()
     fresh = analyze(graph, [SUBJECT], settings.model_copy(update={"no_cache": True}), **kw)
     assert [r.sha256 for r in fresh] == [r.sha256 for r in first]  # seeded: same inputs, same digest
-    for r in first:
-        assert r.data["inputs"]["model"]["artifact_sha256"] == r.data["inputs"]["model"]["artifact_sha256"]
-        assert {d["sha256"] for d in r.data["inputs"]["datasets"].values()} >= {
-            first[0].data["inputs"]["datasets"]["test"]["sha256"]
-        }
+    reg = next(r for r in evidence.records if r.role == "reg")
+    for r in first:  # what each record names as its inputs is exactly what was read
+        assert r.data["inputs"]["model"]["artifact_sha256"] == reg.data["artifact_digest"]
+        for d in r.data["inputs"]["datasets"].values():
+            assert d["sha256"] == file_sha256(Path(d["uri"].removeprefix("file://")))
         assert r.data["method"]["libraries"]["numpy"] == np.__version__
     # a damaged cache entry is recomputed, never trusted
     for f in (tmp_path / "cache").glob("*.json"):

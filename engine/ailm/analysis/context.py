@@ -78,6 +78,10 @@ class AnalysisContext:
     sensitive_from: str  # evidence id or config field the sensitive feature list came from
     sensitive_file: DatasetRef | None = None
     dataset_facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # dataset name -> declared facts
+    # what has been read or computed once per role: tables, 0/1 labels, (predictions, scores)
+    _frames: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    _labels: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    _predictions: dict[str, tuple[Any, Any]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def model(self) -> Any:
@@ -114,10 +118,6 @@ class AnalysisContext:
             self._frames[role] = df
         return self._frames[role]
 
-    @cached_property
-    def _frames(self) -> dict[str, Any]:
-        return {}
-
     def dataset(self, role: str) -> DatasetRef:
         try:
             return self.datasets[role]
@@ -141,11 +141,14 @@ class AnalysisContext:
         return df.merge(side[keep], on=key, how="left", validate="many_to_one")
 
     def labels(self, role: str) -> Any:
-        df = self.frame(role)
-        if self.settings.label not in df.columns:
-            ref = self.dataset(role)
-            raise InputError(f"{ref.path}: no label column {self.settings.label!r} (analysis.label)")
-        return (df[self.settings.label].astype(str) == str(self.settings.positive_label)).astype("int64").to_numpy()
+        if role not in self._labels:
+            df = self.frame(role)
+            if self.settings.label not in df.columns:
+                ref = self.dataset(role)
+                raise InputError(f"{ref.path}: no label column {self.settings.label!r} (analysis.label)")
+            positive = str(self.settings.positive_label)
+            self._labels[role] = (df[self.settings.label].astype(str) == positive).astype("int64").to_numpy()
+        return self._labels[role]
 
     def model_input(self, role: str) -> Any:
         df = self.frame(role)
@@ -170,10 +173,6 @@ class AnalysisContext:
                 score = np.asarray(model.predict_proba(x))[:, classes.index(positive)]
             self._predictions[role] = (y_hat, score)
         return self._predictions[role]
-
-    @cached_property
-    def _predictions(self) -> dict[str, tuple[Any, Any]]:
-        return {}
 
     def inputs_digest_view(self) -> dict[str, Any]:
         """What the analysis read, by digest: part of every record and of the cache key."""

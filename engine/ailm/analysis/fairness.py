@@ -8,6 +8,8 @@ A summary that cannot be computed (one group, one class, no positive predictions
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Any
 
 from ailm.analysis.context import AnalysisContext
@@ -21,8 +23,6 @@ SUMMARIES = (
 
 
 def _r(x: Any) -> float | None:
-    import math
-
     if x is None:
         return None
     v = float(x)
@@ -96,8 +96,8 @@ def _bootstrap(codes: Any, y: Any, y_hat: Any, kept: Any, ctx: AnalysisContext, 
     alpha = (1 - s.confidence) / 2
     stacked = np.array(per_group)
     with np.errstate(invalid="ignore"):
-        lo = np.nanquantile(stacked, alpha, axis=0) if len(per_group) else None
-        hi = np.nanquantile(stacked, 1 - alpha, axis=0) if len(per_group) else None
+        lo = np.nanquantile(stacked, alpha, axis=0)
+        hi = np.nanquantile(stacked, 1 - alpha, axis=0)
     cis = {
         name: [_r(np.quantile(v, alpha)), _r(np.quantile(v, 1 - alpha))]
         if len(v) >= max(10, s.bootstrap // 2)
@@ -110,6 +110,7 @@ def _bootstrap(codes: Any, y: Any, y_hat: Any, kept: Any, ctx: AnalysisContext, 
 def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any]:
     """Fairness for one sensitive feature, or an intersection of several."""
     import numpy as np
+    import pandas as pd
     from fairlearn.metrics import MetricFrame, count, false_positive_rate, selection_rate, true_positive_rate
     from sklearn.metrics import accuracy_score
 
@@ -125,8 +126,6 @@ def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any
         return out | {"status": "feature_absent", "reason": f"not in the {role} data: {', '.join(missing)}"}
     groups = _group_keys(frame, columns)
     absent = frame[columns].isna().any(axis=1).to_numpy()
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # fairlearn warns on groups without positives; we report those as null
         mf = MetricFrame(
@@ -146,7 +145,7 @@ def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any
     sufficient = [g for g in labels if int(table.loc[g, "count"]) >= s.min_group_size]
     insufficient = [g for g in labels if g not in sufficient]
 
-    codes_all = np.searchsorted(np.array(labels), groups[~absent].to_numpy())
+    codes_all = np.asarray(pd.Categorical(groups[~absent], categories=labels).codes)  # row -> index in labels
     kept = np.array([g in sufficient for g in labels])
     boot = (
         _bootstrap(codes_all, y[~absent].astype(float), y_hat[~absent].astype(float), kept, ctx, salt)

@@ -9,6 +9,7 @@ unchanged data recomputes nothing and imports none of the numeric libraries.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -69,10 +70,11 @@ def build_context(
     datasets: dict[str, DatasetRef] = {}
     for r in records:
         context = r.data.get("context")
-        uri = (r.data.get("source") or {}).get("uri") if isinstance(r.data.get("source"), dict) else None
+        source = r.data.get("source")
+        uri = source.get("uri") if isinstance(source, dict) else None
         if r.role == "ds" and context and uri and path_of(uri) is not None and context not in datasets:
             ref = resolve_dataset(str(context), uri, base_dir, f"{r.id} (source {uri})")
-            datasets[str(context)] = DatasetRef(ref.role, ref.path, ref.sha256, ref.where, evidence=r.id)
+            datasets[str(context)] = dataclasses.replace(ref, evidence=r.id)
     for role, spec in sorted(settings.datasets.items()):
         datasets[role] = resolve_dataset(role, spec, base_dir, f"{where}: analysis.datasets.{role}")
     if settings.sensitive_features is not None:
@@ -129,10 +131,12 @@ def analyze(
     records = []
     for subject in subjects:
         ctx = build_context(graph, subject, settings, base_dir, where)
+        inputs = ctx.inputs_digest_view()
+        evaluated = ctx.datasets.get(settings.evaluate_on) or next(iter(ctx.datasets.values()), None)
+        uri = evaluated.path.as_uri() if evaluated else ctx.model_uri
         for name in settings.analyzers:
             if name == "drift" and "current" not in ctx.datasets:
                 continue  # nothing to compare against: the monitoring controls say drift is unmeasured
-            inputs = ctx.inputs_digest_view()
             method = {
                 "analyzer": name,
                 "method_version": METHOD_VERSION,
@@ -153,8 +157,6 @@ def analyze(
                     raise AnalysisError(f"analysis {name} of {subject}: {type(exc).__name__}: {exc}") from exc
                 result = json.loads(canonical_json(result))  # plain JSON values, exactly as a cache hit gives
                 _store(cache, key, result)
-            evaluated = ctx.datasets.get(settings.evaluate_on) or next(iter(ctx.datasets.values()), None)
-            uri = evaluated.path.as_uri() if evaluated else ctx.model_uri
             records.append(
                 Evidence.make(
                     kind=f"analysis.{name}",

@@ -19,7 +19,15 @@ Loc = tuple[str | int, ...]
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """SafeLoader that keeps dates and times as the text written: a declared fact is hashed, stored and shown
+    as its author wrote it (``2026-11-02T09:30:00Z``, not a datetime re-rendered as ``+00:00``); typed fields
+    (asserted_at, expires) are parsed by the models."""
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:

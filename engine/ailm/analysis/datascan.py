@@ -116,6 +116,27 @@ def consent_and_retention(ctx: AnalysisContext, role: str, as_of: datetime) -> d
     return out
 
 
+def quality(df: Any) -> dict[str, Any]:
+    """Missing cells and duplicate rows, as shares (what DATA-003 compares with its limits)."""
+    cells = df.shape[0] * df.shape[1]
+    return {
+        "missing_cells": int(df.isna().to_numpy().sum()),
+        "missing_cell_rate": _r(df.isna().to_numpy().mean()) if cells else 0.0,
+        "duplicate_rows": int(df.duplicated().sum()),
+        "duplicate_row_rate": _r(df.duplicated().mean()) if len(df) else 0.0,
+    }
+
+
+def group_counts(df: Any, sensitive: list[str]) -> dict[str, dict[str, int]]:
+    """Rows per group of each declared sensitive feature present in the dataset (DATA-005)."""
+    out: dict[str, dict[str, int]] = {}
+    for feature in sensitive:
+        if feature in df.columns:
+            counts = df[feature].astype(str).value_counts(dropna=False)
+            out[feature] = {str(k): int(v) for k, v in sorted(counts.items())}
+    return out
+
+
 def analyze(ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
     features = set(ctx.features)
     datasets = []
@@ -137,6 +158,8 @@ def analyze(ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
                 "special_category_as_features": sorted(
                     f["column"] for f in found if f["kind"] == "special_category" and f["model_feature"]
                 ),
+                "quality": quality(df),
+                "group_counts": group_counts(df, ctx.sensitive_features),
             }
         )
     splits: list[str] = [r for r in ("train", "validation", "test") if r in ctx.datasets]

@@ -3,7 +3,9 @@
 Per model input: the population stability index (numeric inputs binned at the reference's quantiles,
 categorical inputs by category, empty bins floored at 1e-4) and a test: Kolmogorov-Smirnov for numeric
 inputs, chi-square on the category counts for categorical ones. The model score gets a PSI too. p-values are
-reported with the Bonferroni-corrected alpha for the number of tests.
+reported with the Bonferroni-corrected alpha for the number of tests. As an effect size that does not grow
+with the sample, each input also gets the Jensen-Shannon distance (base 2, in [0, 1]) between the same binned
+or per-category distributions.
 """
 
 from __future__ import annotations
@@ -25,13 +27,24 @@ def _psi(ref_share: Any, cur_share: Any) -> float:
     return float(np.sum((q - p) * np.log(q / p)))
 
 
-def numeric_psi(ref: Any, cur: Any, bins: int) -> float:
+def _js(ref_share: Any, cur_share: Any) -> float:
+    from scipy.spatial.distance import jensenshannon
+
+    return float(jensenshannon(ref_share, cur_share, base=2))
+
+
+def numeric_shares(ref: Any, cur: Any, bins: int) -> tuple[Any, Any]:
+    """Shares of the reference and current samples in bins cut at the reference's quantiles."""
     import numpy as np
 
     edges = np.unique(np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]))
     r = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
     c = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
-    return _psi(r, c)
+    return r, c
+
+
+def numeric_psi(ref: Any, cur: Any, bins: int) -> float:
+    return _psi(*numeric_shares(ref, cur, bins))
 
 
 def categorical_counts(ref: Any, cur: Any) -> tuple[list[str], Any, Any]:
@@ -55,15 +68,18 @@ def feature_drift(name: str, ref: Any, cur: Any, bins: int) -> dict[str, Any]:
     if pd.api.types.is_numeric_dtype(ref) and pd.api.types.is_numeric_dtype(cur):
         r, c = ref.to_numpy(dtype=float), cur.to_numpy(dtype=float)
         ks = ks_2samp(r, c)
+        shares = numeric_shares(r, c, bins)
         return out | {
             "type": "numeric",
-            "psi": _r(numeric_psi(r, c, bins)),
+            "psi": _r(_psi(*shares)),
+            "js_distance": _r(_js(*shares)),
             "test": "kolmogorov-smirnov",
             "statistic": _r(ks.statistic),
             "p_value": _r(ks.pvalue),
         }
     cats, r_counts, c_counts = categorical_counts(ref, cur)
-    out |= {"type": "categorical", "psi": _r(_psi(r_counts / r_counts.sum(), c_counts / c_counts.sum()))}
+    r_share, c_share = r_counts / r_counts.sum(), c_counts / c_counts.sum()
+    out |= {"type": "categorical", "psi": _r(_psi(r_share, c_share)), "js_distance": _r(_js(r_share, c_share))}
     if len(cats) < 2:
         return out | {"test": "chi-square", "statistic": None, "p_value": None, "note": "a single category"}
     chi2, p, _, _ = chi2_contingency([r_counts, c_counts])

@@ -26,7 +26,7 @@ from ailm.evidence.model import Evidence, Source
 from ailm.fsutil import write_atomic
 from ailm.lineage import LineageGraph
 
-METHOD_VERSION = "1"  # bump when an analyzer's method changes, so cached results are not reused
+METHOD_VERSION = "2"  # bump when an analyzer's method changes, so cached results are not reused
 ROLE: dict[AnalyzerName, str] = {"fairness": "fair", "explanations": "shap", "data": "data_scan", "drift": "drift"}
 LIBRARIES: dict[AnalyzerName, tuple[str, ...]] = {
     "fairness": ("fairlearn", "scikit-learn", "numpy", "pandas"),

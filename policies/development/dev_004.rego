@@ -30,7 +30,7 @@ deny contains {"msg": "plan names no sensitive_features to assess fairness on", 
 	not lib.filled(object.get(plan.data, "sensitive_features", null))
 }
 
-deny contains {"msg": "neither a fairness measurement (fair) nor a training run (run) to read fairness from", "evidence": []} if {
+deny contains {"msg": "neither a fairness measurement (fair) nor a training run (run) to read fairness from", "evidence": lib.id_of("reg")} if {
 	not input.evidence.fair
 	not input.evidence.run
 }

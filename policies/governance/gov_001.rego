@@ -20,7 +20,7 @@ package ailm.controls.governance.gov_001
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("reg"), "evidence": []} if not input.evidence.reg
+deny contains {"msg": lib.absent("reg"), "evidence": lib.id_of("reg")} if not input.evidence.reg
 
 deny contains {"msg": lib.absent("inventory"), "evidence": lib.absent_ids("inventory")} if not input.evidence.inventory
 

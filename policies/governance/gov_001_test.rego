@@ -16,7 +16,7 @@ test_pass_complete_inventory if {
 }
 
 test_fail_missing_inventory if {
-	gov_001.deny == {{"msg": "evidence 'inventory' is missing", "evidence": []}} with input as {"evidence": {"reg": good.evidence.reg}, "expired": []}
+	gov_001.deny == {{"msg": "evidence 'inventory' is missing", "evidence": ["r"]}} with input as {"evidence": {"reg": good.evidence.reg}, "expired": []}
 }
 
 test_fail_expired_inventory if {

@@ -20,7 +20,7 @@ package ailm.controls.governance.gov_004
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent(role), "evidence": []} if {
+deny contains {"msg": lib.absent(role), "evidence": lib.id_of("reg")} if {
 	some role in ["reg", "run"]
 	not input.evidence[role]
 }

@@ -23,8 +23,11 @@ expired(role) if {
 	e.role == role
 }
 
-# Ids to cite for a missing role: the expired record if there is one.
-absent_ids(role) := [e.id | some e in input.expired; e.role == role]
+# Ids to cite for a missing role: the expired record if there is one, else the subject's registry record
+# (the version the evidence is missing for), so that every finding names a record.
+absent_ids(role) := [e.id | some e in input.expired; e.role == role] if expired(role)
+
+absent_ids(role) := id_of("reg") if not expired(role)
 
 filled(x) if {
 	is_string(x)
@@ -73,3 +76,41 @@ ci(m, name) := sprintf("CI %v-%v", [lo, hi]) if {
 }
 
 ci(m, name) := "no interval" if not is_array(m.confidence_intervals[name])
+
+# The fields of a record's data that are absent or empty.
+unfilled(rec, fields) := {f | some f in fields; not filled(object.get(rec.data, f, null))}
+
+# The data of a role's record, or {} when the role is absent.
+data_of(role) := object.get(object.get(input.evidence, role, {}), "data", {})
+
+# Whole days from date (or time) a to date (or time) b.
+days_between(a, b) := (ns(b) - ns(a)) / ns_per_day
+
+# The id of a role's record as a one-element list, or [] (for citing optional context).
+id_of(role) := [input.evidence[role].id] if is_object(input.evidence[role])
+
+id_of(role) := [] if not is_object(input.evidence[role])
+
+# Declared dataset facts, by dataset name.
+dataset_facts := {f.data.name: f | some f in object.get(input.evidence, "ds_facts", [])}
+
+# The subject uses personal data: a dataset declares it, or the measured scan found it in a split.
+personal_data if {
+	some f in object.get(input.evidence, "ds_facts", [])
+	f.data.personal_data == true
+}
+
+personal_data if {
+	some d in input.evidence.data_scan.data.result.datasets
+	count(d.personal_data) > 0
+}
+
+# The lifecycle status declared in the retirement facts ("active" when none is declared).
+lifecycle_status := object.get(data_of("retirement"), "status", "active")
+
+retired if lifecycle_status == "retired"
+
+# A generative model: the inventory says so, or a base model is declared.
+generative if data_of("inventory").model_type in {"generative", "llm", "foundation"}
+
+generative if input.evidence.base_model

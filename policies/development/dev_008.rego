@@ -1,0 +1,44 @@
+# METADATA
+# title: Technical documentation covers Annex IV; test reports are signed
+# description: >-
+#   The technical documentation must fill every Annex IV section (1 general description to 9 post-market
+#   monitoring plan), each pointing to a document, and every test report it lists must carry a sha256 and a
+#   signature (signer and signature reference).
+# custom:
+#   id: DEV-008
+#   severity: critical
+#   stage: development
+#   evidence: [technical_documentation]
+#   remediation: >-
+#     Declare technical_documentation.annex_iv with a document for sections "1" to "9" and test_reports with
+#     uri, sha256, signed_by and signature for each report (ailm's own signed report qualifies).
+#   frameworks:
+#     eu_ai_act: ["Art. 11", "Annex IV"]
+#     nist_ai_rmf: ["MAP 2.2", "GOVERN 4.2"]
+#     iso_42001: ["A.6.2.7"]
+package ailm.controls.development.dev_008
+
+import data.ailm.lib
+import rego.v1
+
+sections := ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+
+deny contains {"msg": lib.absent("technical_documentation"), "evidence": lib.absent_ids("technical_documentation")} if not input.evidence.technical_documentation
+
+deny contains {"msg": sprintf("Annex IV section %s is not documented", [s]), "evidence": [td.id]} if {
+	td := input.evidence.technical_documentation
+	some s in sections
+	not lib.filled(object.get(object.get(td.data, "annex_iv", {}), s, null))
+}
+
+deny contains {"msg": "technical documentation lists no test_reports", "evidence": [td.id]} if {
+	td := input.evidence.technical_documentation
+	not lib.filled(object.get(td.data, "test_reports", null))
+}
+
+deny contains {"msg": sprintf("test report %v has no %s", [object.get(r, "uri", i + 1), f]), "evidence": [td.id]} if {
+	td := input.evidence.technical_documentation
+	some i, r in object.get(td.data, "test_reports", [])
+	some f in ["uri", "sha256", "signed_by", "signature"]
+	not lib.filled(object.get(r, f, null))
+}

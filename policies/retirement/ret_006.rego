@@ -1,0 +1,47 @@
+# METADATA
+# title: Lessons learned recorded after retirement and fed back to the risk register
+# description: >-
+#   Within lessons_learned_days_max days of retirement a lessons-learned review must be recorded and linked
+#   to the risk register, so the next system starts from what this one taught.
+# custom:
+#   id: RET-006
+#   severity: low
+#   stage: retirement
+#   evidence: [retirement]
+#   remediation: >-
+#     Declare retirement.lessons_learned with completed_at, uri and risk_register_ref.
+#   frameworks:
+#     eu_ai_act: ["Art. 17(1)(i)"]
+#     nist_ai_rmf: ["MANAGE 4.2", "MEASURE 4.3"]
+#     iso_42001: ["Clause 10"]
+package ailm.controls.retirement.ret_006
+
+import data.ailm.lib
+import rego.v1
+
+not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle_status]) if not lib.retired
+
+ret := input.evidence.retirement
+
+ll := object.get(ret.data, "lessons_learned", {})
+
+due_passed if lib.days_since(ret.data.retired_at) > lib.thresholds.lessons_learned_days_max
+
+deny contains {"msg": sprintf("retired %s, more than %v days ago, and no lessons-learned review is recorded", [ret.data.retired_at, lib.thresholds.lessons_learned_days_max]), "evidence": [ret.id]} if {
+	lib.retired
+	due_passed
+	not lib.filled(object.get(ll, "completed_at", null))
+}
+
+deny contains {"msg": msg, "evidence": [ret.id]} if {
+	lib.retired
+	days := lib.days_between(ret.data.retired_at, ll.completed_at)
+	days > lib.thresholds.lessons_learned_days_max
+	msg := sprintf("lessons learned completed %s, %v days after retirement (more than %v)", [ll.completed_at, lib.round1(days), lib.thresholds.lessons_learned_days_max])
+}
+
+deny contains {"msg": "the lessons-learned review is not linked to the risk register", "evidence": [ret.id]} if {
+	lib.retired
+	lib.filled(object.get(ll, "completed_at", null))
+	not lib.filled(object.get(ll, "risk_register_ref", null))
+}

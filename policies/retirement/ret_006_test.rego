@@ -1,0 +1,18 @@
+package ailm.controls.retirement.ret_006_test
+
+import data.ailm.controls.retirement.ret_006
+import rego.v1
+
+inp(ll) := {"as_of_ns": time.parse_rfc3339_ns("2026-11-23T00:00:00Z"), "evidence": {"retirement": {"id": "ret", "data": {"status": "retired", "retired_at": "2026-06-01", "lessons_learned": ll}}}}
+
+test_pass_lessons_linked if {
+	count(ret_006.deny) == 0 with input as inp({"completed_at": "2026-07-15", "uri": "https://x/ll", "risk_register_ref": "RR-2026-4"})
+}
+
+test_fail_overdue if {
+	ret_006.deny == {{"msg": "retired 2026-06-01, more than 90 days ago, and no lessons-learned review is recorded", "evidence": ["ret"]}} with input as inp({})
+}
+
+test_fail_unlinked if {
+	ret_006.deny == {{"msg": "the lessons-learned review is not linked to the risk register", "evidence": ["ret"]}} with input as inp({"completed_at": "2026-07-15"})
+}

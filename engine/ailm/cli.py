@@ -291,6 +291,26 @@ def policy_list(folders: tuple[Path, ...], fmt: str) -> None:
     out.print(table)
 
 
+@policy.command("doc")
+@click.option("--out", "out_file", default=Path("docs/controls.md"), show_default=True, type=click.Path(path_type=Path))
+@click.option("--policies", "folders", multiple=True, type=click.Path(path_type=Path), help="an extra policy folder")
+def policy_doc(out_file: Path, folders: tuple[Path, ...]) -> None:
+    """Write the control reference (Markdown) from the controls' METADATA.
+
+    \b
+    Example:
+      ailm policy doc --out docs/controls.md
+    """
+    from ailm.fsutil import write_atomic
+    from ailm.policy.policyset import PolicySet
+    from ailm.policy.reference import render_reference
+
+    pset = _policy_set(folders, True)
+    assert isinstance(pset, PolicySet)
+    write_atomic(out_file, render_reference(pset).encode("utf-8"))
+    out.print(f"Wrote {out_file}: {len(pset.controls)} controls")
+
+
 @policy.command("bundle")
 @click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="the bundle file (.tar.gz)")
 @click.option("--policies", "folders", multiple=True, type=click.Path(path_type=Path), help="an extra policy folder")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,8 +147,12 @@ def _status(decision: Decision) -> Status:
 
 
 def _in_scope(control: ControlMeta, pinput: PolicyInput) -> list[str]:
+    return _in_scope_roles(control.evidence, pinput)
+
+
+def _in_scope_roles(roles: Iterable[str], pinput: PolicyInput) -> list[str]:
     ids: list[str] = []
-    for role in control.evidence:
+    for role in roles:
         value = pinput.evidence.get(role)
         views = value if isinstance(value, list) else [value] if isinstance(value, EvidenceView) else []
         ids.extend(v.id for v in views)
@@ -160,8 +164,10 @@ def control_result(
 ) -> ControlResult:
     findings = [FindingOut(level="deny", message=f.message, evidence=list(f.evidence)) for f in decision.deny]
     findings += [FindingOut(level="warn", message=f.message, evidence=list(f.evidence)) for f in decision.warn]
+    # "does not apply" rests on the evidence the control looked at (or, with none, on the version's record)
+    scope = _in_scope(control, pinput) or _in_scope_roles(("reg",), pinput)
     findings += [
-        FindingOut(level="not_applicable", message=f.message, evidence=list(f.evidence))
+        FindingOut(level="not_applicable", message=f.message, evidence=list(f.evidence) or scope)
         for f in decision.not_applicable
     ]
     if decision.error is not None:

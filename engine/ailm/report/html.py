@@ -7,6 +7,7 @@ from typing import Any
 
 from ailm.audit.result import AuditResult, ControlResult, Status
 from ailm.errors import InputError
+from ailm.policy import crosswalk
 from ailm.policy.metadata import STAGES
 from ailm.report.base import RenderContext
 
@@ -68,6 +69,7 @@ def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
         "labels": STATUS_LABEL,
         "evidence": {e.id: e for e in result.evidence_index},
         "measured": measured(ctx),
+        "crosswalk": crosswalk.build(result.results),
     }
 
 

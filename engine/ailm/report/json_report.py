@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ailm.audit.result import AuditResult
+from ailm.policy import crosswalk
 from ailm.report.base import RenderContext
 
 
@@ -13,4 +14,5 @@ class JsonRenderer:
         doc = result.model_dump(mode="json")
         doc["gate"] = result.gate().model_dump(mode="json")
         doc["counts"] = result.counts()
+        doc["crosswalk"] = [c.model_dump(mode="json") for c in crosswalk.build(result.results)]
         return (json.dumps(doc, indent=2, sort_keys=False) + "\n").encode("utf-8")

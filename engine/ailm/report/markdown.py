@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ailm.audit.result import AuditResult, Status
+from ailm.policy import crosswalk
 from ailm.report.base import RenderContext
 from ailm.report.html import STATUS_LABEL, attention
 
@@ -53,6 +54,11 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
         lines.append("")
     if result.errors:
         lines += ["**Errors:**", *[f"- {_cell(e)}" for e in result.errors], ""]
+    lines += ["| Framework | Covered | Failing items |", "|---|---|---|"]
+    for fw in crosswalk.build(result.results):
+        failing = [i.ref for i in fw.items if i.outcome in ("fail", "error")]
+        lines.append(f"| {fw.title} | {fw.covered} of {fw.total} | {_cell(', '.join(failing)) or 'none'} |")
+    lines.append("")
     lines.append(
         f"<sub>ailm {result.ailm_version} · evidence set `{result.evidence_sha256[:12]}` · "
         f"policy set `{result.policy_sha256[:12]}` · audit `{result.audit_id}`</sub>"

@@ -90,3 +90,67 @@ def test_thresholds_are_data_overridable_from_the_config(demo_copy: Path, tmp_pa
     assert res.code == 1
     assert status["DEV-004"] == "pass"  # 0.34 and 0.36 clear a 0.3 bar
     assert status["DEP-003"] == "pass"
+
+
+CATALOGUE = {
+    "GOV-001", "GOV-002", "GOV-003", "GOV-004", "GOV-005", "PLN-001", "PLN-002", "PLN-003", "PLN-004",
+    "DATA-001", "DATA-002", "DATA-003", "DATA-004", "DATA-005", "DATA-006", "DATA-007", "DATA-008", "DATA-009",
+    "DEV-001", "DEV-002", "DEV-003", "DEV-004", "DEV-005", "DEV-006", "DEV-007", "DEV-008",
+    "DEP-001", "DEP-002", "DEP-003", "DEP-004", "DEP-005", "DEP-006", "DEP-007",
+    "MON-001", "MON-002", "MON-003", "MON-004", "MON-005", "MON-006",
+    "RET-001", "RET-002", "RET-003", "RET-004", "RET-005", "RET-006",
+}  # fmt: skip
+
+
+def test_the_library_holds_the_whole_catalogue_and_generative_controls(library) -> None:
+    ids = {c.id for c in library.controls}
+    assert len(CATALOGUE) == 45
+    assert ids - CATALOGUE == {"GEN-001", "GEN-002", "GEN-003", "GEN-004"}
+    assert ids >= CATALOGUE
+    assert {c.stage for c in library.controls if c.id.startswith("GEN-")} == {"generative"}
+
+
+def test_every_mapping_names_a_framework_item_or_another_instrument(library) -> None:
+    from ailm.policy.crosswalk import FRAMEWORK_KEYS, item_of
+
+    for c in library.controls:
+        for fw in FRAMEWORK_KEYS:
+            for ref in getattr(c.frameworks, fw):
+                assert item_of(fw, ref) is not None or ref.startswith(("GDPR ", "Clause ")), (c.id, fw, ref)
+
+
+def test_committed_control_reference_is_current(library) -> None:
+    from ailm.policy.reference import render_reference
+
+    committed = (REPO / "docs" / "controls.md").read_text(encoding="utf-8")
+    assert committed == render_reference(library), "docs/controls.md is stale: run `ailm policy doc`"
+
+
+def test_policy_doc_writes_the_reference(tmp_path: Path, run_cli, library) -> None:
+    res = run_cli("policy", "doc", "--out", tmp_path / "controls.md")
+    assert res.code == 0, res.out
+    text = (tmp_path / "controls.md").read_text()
+    assert all(f"### {c.id}" in text for c in library.controls)
+    assert "### ISO/IEC 42001:2023 Annex A: " in text
+
+
+def test_crosswalk_rolls_clauses_up_and_lists_what_is_not_covered() -> None:
+    from ailm.audit.result import Status
+    from ailm.policy.crosswalk import build, item_of
+    from ailm.policy.metadata import Frameworks
+
+    assert item_of("eu_ai_act", "Art. 10(2)(f)") == "Art. 10"
+    assert item_of("eu_ai_act", "Annex IV 2(g)") == "Annex IV"
+    assert item_of("eu_ai_act", "GDPR Art. 5") is None
+
+    class R:
+        def __init__(self, control: str, status: Status, eu: list[str]) -> None:
+            self.control, self.status = control, status
+            self.frameworks = Frameworks(eu_ai_act=eu, nist_ai_rmf=["MEASURE 2.11"], iso_42001=["A.5.4"])
+
+    eu = build([R("A-001", Status.PASS, ["Art. 10(3)"]), R("B-001", Status.FAIL, ["Art. 10(2)(f)", "GDPR Art. 6"])])[0]
+    art10 = next(i for i in eu.items if i.ref == "Art. 10")
+    assert (art10.outcome, art10.controls, art10.counts) == ("fail", ["A-001", "B-001"], {"fail": 1, "pass": 1})
+    assert eu.covered == 1 and eu.total == 27
+    assert next(i for i in eu.items if i.ref == "Art. 14").outcome is None
+    assert eu.outside == {"GDPR Art. 6": ["B-001"]}

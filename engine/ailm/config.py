@@ -53,6 +53,9 @@ class AuditConfig(_Strict):
     formats: list[str] = Field(default_factory=lambda: ["json", "html", "pdf"])
     signing: Signing = Field(default_factory=Signing)
     analysis: AnalysisSettings | None = None
+    cache: str | None = Field(
+        default=None, description="folder for collector caches: an unchanged source is not re-read"
+    )
 
 
 @dataclass(frozen=True)

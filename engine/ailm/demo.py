@@ -60,6 +60,11 @@ class DemoPaths:
     def artifacts(self) -> Path:
         return self.work / "artifacts"
 
+    @property
+    def lineage(self) -> Path:
+        """OpenLineage events of the preparation step, as the openlineage-python file transport writes them."""
+        return self.work / "lineage" / "prepare.ndjson"
+
 
 def load_adult(data_dir: Path) -> tuple[Any, Any]:
     """The UCI Adult train and test files as shipped, cleaned as the dataset's own notes describe."""
@@ -161,6 +166,12 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
     splits = {"train": train, "validation": validation, "test": test}
     for name, df in splits.items():
         df.to_csv(paths.splits / f"adult-{name}.csv", index=False)
+    emit_prepare_lineage(
+        paths.lineage,
+        [paths.data_in / "adult.data.gz", paths.data_in / "adult.test.gz"],
+        {name: paths.splits / f"adult-{name}.csv" for name in splits},
+        {name: len(df) for name, df in splits.items()},
+    )
 
     uri = f"sqlite:///{paths.store}"
     mlflow.set_tracking_uri(uri)
@@ -212,6 +223,70 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
         print(f"demo: trained run {run_id}, registered {MODEL_NAME} version {version} in {uri}")
         print("demo: " + ", ".join(f"{k}={v:.3f}" for k, v in sorted(metrics.items())))
     return paths.store
+
+
+def emit_prepare_lineage(events: Path, raw: list[Path], outputs: dict[str, Path], rows: dict[str, int]) -> None:
+    """What a pipeline instrumented with OpenLineage records for the preparation step: START with the raw
+    files as inputs, COMPLETE with the splits as outputs (schema, row counts, sha256 as dataset version,
+    owner), written by the real openlineage-python client through its file transport."""
+    import uuid
+    from datetime import UTC, datetime
+
+    import pandas as pd
+    from openlineage.client import OpenLineageClient
+    from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
+    from openlineage.client.facet_v2 import (
+        dataset_version_dataset,
+        output_statistics_output_dataset,
+        ownership_dataset,
+        schema_dataset,
+    )
+    from openlineage.client.transport.file import FileConfig, FileTransport
+
+    from ailm.canonical import sha256_file
+
+    events.parent.mkdir(parents=True, exist_ok=True)
+    client = OpenLineageClient(transport=FileTransport(FileConfig(log_file_path=str(events), append=True)))
+    digests = {name: sha256_file(path) for name, path in outputs.items()}
+    run = Run(runId=str(uuid.uuid5(uuid.NAMESPACE_URL, "ailm-demo-prepare:" + ":".join(sorted(digests.values())))))
+    job = Job(namespace="ailm-demo", name="prepare-adult")
+    inputs = [
+        InputDataset(
+            namespace="file",
+            name=str(path.resolve()),
+            facets={"version": dataset_version_dataset.DatasetVersionDatasetFacet(datasetVersion=sha256_file(path))},
+        )
+        for path in raw
+    ]
+    outs = []
+    for name, path in outputs.items():
+        columns = pd.read_csv(path, nrows=5).dtypes
+        outs.append(
+            OutputDataset(
+                namespace="file",
+                name=str(path.resolve()),
+                facets={
+                    "schema": schema_dataset.SchemaDatasetFacet(
+                        fields=[
+                            schema_dataset.SchemaDatasetFacetFields(name=c, type=str(t)) for c, t in columns.items()
+                        ]
+                    ),
+                    "version": dataset_version_dataset.DatasetVersionDatasetFacet(datasetVersion=digests[name]),
+                    "ownership": ownership_dataset.OwnershipDatasetFacet(
+                        owners=[ownership_dataset.Owner(name="team:credit-risk-ml", type="TEAM")]
+                    ),
+                },
+                outputFacets={
+                    "outputStatistics": output_statistics_output_dataset.OutputStatisticsOutputDatasetFacet(
+                        rowCount=rows[name], size=path.stat().st_size
+                    )
+                },
+            )
+        )
+    now = datetime.now(UTC).isoformat()
+    client.emit(RunEvent(eventType=RunState.START, eventTime=now, run=run, job=job, inputs=inputs))
+    end = datetime.now(UTC).isoformat()
+    client.emit(RunEvent(eventType=RunState.COMPLETE, eventTime=end, run=run, job=job, inputs=inputs, outputs=outs))
 
 
 def _latest_version(client: Any) -> str:

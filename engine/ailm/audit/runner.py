@@ -24,6 +24,7 @@ from ailm.audit.result import (
 )
 from ailm.canonical import sha256_json
 from ailm.collectors import CollectContext, Collection, create
+from ailm.collectors.cache import collect_cached
 from ailm.config import LoadedConfig, load_config, load_waivers
 from ailm.errors import AilmError, CollectorError, InputError
 from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
@@ -61,14 +62,15 @@ def _quiet(_: str) -> None:
 
 def collect(loaded: LoadedConfig, as_of: datetime, progress: Progress = _quiet) -> tuple[EvidenceSet, list[str]]:
     """Run every collector; a failing required one ends the audit, an optional one leaves a note."""
-    ctx = CollectContext(base_dir=loaded.base_dir, as_of=as_of)
+    cache = loaded.path(loaded.config.cache) if loaded.config.cache else None
+    ctx = CollectContext(base_dir=loaded.base_dir, as_of=as_of, cache_dir=cache)
     merged = Collection()
     notes: list[str] = []
     for i, entry in enumerate(loaded.config.collectors):
         where = f"{loaded.source.where(('collectors', i))}: collector {entry.name}"
         progress(f"collecting {entry.name}")
         try:
-            part = create(entry.name, entry.settings()).collect(ctx)
+            part = collect_cached(entry.name, entry.settings(), create(entry.name, entry.settings()), ctx)
         except AilmError as exc:
             if entry.optional:
                 notes.append(f"optional {where} skipped: {exc}")
@@ -79,6 +81,7 @@ def collect(loaded: LoadedConfig, as_of: datetime, progress: Progress = _quiet) 
                 notes.append(f"optional {where} skipped: {type(exc).__name__}: {exc}")
                 continue
             raise CollectorError(f"{where}: {type(exc).__name__}: {exc}") from exc
+        notes.extend(f"{where}: {note}" for note in part.notes)
         merged.records.extend(part.records)
         merged.nodes.extend(part.nodes)
         merged.edges.extend(part.edges)

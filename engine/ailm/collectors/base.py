@@ -21,6 +21,7 @@ class CollectContext:
 
     base_dir: Path
     as_of: datetime
+    cache_dir: Path | None = None  # where collectors that can say their source is unchanged keep results
 
 
 @dataclass
@@ -30,12 +31,19 @@ class Collection:
     records: list[Evidence] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a reader should know (skipped lines, ...)
 
 
 class Collector(Protocol):
     def collect(self, ctx: CollectContext) -> Collection:
         """Read the source and return what it says. Raise CollectorError or InputError on failure."""
         ...
+
+
+class Fingerprinted(Protocol):
+    """A collector that can say cheaply whether its source changed (file sizes and times, a digest)."""
+
+    def fingerprint(self, ctx: CollectContext) -> str: ...
 
 
 # A factory builds a collector from its settings in the config (everything but ``name`` and ``optional``).

@@ -116,7 +116,14 @@ def _collection(manifest: Manifest, src: YamlSource, path: Path) -> Collection:
             raise src.error(("datasets", i, "name"), f"dataset {ds.name!r} is declared twice")
         seen.add(ds.name)
         node = dataset_node_id(ds.name)
-        out.nodes.append(Node(id=node, type="dataset", attrs={"name": ds.name}))
+        attrs: dict[str, Any] = {"name": ds.name, "source": COLLECTOR}
+        where = ds.data.get("uri")
+        if isinstance(where, str) and where:  # where the dataset lives: joins it with what other sources saw
+            attrs["uri"] = where if "://" in where else (path.parent / where).resolve().as_uri()
+        for flag in ("raw", "personal_data"):
+            if ds.data.get(flag) is True:
+                attrs[flag] = True
+        out.nodes.append(Node(id=node, type="dataset", attrs=attrs))
         out.records.append(
             Evidence.make(
                 kind="declared.dataset",

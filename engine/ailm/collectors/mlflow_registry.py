@@ -232,7 +232,11 @@ class _Reader:
             "profile": _json(ds.profile),
             "context": context,
         }
-        self.out.nodes.append(Node(id=node, type="dataset", attrs={"name": ds.name, "mlflow_digest": ds.digest}))
+        attrs: dict[str, Any] = {"name": ds.name, "mlflow_digest": ds.digest, "source": COLLECTOR}
+        where = data["source"].get("uri") if isinstance(data["source"], dict) else None
+        if isinstance(where, str) and where:  # where MLflow says the data was read from: joins other sources
+            attrs["uri"] = where
+        self.out.nodes.append(Node(id=node, type="dataset", attrs=attrs))
         self.out.edges.append(Edge(src=node, dst=run_node_id(run_id), type="consumed", evidence=run_record))
         record_id = f"mlflow:dataset:{ds.name}@{ds.digest}"
         if not any(r.id == record_id for r in self.out.records):

@@ -201,3 +201,8 @@ class PolicyInput(_Frozen):
         default_factory=list, description="declared facts left out of evidence because they expired"
     )
     lineage: LineageView
+    lineage_checks: dict[str, Any] = Field(
+        default_factory=dict,
+        description="what controls need from the graph: upstream datasets (produced by, raw, personal data), "
+        "whether the chain reaches raw data, digest conflicts",
+    )

@@ -9,7 +9,9 @@ from ailm.evidence.model import EvidenceView, ExpiredFact, LineageView, PolicyIn
 from ailm.lineage.graph import LineageGraph
 
 # Roles that hold many records per subject; every other role holds at most one.
-MANY_ROLES = frozenset({"ds", "ds_facts", "incident", "evaluation", "alert"})
+MANY_ROLES = frozenset(
+    {"ds", "ds_facts", "incident", "evaluation", "alert", "ol_run", "ol_dataset", "ds_profile", "dvc_stage"}
+)
 
 
 def as_of_ns(as_of: datetime) -> int:
@@ -17,6 +19,7 @@ def as_of_ns(as_of: datetime) -> int:
 
 
 def build_input(graph: LineageGraph, subject_id: str, as_of: datetime) -> PolicyInput:
+    subject_id = graph.resolve(subject_id)
     node = graph.node(subject_id)
     nodes = graph.closure(subject_id)
     evidence: dict[str, EvidenceView | list[EvidenceView]] = {}
@@ -51,4 +54,5 @@ def build_input(graph: LineageGraph, subject_id: str, as_of: datetime) -> Policy
         evidence=evidence,
         expired=expired,
         lineage=lineage,
+        lineage_checks=graph.checks(subject_id),
     )

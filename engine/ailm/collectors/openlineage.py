@@ -1,0 +1,239 @@
+"""The OpenLineage collector: run events from NDJSON files, as the openlineage-python client's file transport
+writes them (one event per line, ``append: true``).
+
+Settings: ``path`` (a file, or a folder of ``*.ndjson`` / ``*.json`` files, relative to the config).
+
+Every RunEvent of a run is folded into one run: its job, final state (the last terminal event: COMPLETE,
+FAIL or ABORT), start and end times, and the union of its inputs and outputs. Inputs become ``consumed``
+edges; outputs become ``produced`` edges only for a run that COMPLETEd, so a failed job never counts as
+having produced data. Each dataset keeps its latest facets (schema, dataQualityMetrics, columnLineage,
+ownership, version, datasetType...). A dataset version facet that is a sha256 becomes the node's digest,
+to be checked against what other sources say. A malformed line stops the collection with ``file:line``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ailm.collectors.base import CollectContext, Collection
+from ailm.errors import CollectorError, ConfigError
+from ailm.evidence.model import Edge, Evidence, Node, Source
+
+COLLECTOR = "openlineage"
+EVENT_TYPES = frozenset({"START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"})
+TERMINAL = frozenset({"COMPLETE", "ABORT", "FAIL"})
+_SHA256 = re.compile(r"^(sha256:)?([0-9a-f]{64})$")
+
+
+def dataset_uri(namespace: str, name: str) -> str:
+    """A dataset's location as one URI: ``file`` namespaces become file URIs, others ``namespace/name``."""
+    if namespace in ("file", "file://", "file:///") or namespace.startswith("file://"):
+        path = name if name.startswith("/") else "/" + name
+        host = namespace.removeprefix("file://").strip("/") if namespace.startswith("file://") else ""
+        return f"file://{host}{path}"
+    return f"{namespace.rstrip('/')}/{name.lstrip('/')}"
+
+
+def dataset_id(uri: str) -> str:
+    return f"dataset:{uri}"
+
+
+@dataclass
+class _Run:
+    run_id: str
+    job: str
+    first_line: str
+    events: int = 0
+    started_at: str | None = None
+    ended_at: str | None = None
+    state: str | None = None
+    state_time: str = ""
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    run_facets: set[str] = field(default_factory=set)
+    parent: str | None = None
+
+
+class OpenLineageCollector:
+    def __init__(self, *, path: str) -> None:
+        self.path = path
+
+    def files(self, ctx: CollectContext) -> list[Path]:
+        root = (ctx.base_dir / self.path).resolve()
+        if root.is_dir():
+            found = sorted(p for p in root.iterdir() if p.suffix in (".ndjson", ".json", ".jsonl") and p.is_file())
+            if not found:
+                raise CollectorError(f"{root}: no .ndjson/.json/.jsonl OpenLineage event files in this folder")
+            return found
+        if not root.is_file():
+            raise CollectorError(f"{root}: OpenLineage event file not found")
+        return [root]
+
+    def fingerprint(self, ctx: CollectContext) -> str:
+        """What the cache is keyed by: every file's path, size and modification time."""
+        parts = []
+        for p in self.files(ctx):
+            st = p.stat()
+            parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
+        return "|".join(parts)
+
+    def collect(self, ctx: CollectContext) -> Collection:
+        runs: dict[str, _Run] = {}
+        datasets: dict[str, dict[str, Any]] = {}
+        other_events = 0
+        files = self.files(ctx)
+        for path in files:
+            try:
+                handle = path.open("rb")
+            except OSError as exc:
+                raise CollectorError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            with handle:
+                for lineno, raw in enumerate(handle, start=1):
+                    if not raw.strip():
+                        continue
+                    where = f"{path}:{lineno}"
+                    try:
+                        event = json.loads(raw)
+                    except ValueError as exc:
+                        raise CollectorError(f"{where}: not a JSON event: {exc}") from None
+                    if not isinstance(event, dict):
+                        raise CollectorError(f"{where}: an OpenLineage event is a JSON object")
+                    if "run" not in event:  # a DatasetEvent or JobEvent: static metadata, no run to join
+                        if "dataset" not in event and "job" not in event:
+                            raise CollectorError(f"{where}: neither a RunEvent, a JobEvent nor a DatasetEvent")
+                        other_events += 1
+                        continue
+                    _fold(event, where, runs, datasets)
+        return _collection(runs, datasets, files, other_events)
+
+
+def _need(obj: Any, key: str, where: str, what: str) -> Any:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if value is None or value == "":
+        raise CollectorError(f"{where}: {what} has no '{key}'")
+    return value
+
+
+def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: dict[str, dict[str, Any]]) -> None:
+    etype = event.get("eventType", "OTHER")
+    if etype not in EVENT_TYPES:
+        raise CollectorError(f"{where}: eventType {etype!r} is not one of {', '.join(sorted(EVENT_TYPES))}")
+    time = str(_need(event, "eventTime", where, "the event"))
+    run_id = str(_need(event["run"], "runId", where, "run"))
+    job = event.get("job")
+    job_name = f"{_need(job, 'namespace', where, 'job')}/{_need(job, 'name', where, 'job')}"
+    run = runs.get(run_id)
+    if run is None:
+        run = runs[run_id] = _Run(run_id=run_id, job=job_name, first_line=where)
+    elif run.job != job_name:
+        raise CollectorError(f"{where}: run {run_id} is job {job_name} here but {run.job} at {run.first_line}")
+    run.events += 1
+    facets = event["run"].get("facets") or {}
+    if isinstance(facets, dict):
+        run.run_facets.update(facets)
+        parent = facets.get("parent")
+        if isinstance(parent, dict) and isinstance(parent.get("run"), dict):
+            run.parent = parent["run"].get("runId")
+    if etype == "START" and (run.started_at is None or time < run.started_at):
+        run.started_at = time
+    if etype in TERMINAL and time >= run.state_time:
+        run.state, run.state_time, run.ended_at = etype, time, time
+    elif run.state is None and time >= run.state_time:
+        run.state_time = time
+    for key, target in (("inputs", run.inputs), ("outputs", run.outputs)):
+        items = event.get(key) or []
+        if not isinstance(items, list):
+            raise CollectorError(f"{where}: '{key}' must be a list")
+        for i, ds in enumerate(items):
+            what = f"{key}[{i}]"
+            uri = dataset_uri(str(_need(ds, "namespace", where, what)), str(_need(ds, "name", where, what)))
+            target[uri] = {"namespace": ds["namespace"], "name": ds["name"]}
+            seen = datasets.setdefault(uri, {"namespace": ds["namespace"], "name": ds["name"], "facets": {}})
+            dfacets = ds.get("facets") or {}
+            if isinstance(dfacets, dict):
+                for fname, fvalue in dfacets.items():  # later events refine earlier ones
+                    seen["facets"][fname] = fvalue
+            for extra in ("inputFacets", "outputFacets"):
+                more = ds.get(extra)
+                if isinstance(more, dict):
+                    for fname, fvalue in more.items():
+                        seen["facets"][fname] = fvalue
+
+
+def _strip(facet: Any) -> Any:
+    """A facet without its _producer/_schemaURL bookkeeping."""
+    if isinstance(facet, dict):
+        return {k: v for k, v in facet.items() if k not in ("_producer", "_schemaURL", "_deleted")}
+    return facet
+
+
+def _collection(
+    runs: dict[str, _Run], datasets: dict[str, dict[str, Any]], files: list[Path], other: int
+) -> Collection:
+    source = Source(collector=COLLECTOR, uri=files[0].as_uri() if len(files) == 1 else files[0].parent.as_uri())
+    out = Collection()
+    for uri, ds in sorted(datasets.items()):
+        node = dataset_id(uri)
+        facets = {k: _strip(v) for k, v in sorted(ds["facets"].items())}
+        attrs: dict[str, Any] = {"name": ds["name"].rsplit("/", 1)[-1], "uri": uri, "source": COLLECTOR}
+        version = facets.get("version", {}).get("datasetVersion") if isinstance(facets.get("version"), dict) else None
+        match = _SHA256.match(str(version or ""))
+        if match:
+            attrs["sha256"] = match.group(2)
+        out.nodes.append(Node(id=node, type="dataset", attrs=attrs))
+        out.records.append(
+            Evidence.make(
+                kind="openlineage.dataset",
+                id=f"openlineage:dataset:{uri}",
+                role="ol_dataset",
+                subject=node,
+                source=source,
+                data={"namespace": ds["namespace"], "name": ds["name"], "uri": uri, "facets": facets},
+            )
+        )
+    for run_id, run in sorted(runs.items()):
+        node = f"run:{run_id}"
+        record_id = f"openlineage:run:{run_id}"
+        out.nodes.append(Node(id=node, type="run", attrs={"run_id": run_id, "job": run.job, "source": COLLECTOR}))
+        for uri in sorted(run.inputs):
+            out.edges.append(Edge(src=dataset_id(uri), dst=node, type="consumed", evidence=record_id))
+        if run.state == "COMPLETE":
+            for uri in sorted(run.outputs):
+                out.edges.append(Edge(src=node, dst=dataset_id(uri), type="produced", evidence=record_id))
+        out.records.append(
+            Evidence.make(
+                kind="openlineage.run",
+                id=record_id,
+                role="ol_run",
+                subject=node,
+                source=source,
+                data={
+                    "run_id": run_id,
+                    "job": run.job,
+                    "state": run.state or "incomplete",
+                    "started_at": run.started_at,
+                    "ended_at": run.ended_at,
+                    "events": run.events,
+                    "parent_run_id": run.parent,
+                    "run_facets": sorted(run.run_facets),
+                    "inputs": sorted(run.inputs),
+                    "outputs": sorted(run.outputs),
+                    "outputs_counted": run.state == "COMPLETE",
+                },
+            )
+        )
+    if other:
+        out.notes.append(f"{other} DatasetEvent/JobEvent line(s) carry no run and were not joined")
+    return out
+
+
+def factory(settings: Mapping[str, Any]) -> OpenLineageCollector:
+    path = settings.get("path")
+    if not isinstance(path, str) or not path:
+        raise ConfigError("collector 'openlineage' needs 'path': an NDJSON event file or a folder of them")
+    return OpenLineageCollector(path=path)

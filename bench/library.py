@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from evaluators import synthetic_inputs  # noqa: E402
+from evaluators import synthetic_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "evidence" / "demo" / "ailm.yaml"

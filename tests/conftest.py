@@ -69,4 +69,7 @@ def demo_copy(demo_root: Path, tmp_path: Path) -> Path:
     text = text.replace("../../.ailm/keys/ailm.key", str(tmp_path / "no-key"))
     text = text.replace("../../.ailm/", f"{demo_root / '.ailm'}/")  # the demo's data splits and analysis cache
     cfg.write_text(text)
+    manifest = folder / "manifest.yaml"  # dataset locations: where the demo's lineage events saw them
+    text = manifest.read_text().replace("../../.ailm/", f"{demo_root / '.ailm'}/")
+    manifest.write_text(text.replace("uri: data/", f"uri: {demo_root / 'evidence' / 'demo' / 'data'}/"))
     return folder

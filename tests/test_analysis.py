@@ -287,7 +287,9 @@ def test_missing_analysis_dataset_is_exit_2_with_the_line(run_cli: Any, demo_cop
 def test_missing_label_column_is_exit_2_naming_the_file(run_cli: Any, demo_copy: Path, tmp_path: Path) -> None:
     cfg = demo_copy / "ailm.yaml"
     cfg.write_text(
-        cfg.read_text().replace("label: income", "label: salary").replace("cache:", "no_cache: true\n  # cache:")
+        cfg.read_text()
+        .replace("label: income", "label: salary")
+        .replace("\n  cache:", "\n  no_cache: true\n  # cache:")
     )
     res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--format", "json")
     flat = " ".join(res.err.split())

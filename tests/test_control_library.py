@@ -60,7 +60,8 @@ def compliant_deployed() -> dict[str, Any]:
 def bare_registry_entry(compliant_deployed) -> dict[str, Any]:
     """Only what MLflow knows: the version and its run, nothing declared or measured."""
     ev = compliant_deployed["evidence"]
-    return {**compliant_deployed, "evidence": {k: ev[k] for k in ("reg", "run", "registry_model", "ds")}}
+    evidence = {k: ev[k] for k in ("reg", "run", "registry_model", "ds")}
+    return {**compliant_deployed, "evidence": evidence, "lineage_checks": {}}
 
 
 @pytest.fixture

@@ -331,6 +331,49 @@ def policy_bundle(out_file: Path, folders: tuple[Path, ...], no_builtin: bool) -
     out.print(f"Wrote {out_file}: {len(pset.modules)} modules, revision {revision}")
 
 
+@cli.command("lineage")
+@click.argument("ref")
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path), help="the audit config")
+@click.option("--direction", type=click.Choice(["up", "down", "both"]), default=None,
+              help="up: what it was made from; down: what it reached (default: up for a model version, down for a dataset)")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "svg"]), default="text", show_default=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="write here instead of stdout")
+@click.option("--as-of", "as_of", default=None, help="the audit clock (default: now)")
+def lineage(ref: str, config_path: Path, direction: str | None, fmt: str, out_file: Path | None, as_of: str | None) -> None:
+    """Show the lineage of a model version down to raw data, or everything downstream of a dataset.
+
+    REF is a model version (adult-income/1, adult-income@champion, adult-income for the latest) or a
+    dataset (its name, path or URI): the question asked when a data subject asks for deletion or a
+    dataset's retention ends.
+
+    \b
+    Example:
+      ailm lineage adult-income@champion --config evidence/demo/ailm.yaml
+      ailm lineage adult-train --direction down --config evidence/demo/ailm.yaml --format json
+    """
+    from ailm.audit.runner import collect
+    from ailm.config import load_config
+    from ailm.fsutil import write_atomic
+    from ailm.lineage import LineageGraph
+    from ailm.lineage import render as r
+
+    loaded = load_config(config_path)
+    evidence, notes = collect(loaded, parse_as_of(as_of))
+    for note in notes:
+        err.print(f"[yellow]note:[/] {note}")
+    graph = LineageGraph.build(evidence)
+    root = r.find(graph, ref)
+    if direction is None:
+        direction = "down" if graph.g.nodes[root]["type"] == "dataset" else "up"
+    v = r.view(graph, root, direction)
+    text = {"text": r.to_text, "json": r.to_json, "dot": r.to_dot, "svg": r.to_svg}[fmt](v)
+    if out_file is not None:
+        write_atomic(out_file, text.encode("utf-8"))
+        out.print(f"Wrote {out_file}: {len(v.nodes)} nodes, {len(v.edges)} edges")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
 @cli.command("schema")
 @click.option("--out", "folder", default=Path("evidence/schema"), show_default=True, type=click.Path(path_type=Path))
 def schema(folder: Path) -> None:

@@ -181,7 +181,9 @@ class _Reader:
         run = self.client.get_run(run_id)
         node = run_node_id(run_id)
         tags = dict(run.data.tags)
-        self.out.nodes.append(Node(id=node, type="run", attrs={"run_id": run_id}))
+        name = tags.get("mlflow.runName")
+        attrs = {"run_id": run_id, "source": COLLECTOR} | ({"job": f"mlflow/{name}"} if name else {})
+        self.out.nodes.append(Node(id=node, type="run", attrs=attrs))
         record_id = f"mlflow:run:{run_id}"
         datasets = []
         for di in run.inputs.dataset_inputs:

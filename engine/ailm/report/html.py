@@ -54,6 +54,21 @@ def measured(ctx: RenderContext) -> dict[str, dict[str, Any]]:
     return dict(out)
 
 
+def lineage_pictures(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
+    """Per subject, its lineage (upstream to raw data and downstream) as an SVG we drew, so marked safe."""
+    import markupsafe
+
+    from ailm.lineage import LineageGraph
+    from ailm.lineage.render import to_svg, view
+
+    graph = LineageGraph.build(ctx.evidence)
+    return {
+        s.id: markupsafe.Markup(to_svg(view(graph, s.id, "both")))  # noqa: S704 - labels are escaped in to_svg
+        for s in result.subjects
+        if graph.resolve(s.id) in graph.g
+    }
+
+
 def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
     by_subject: dict[str, dict[str, list[ControlResult]]] = defaultdict(lambda: defaultdict(list))
     for r in result.results:
@@ -70,6 +85,7 @@ def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
         "evidence": {e.id: e for e in result.evidence_index},
         "measured": measured(ctx),
         "crosswalk": crosswalk.build(result.results),
+        "lineage": lineage_pictures(result, ctx),
     }
 
 

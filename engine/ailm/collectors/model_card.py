@@ -1,0 +1,120 @@
+"""The model card collector: a Hugging Face model card (README.md with YAML front matter): licence,
+datasets, base model, language, tags, pipeline tag and the model-index evaluation results.
+
+Settings: ``path`` (the README.md, relative to the config) and ``model`` (the registered model it describes).
+The record is ``input.evidence.model_card``; its front matter errors name the card's file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.manifest import model_node_id
+from ailm.errors import CollectorError, ConfigError, InputError
+from ailm.evidence.model import Evidence, Node, Source
+from ailm.yamlsrc import YamlSource
+
+COLLECTOR = "model_card"
+_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*$", re.M)
+
+
+def front_matter(text: str, path: Path) -> tuple[YamlSource, str]:
+    """The YAML between the leading ``---`` lines (line numbers kept), and the Markdown body after it."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise CollectorError(f"{path}:1: a model card starts with '---' and YAML front matter")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        raise CollectorError(f"{path}: the front matter has no closing '---'")
+    yaml_text = "\n" + "".join(lines[1:end])  # one blank line so YAML line numbers match the file's
+    try:
+        src = YamlSource.parse(yaml_text, path, what="model card front matter")
+    except InputError as exc:
+        raise CollectorError(str(exc)) from None
+    if not isinstance(src.data, dict):
+        raise CollectorError(f"{path}:2: the front matter is a mapping")
+    return src, "".join(lines[end + 1 :])
+
+
+def eval_results(meta: dict[str, Any], src: YamlSource) -> list[dict[str, Any]]:
+    """model-index -> [{model, task, dataset, metric, value, verified}]."""
+    out = []
+    index = meta.get("model-index") or []
+    if not isinstance(index, list):
+        raise CollectorError(f"{src.where(('model-index',))}: model-index is a list")
+    for i, entry in enumerate(index):
+        for j, result in enumerate((entry or {}).get("results") or []):
+            task = (result.get("task") or {}).get("type")
+            dataset = result.get("dataset") or {}
+            for k, metric in enumerate(result.get("metrics") or []):
+                if not isinstance(metric, dict) or "value" not in metric:
+                    where = src.where(("model-index", i, "results", j, "metrics", k))
+                    raise CollectorError(f"{where}: a metric needs a type and a value")
+                out.append(
+                    {
+                        "model": entry.get("name"),
+                        "task": task,
+                        "dataset": dataset.get("name") or dataset.get("type"),
+                        "dataset_revision": dataset.get("revision"),
+                        "metric": metric.get("type") or metric.get("name"),
+                        "value": metric.get("value"),
+                        "verified": bool(metric.get("verified", False)),
+                    }
+                )
+    return out
+
+
+class ModelCardCollector:
+    def __init__(self, *, path: str, model: str) -> None:
+        self.path = path
+        self.model = model
+
+    def collect(self, ctx: CollectContext) -> Collection:
+        path = (ctx.base_dir / self.path).resolve()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CollectorError(f"{path}: model card not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CollectorError(f"{path}: cannot read the model card: {exc}") from None
+        src, body = front_matter(text, path)
+        meta: dict[str, Any] = src.data
+        licence = meta.get("license") or meta.get("licence")
+        datasets = meta.get("datasets") or []
+        base = meta.get("base_model")
+        data = {
+            "license": licence,
+            "license_name": meta.get("license_name"),
+            "datasets": datasets if isinstance(datasets, list) else [datasets],
+            "base_model": base if isinstance(base, list) or base is None else [base],
+            "base_model_relation": meta.get("base_model_relation"),
+            "language": meta.get("language"),
+            "library_name": meta.get("library_name"),
+            "pipeline_tag": meta.get("pipeline_tag"),
+            "tags": meta.get("tags") or [],
+            "eval_results": eval_results(meta, src),
+            "sections": _HEADING.findall(body),
+        }
+        node = model_node_id(self.model)
+        record = Evidence.make(
+            kind="huggingface.model_card",
+            id=f"model_card:{self.model}",
+            role="model_card",
+            subject=node,
+            source=Source(collector=COLLECTOR, uri=path.as_uri()),
+            data=data,
+        )
+        return Collection(records=[record], nodes=[Node(id=node, type="model", attrs={"name": self.model})])
+
+
+def factory(settings: Mapping[str, Any]) -> ModelCardCollector:
+    path, model = settings.get("path"), settings.get("model")
+    if not isinstance(path, str) or not path:
+        raise ConfigError("collector 'model_card' needs 'path': the model card README.md")
+    if not isinstance(model, str) or not model:
+        raise ConfigError("collector 'model_card' needs 'model': the registered model the card describes")
+    return ModelCardCollector(path=path, model=model)

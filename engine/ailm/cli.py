@@ -335,11 +335,14 @@ def policy_bundle(out_file: Path, folders: tuple[Path, ...], no_builtin: bool) -
 @click.argument("ref")
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path), help="the audit config")
 @click.option("--direction", type=click.Choice(["up", "down", "both"]), default=None,
-              help="up: what it was made from; down: what it reached (default: up for a model version, down for a dataset)")  # fmt: skip
+              help="up: what it was made from; down: what it reached (default: up for a version, "
+                   "down for a dataset)")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "svg"]), default="text", show_default=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="write here instead of stdout")
 @click.option("--as-of", "as_of", default=None, help="the audit clock (default: now)")
-def lineage(ref: str, config_path: Path, direction: str | None, fmt: str, out_file: Path | None, as_of: str | None) -> None:
+def lineage(
+    ref: str, config_path: Path, direction: str | None, fmt: str, out_file: Path | None, as_of: str | None
+) -> None:
     """Show the lineage of a model version down to raw data, or everything downstream of a dataset.
 
     REF is a model version (adult-income/1, adult-income@champion, adult-income for the latest) or a

@@ -96,7 +96,9 @@ class DvcCollector:
         return _collection(root, pipeline, lock, stages, locked)
 
 
-def _collection(root: Path, pipeline: YamlSource, lock: YamlSource | None, stages: dict[str, Any], locked: dict[str, Any]) -> Collection:
+def _collection(
+    root: Path, pipeline: YamlSource, lock: YamlSource | None, stages: dict[str, Any], locked: dict[str, Any]
+) -> Collection:
     source = Source(collector=COLLECTOR, uri=(lock.path if lock else pipeline.path).as_uri())
     out = Collection()
     seen_files: set[str] = set()

@@ -1,7 +1,9 @@
 """The MLflow collector: registered models, their versions, the runs behind them and the runs' datasets.
 
 Settings: ``tracking_uri`` (a sqlite path or URI relative to the config, or a server URL), optional
-``registry_uri`` and ``models`` (names; default: every registered model).
+``registry_uri``, ``models`` (names; default: every registered model), and for a server ``retries``
+(default 2) and ``timeout`` in seconds (default 30), so an unreachable server fails in seconds, not minutes.
+Versions registered from the same run say so (``shared_run_with``).
 """
 
 from __future__ import annotations
@@ -65,10 +67,20 @@ def artifact_digest(location: str) -> tuple[str | None, list[dict[str, Any]]]:
 
 
 class MlflowCollector:
-    def __init__(self, *, tracking_uri: str, registry_uri: str | None, models: list[str] | None) -> None:
+    def __init__(
+        self,
+        *,
+        tracking_uri: str,
+        registry_uri: str | None,
+        models: list[str] | None,
+        retries: int = 2,
+        timeout: float = 30,
+    ) -> None:
         self.tracking_uri = tracking_uri
         self.registry_uri = registry_uri
         self.models = models
+        self.retries = retries
+        self.timeout = timeout
 
     def collect(self, ctx: CollectContext) -> Collection:
         tracking, db = _resolve_uri(self.tracking_uri, ctx.base_dir)
@@ -84,6 +96,9 @@ class MlflowCollector:
             from mlflow.exceptions import MlflowException
         except ImportError as exc:  # pragma: no cover - a dependency of ailm
             raise CollectorError(f"mlflow is not installed: {exc}") from None
+        http = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": str(self.retries), "MLFLOW_HTTP_REQUEST_TIMEOUT": str(self.timeout)}
+        saved = {k: os.environ.get(k) for k in http}
+        os.environ.update(http)
         try:
             client = mlflow.MlflowClient(tracking_uri=tracking, registry_uri=registry)
             return _Reader(client, Source(collector=COLLECTOR, uri=tracking)).read(self.models)
@@ -91,6 +106,12 @@ class MlflowCollector:
             raise CollectorError(f"MLflow at {tracking}: {exc.message}") from None
         except Exception as exc:  # sqlalchemy and requests errors reach us unwrapped
             raise CollectorError(f"MLflow at {tracking}: {type(exc).__name__}: {exc}") from None
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 class _Reader:
@@ -103,11 +124,19 @@ class _Reader:
     def read(self, names: list[str] | None) -> Collection:
         if names is None:
             names = sorted(m.name for m in self.client.search_registered_models())
+        pending: list[tuple[str, Any, list[str]]] = []
         for name in names:
-            self._model(name)
+            pending.extend(self._model(name))
+        by_run: dict[str, list[str]] = {}
+        for name, mv, _ in pending:
+            if mv.run_id:
+                by_run.setdefault(mv.run_id, []).append(version_node_id(name, mv.version))
+        for name, mv, aliases in pending:
+            others = [v for v in by_run.get(mv.run_id or "", []) if v != version_node_id(name, mv.version)]
+            self._version(name, mv, aliases, others)
         return self.out
 
-    def _model(self, name: str) -> None:
+    def _model(self, name: str) -> list[tuple[str, Any, list[str]]]:
         rm = self.client.get_registered_model(name)
         node = model_node_id(name)
         self.out.nodes.append(Node(id=node, type="model", attrs={"name": name}))
@@ -120,7 +149,7 @@ class _Reader:
                 source=self.source,
                 data={
                     "name": name,
-                    "description": rm.description,
+                    "description": rm.description or None,  # the REST API says "" where the store says None
                     "tags": dict(rm.tags or {}),
                     "aliases": {k: str(v) for k, v in (rm.aliases or {}).items()},
                     "created_at": _iso(rm.creation_timestamp),
@@ -132,10 +161,12 @@ class _Reader:
         for alias, version in (rm.aliases or {}).items():
             aliases.setdefault(str(version), []).append(alias)
         versions = self.client.search_model_versions(f"name='{name}'")
-        for mv in sorted(versions, key=lambda v: int(v.version)):
-            self._version(name, mv, sorted(set(aliases.get(str(mv.version), [])) | set(mv.aliases or [])))
+        return [
+            (name, mv, sorted(set(aliases.get(str(mv.version), [])) | set(mv.aliases or [])))
+            for mv in sorted(versions, key=lambda v: int(v.version))
+        ]
 
-    def _version(self, name: str, mv: Any, aliases: list[str]) -> None:
+    def _version(self, name: str, mv: Any, aliases: list[str], shared_run_with: list[str]) -> None:
         node = version_node_id(name, mv.version)
         model_id = mv.source.removeprefix("models:/") if str(mv.source).startswith("models:/") else None
         location = mv.source
@@ -163,10 +194,11 @@ class _Reader:
                     "aliases": aliases,
                     "created_at": _iso(mv.creation_timestamp),
                     "updated_at": _iso(mv.last_updated_timestamp),
-                    "description": mv.description,
+                    "description": mv.description or None,
                     "artifact_location": location,
                     "artifact_digest": digest,
                     "artifact_files": files,
+                    "shared_run_with": shared_run_with,  # other versions registered from the same run
                 },
             )
         )
@@ -258,4 +290,9 @@ def factory(settings: Mapping[str, Any]) -> MlflowCollector:
     if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):
         raise ConfigError("collector 'mlflow': 'models' is a list of registered model names")
     registry = settings.get("registry_uri")
-    return MlflowCollector(tracking_uri=uri, registry_uri=registry, models=models)
+    retries, timeout = settings.get("retries", 2), settings.get("timeout", 30)
+    if not isinstance(retries, int) or retries < 0:
+        raise ConfigError("collector 'mlflow': 'retries' is a whole number >= 0")
+    if not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError("collector 'mlflow': 'timeout' is a number of seconds > 0")
+    return MlflowCollector(tracking_uri=uri, registry_uri=registry, models=models, retries=retries, timeout=timeout)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ailm.canonical import sha256_bytes
 from ailm.collectors.base import CollectContext, Collection
 from ailm.errors import CollectorError, ConfigError
 from ailm.evidence.model import Edge, Evidence, Node, Source
@@ -176,6 +177,7 @@ def _collection(
     runs: dict[str, _Run], datasets: dict[str, dict[str, Any]], files: list[Path], other: int
 ) -> Collection:
     source = Source(collector=COLLECTOR, uri=files[0].as_uri() if len(files) == 1 else files[0].parent.as_uri())
+    scope = sha256_bytes(source.uri.encode())[:8]  # record ids stay unique when two sources name one dataset
     out = Collection()
     for uri, ds in sorted(datasets.items()):
         node = dataset_id(uri)
@@ -189,7 +191,7 @@ def _collection(
         out.records.append(
             Evidence.make(
                 kind="openlineage.dataset",
-                id=f"openlineage:dataset:{uri}",
+                id=f"openlineage:{scope}:dataset:{uri}",
                 role="ol_dataset",
                 subject=node,
                 source=source,
@@ -198,7 +200,7 @@ def _collection(
         )
     for run_id, run in sorted(runs.items()):
         node = f"run:{run_id}"
-        record_id = f"openlineage:run:{run_id}"
+        record_id = f"openlineage:{scope}:run:{run_id}"
         out.nodes.append(Node(id=node, type="run", attrs={"run_id": run_id, "job": run.job, "source": COLLECTOR}))
         for uri in sorted(run.inputs):
             out.edges.append(Edge(src=dataset_id(uri), dst=node, type="consumed", evidence=record_id))

@@ -28,7 +28,9 @@ FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 def read_table(path: Path) -> Any:
     import pandas as pd
 
-    fmt = FORMATS.get(path.suffix.lower()) or (FORMATS.get(Path(path.stem).suffix.lower()) if path.suffix == ".gz" else None)
+    fmt = FORMATS.get(path.suffix.lower()) or (
+        FORMATS.get(Path(path.stem).suffix.lower()) if path.suffix == ".gz" else None
+    )
     try:
         if fmt == "csv":
             return pd.read_csv(path)
@@ -81,7 +83,11 @@ class ProfileCollector:
                 "split": spec.get("split"),
                 "rows": len(df),
                 "columns": [
-                    {"name": str(c), "dtype": str(df[c].dtype), "missing_rate": round(float(df[c].isna().mean()), 6) if len(df) else 0.0}
+                    {
+                        "name": str(c),
+                        "dtype": str(df[c].dtype),
+                        "missing_rate": round(float(df[c].isna().mean()), 6) if len(df) else 0.0,
+                    }
                     for c in df.columns
                 ],
                 **quality(df),
@@ -97,12 +103,19 @@ class ProfileCollector:
                     {
                         "with": other,
                         "identical_rows": int(np.isin(hashes[split], hashes[other]).sum()),
-                        "share": round(float(np.isin(hashes[split], hashes[other]).mean()), 6) if len(hashes[split]) else 0.0,
+                        "share": round(float(np.isin(hashes[split], hashes[other]).mean()), 6)
+                        if len(hashes[split])
+                        else 0.0,
                     }
                     for other in SPLITS
                     if other != split and other in hashes
                 ]
-            attrs: dict[str, Any] = {"name": data["name"], "uri": data["uri"], "sha256": data["sha256"], "source": COLLECTOR}
+            attrs: dict[str, Any] = {
+                "name": data["name"],
+                "uri": data["uri"],
+                "sha256": data["sha256"],
+                "source": COLLECTOR,
+            }
             if data["personal_data"]:
                 attrs["personal_data"] = True
             out.nodes.append(Node(id=node, type="dataset", attrs=attrs))

@@ -210,7 +210,9 @@ class LineageGraph:
             "datasets": datasets,
             "chain_complete": bool(datasets) and not unresolved,
             "unresolved_datasets": unresolved,
-            "hash_conflicts": [c for c in self.conflicts if c["node"] in closure],
+            "hash_conflicts": [
+                {**c, "node": self.resolve(c["node"])} for c in self.conflicts if self.resolve(c["node"]) in closure
+            ],
             "personal_data_datasets": [d["id"] for d in datasets if d["personal_data"]],
         }
 

@@ -47,7 +47,11 @@ def view(graph: LineageGraph, root: str, direction: str) -> View:
         for key in ("uri", "sha256", "md5", "job", "raw", "personal_data"):
             if attrs.get(key) not in (None, False):
                 info[key] = attrs[key]
-        state = [graph.records[r].data.get("state") for r in d["evidence"] if graph.records[r].role in ("ol_run", "dvc_stage")]
+        state = [
+            graph.records[r].data.get("state")
+            for r in d["evidence"]
+            if graph.records[r].role in ("ol_run", "dvc_stage")
+        ]
         if state:
             info["state"] = state[0]
         if d["type"] in ("model_version", "model"):
@@ -59,8 +63,7 @@ def view(graph: LineageGraph, root: str, direction: str) -> View:
         info["evidence"] = list(d["evidence"])
         nodes.append(info)
     edges = [
-        {"src": e.src, "dst": e.dst, "type": e.type, "evidence": e.evidence or ""}
-        for e in graph.edges_within(ids)
+        {"src": e.src, "dst": e.dst, "type": e.type, "evidence": e.evidence or ""} for e in graph.edges_within(ids)
     ]
     checks = graph.checks(root) if graph.g.nodes[root]["type"] == "model_version" else None
     return View(root=root, direction=direction, nodes=nodes, edges=edges, checks=checks)
@@ -105,7 +108,11 @@ def to_text(v: View) -> str:
         lines.append("")
         lines.append(
             "chain to raw data: "
-            + ("complete" if c["chain_complete"] else "INCOMPLETE at " + ", ".join(c["unresolved_datasets"] or ["(no dataset)"]))
+            + (
+                "complete"
+                if c["chain_complete"]
+                else "INCOMPLETE at " + ", ".join(c["unresolved_datasets"] or ["(no dataset)"])
+            )
         )
         for conflict in c["hash_conflicts"]:
             vals = "; ".join(f"{x['source']}: {x['value']}" for x in conflict["values"])
@@ -137,7 +144,7 @@ def to_dot(v: View) -> str:
     out = ["digraph lineage {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans"];']
     for n in v.nodes:
         fill = TYPE_FILL.get(n["type"], "#eeeeee")
-        pen = ', penwidth=2' if n["id"] == v.root else ""
+        pen = ", penwidth=2" if n["id"] == v.root else ""
         out.append(f"  {q(n['id'])} [label={q(n['type'] + chr(10) + n['label'])}, fillcolor={q(fill)}{pen}];")
     for e in v.edges:
         out.append(f"  {q(e['src'])} -> {q(e['dst'])} [label={q(e['type'])}];")
@@ -214,7 +221,9 @@ def to_svg(v: View) -> str:
             extra.append(str(n["state"]).lower())
         if extra:
             sub += " · " + ", ".join(e.replace("_", " ") for e in extra)
-        parts.append(f'<text x="{x + 8}" y="{y + 17}" font-size="10" font-weight="bold">{escape(_clip(n["label"], 26))}</text>')
+        parts.append(
+            f'<text x="{x + 8}" y="{y + 17}" font-size="10" font-weight="bold">{escape(_clip(n["label"], 26))}</text>'
+        )
         parts.append(f'<text x="{x + 8}" y="{y + 32}" font-size="8.5" fill="#444">{escape(_clip(sub, 34))}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -1,0 +1,410 @@
+"""Collectors on real files: OpenLineage events written by the openlineage-python client, DVC pipelines,
+model cards, CI variables, CSV and Parquet files; the lineage graph that joins them; the collector cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ailm.collectors.base import CollectContext
+from ailm.errors import CollectorError
+from ailm.evidence.model import EvidenceSet
+from ailm.lineage import LineageGraph
+
+AS_OF = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def ctx(base: Path, cache: Path | None = None) -> CollectContext:
+    return CollectContext(base_dir=base, as_of=AS_OF, cache_dir=cache)
+
+
+def graph_of(*collections: Any) -> LineageGraph:
+    ev = EvidenceSet(
+        records=[r for c in collections for r in c.records],
+        nodes=[n for c in collections for n in c.nodes],
+        edges=[e for c in collections for e in c.edges],
+    )
+    return LineageGraph.build(ev)
+
+
+# ---- OpenLineage, events written by the real client ---------------------------------------------------------
+
+
+def emit(events: Path, job: str, inputs: list[Path], outputs: list[Path], *, final: str = "COMPLETE",
+         version: dict[Path, str] | None = None, rows: int = 100) -> str:  # fmt: skip
+    from openlineage.client import OpenLineageClient
+    from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
+    from openlineage.client.facet_v2 import (
+        column_lineage_dataset as cl,
+    )
+    from openlineage.client.facet_v2 import (
+        data_quality_metrics_input_dataset as dq,
+    )
+    from openlineage.client.facet_v2 import (
+        dataset_version_dataset,
+        ownership_dataset,
+        schema_dataset,
+    )
+    from openlineage.client.transport.file import FileConfig, FileTransport
+
+    client = OpenLineageClient(transport=FileTransport(FileConfig(log_file_path=str(events), append=True)))
+    run = Run(runId=str(uuid.uuid4()))
+    j = Job(namespace="tests", name=job)
+    ins = [
+        InputDataset(
+            namespace="file", name=str(p),
+            inputFacets={"dataQualityMetrics": dq.DataQualityMetricsInputDatasetFacet(
+                rowCount=rows, columnMetrics={"age": dq.ColumnMetrics(nullCount=3)})},
+        )
+        for p in inputs
+    ]  # fmt: skip
+    outs = []
+    for p in outputs:
+        facets: dict[str, Any] = {
+            "schema": schema_dataset.SchemaDatasetFacet(
+                fields=[schema_dataset.SchemaDatasetFacetFields(name="age", type="int64")]
+            ),
+            "ownership": ownership_dataset.OwnershipDatasetFacet(owners=[ownership_dataset.Owner(name="team:ml")]),
+            "columnLineage": cl.ColumnLineageDatasetFacet(
+                fields={"age": cl.Fields(inputFields=[cl.InputField(namespace="file", name=str(inputs[0]),
+                                                                     field="age")],
+                                         transformationType="IDENTITY", transformationDescription="copy")}
+            ) if inputs else None,
+        }  # fmt: skip
+        if version and p in version:
+            facets["version"] = dataset_version_dataset.DatasetVersionDatasetFacet(datasetVersion=version[p])
+        outs.append(OutputDataset(namespace="file", name=str(p), facets={k: v for k, v in facets.items() if v}))
+    now = datetime.now(UTC).isoformat()
+    client.emit(RunEvent(eventType=RunState.START, eventTime=now, run=run, job=j, inputs=ins))
+    client.emit(RunEvent(eventType=RunState[final], eventTime=datetime.now(UTC).isoformat(), run=run, job=j,
+                         inputs=ins, outputs=outs))  # fmt: skip
+    return run.runId
+
+
+def test_openlineage_runs_datasets_and_facets_from_real_client_events(tmp_path: Path) -> None:
+    from ailm.collectors.openlineage import OpenLineageCollector
+
+    raw, train, bad = tmp_path / "raw.csv", tmp_path / "train.csv", tmp_path / "broken.csv"
+    folder = tmp_path / "events"
+    folder.mkdir()
+    ok = emit(folder / "a.ndjson", "prepare", [raw], [train], version={train: "a" * 64})
+    failed = emit(folder / "b.ndjson", "enrich", [train], [bad], final="FAIL")
+    out = OpenLineageCollector(path="events").collect(ctx(tmp_path))
+
+    runs = {r.data["run_id"]: r.data for r in out.records if r.role == "ol_run"}
+    assert runs[ok]["state"] == "COMPLETE" and runs[ok]["job"] == "tests/prepare" and runs[ok]["events"] == 2
+    assert runs[ok]["inputs"] == [raw.as_uri()] and runs[ok]["outputs"] == [train.as_uri()]
+    assert runs[failed]["state"] == "FAIL" and runs[failed]["outputs_counted"] is False
+    produced = {(e.src, e.dst) for e in out.edges if e.type == "produced"}
+    assert produced == {(f"run:{ok}", f"dataset:{train.as_uri()}")}  # the failed run produced nothing
+    ds = {r.data["uri"]: r.data for r in out.records if r.role == "ol_dataset"}
+    assert [(f["name"], f["type"]) for f in ds[train.as_uri()]["facets"]["schema"]["fields"]] == [("age", "int64")]
+    assert ds[train.as_uri()]["facets"]["ownership"]["owners"][0]["name"] == "team:ml"
+    assert "columnLineage" in ds[train.as_uri()]["facets"]
+    assert ds[raw.as_uri()]["facets"]["dataQualityMetrics"]["rowCount"] == 100
+    node = next(n for n in out.nodes if n.id == f"dataset:{train.as_uri()}")
+    assert node.attrs["sha256"] == "a" * 64
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "not a JSON event"),
+        ("[1, 2]", "an OpenLineage event is a JSON object"),
+        ('{"eventType": "DONE", "eventTime": "2026-01-01T00:00:00Z", "run": {"runId": "r"}, '
+         '"job": {"namespace": "n", "name": "j"}}', "eventType 'DONE' is not one of"),
+        ('{"eventType": "START", "eventTime": "2026-01-01T00:00:00Z", "run": {}, '
+         '"job": {"namespace": "n", "name": "j"}}',
+         "run has no 'runId'"),
+    ],
+)  # fmt: skip
+def test_openlineage_bad_line_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    from ailm.collectors.openlineage import OpenLineageCollector
+
+    events = tmp_path / "e.ndjson"
+    emit(events, "prepare", [tmp_path / "a.csv"], [tmp_path / "b.csv"])
+    events.write_text(events.read_text() + line + "\n")
+    with pytest.raises(CollectorError) as exc:
+        OpenLineageCollector(path="e.ndjson").collect(ctx(tmp_path))
+    assert f"{events}:3: " in str(exc.value) and message in str(exc.value)
+
+
+def test_malformed_event_ends_the_audit_with_exit_2_unless_optional(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    events = tmp_path / "events.ndjson"
+    events.write_text('{"eventType": "START"\n')
+    cfg = demo_copy / "ailm.yaml"
+    text = cfg.read_text()
+    start = text.index("  - name: openlineage")
+    end = text.index("  - name: profile")
+    cfg.write_text(text[:start] + f"  - name: openlineage\n    path: {events}\n" + text[end:])
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--format", "json")
+    assert res.code == 2
+    assert f"{events}:1: not a JSON event" in " ".join(res.err.split())
+    assert not (tmp_path / "o").exists()
+
+    cfg.write_text(text[:start] + f"  - name: openlineage\n    optional: true\n    path: {events}\n" + text[end:])
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o2", "--no-sign", "--format", "json",
+                  "--as-of", "2026-11-23")  # fmt: skip
+    report = json.loads((tmp_path / "o2" / "report.json").read_text())
+    assert any("optional" in n and "not a JSON event" in n for n in report["notes"])
+    # without the preparation events the splits have no producer: the gap is a finding, never a pass
+    data010 = next(r for r in report["results"] if r["control"] == "DATA-010")
+    assert data010["status"] == "fail"
+    assert any("lineage stops at dataset dataset:adult-train" in f["message"] for f in data010["findings"])
+
+
+# ---- joining sources: identity and digest conflicts ---------------------------------------------------------
+
+
+def test_sources_join_by_location_and_a_digest_disagreement_is_a_finding(demo_copy: Path, demo_root: Path,
+                                                                        tmp_path: Path, run_cli) -> None:  # fmt: skip
+    train = demo_root / ".ailm" / "demo" / "data" / "adult-train.csv"
+    events = tmp_path / "late.ndjson"
+    emit(events, "overwrite", [], [train], version={train: "b" * 64})  # says the file had other content
+    cfg = demo_copy / "ailm.yaml"
+    text = cfg.read_text().replace("  - name: profile", f"  - name: openlineage\n    path: {events}\n  - name: profile")
+    cfg.write_text(text)
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--format", "json",
+                  "--as-of", "2026-11-23")  # fmt: skip
+    assert res.code == 1, res.err
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    inputs = json.loads((tmp_path / "o" / "inputs.json").read_text())[0]
+    conflicts = inputs["lineage_checks"]["hash_conflicts"]
+    real = hashlib.sha256(train.read_bytes()).hexdigest()
+    assert [(c["node"], sorted(v["value"] for v in c["values"])) for c in conflicts] == [
+        ("dataset:adult-train", sorted(["b" * 64, real]))
+    ]
+    data010 = next(r for r in report["results"] if r["control"] == "DATA-010")
+    assert data010["status"] == "fail"
+    assert any("sources disagree on the sha256 of dataset:adult-train" in f["message"] for f in data010["findings"])
+    # one node, seen under every name the sources gave it
+    node = next(d for d in inputs["lineage_checks"]["datasets"] if d["id"] == "dataset:adult-train")
+    assert f"dataset:{train.as_uri()}" in node["seen_as"]
+
+
+# ---- DVC ------------------------------------------------------------------------------------------------------
+
+
+def _dvc_project(root: Path) -> tuple[Path, Path]:
+    (root / "data").mkdir(parents=True)
+    raw, out = root / "data" / "raw.csv", root / "data" / "clean.csv"
+    raw.write_text("a,b\n1,2\n")
+    out.write_text("a,b\n1,2\n")
+    (root / "dvc.yaml").write_text(
+        "stages:\n"
+        "  clean:\n    cmd: python clean.py\n    deps: [data/raw.csv, clean.py]\n    outs: [data/clean.csv]\n"
+        "    params: [clean.threshold]\n"
+        "  train:\n    cmd: python train.py\n    deps: [data/clean.csv]\n    outs: [model.pkl]\n"
+    )
+    md5 = {p: hashlib.md5(p.read_bytes(), usedforsecurity=False).hexdigest() for p in (raw, out)}
+    (root / "dvc.lock").write_text(
+        "schema: '2.0'\nstages:\n  clean:\n    cmd: python clean.py\n    deps:\n"
+        f"    - path: data/raw.csv\n      hash: md5\n      md5: {md5[raw]}\n      size: 8\n"
+        f"    - path: clean.py\n      hash: md5\n      md5: 0123456789abcdef0123456789abcdef\n      size: 10\n"
+        f"    params:\n      params.yaml:\n        clean.threshold: 0.5\n"
+        f"    outs:\n    - path: data/clean.csv\n      hash: md5\n      md5: {md5[out]}\n      size: 8\n"
+    )
+    return raw, out
+
+
+def test_dvc_stages_lock_hashes_and_a_stage_that_never_ran(tmp_path: Path) -> None:
+    from ailm.collectors.dvc import DvcCollector
+
+    _, clean = _dvc_project(tmp_path / "p")
+    out = DvcCollector(path="p").collect(ctx(tmp_path))
+    stages = {r.data["stage"]: r.data for r in out.records}
+    assert stages["clean"]["state"] == "locked" and stages["clean"]["params"] == {
+        "params.yaml": {"clean.threshold": 0.5}
+    }
+    assert stages["train"]["state"] == "not_run"
+    produced = [(e.src, e.dst) for e in out.edges if e.type == "produced"]
+    assert produced == [(next(n.id for n in out.nodes if n.attrs.get("stage") == "clean"), f"dataset:{clean.as_uri()}")]
+    g = graph_of(out)
+    assert g.conflicts == []
+
+    clean.write_text("a,b\n9,9\n")  # the data changed after the lock was written
+    g = graph_of(DvcCollector(path="p").collect(ctx(tmp_path)))
+    assert [(c["node"], c["key"]) for c in g.conflicts] == [(f"dataset:{clean.as_uri()}", "md5")]
+    assert {v["source"] for v in g.conflicts[0]["values"]} == {"dvc: dvc.lock", "dvc: workspace"}
+
+
+def test_dvc_lock_that_does_not_parse_names_file_and_line(tmp_path: Path) -> None:
+    from ailm.collectors.dvc import DvcCollector
+
+    _dvc_project(tmp_path / "p")
+    (tmp_path / "p" / "dvc.lock").write_text("schema: '2.0'\nstages:\n  clean: [unclosed\n")
+    with pytest.raises(CollectorError, match=r"dvc\.lock:4:1: dvc\.lock is not valid YAML"):
+        DvcCollector(path="p").collect(ctx(tmp_path))
+    (tmp_path / "p" / "dvc.lock").write_text("schema: '2.0'\nstages:\n  ghost:\n    cmd: x\n")
+    with pytest.raises(Exception, match=r"dvc\.lock:3: stages\.ghost: stage 'ghost' is locked but not in dvc\.yaml"):
+        DvcCollector(path="p").collect(ctx(tmp_path))
+
+
+# ---- model cards, CI ------------------------------------------------------------------------------------------
+
+CARD = """---
+license: apache-2.0
+datasets: [imdb]
+base_model: distilbert/distilbert-base-uncased
+language: [en]
+pipeline_tag: text-classification
+model-index:
+- name: sentiment-v2
+  results:
+  - task: {type: text-classification}
+    dataset: {name: imdb, type: imdb, revision: e6281661}
+    metrics:
+    - {type: accuracy, value: 0.931, verified: false}
+    - {type: f1, value: 0.929}
+---
+# sentiment-v2
+
+## Intended uses & limitations
+
+## Training data
+"""
+
+
+def test_model_card_front_matter_and_eval_results(tmp_path: Path) -> None:
+    from ailm.collectors.model_card import ModelCardCollector
+
+    (tmp_path / "README.md").write_text(CARD)
+    out = ModelCardCollector(path="README.md", model="sentiment").collect(ctx(tmp_path))
+    card = out.records[0]
+    assert (card.role, card.subject) == ("model_card", "model:sentiment")
+    assert card.data["license"] == "apache-2.0" and card.data["base_model"] == ["distilbert/distilbert-base-uncased"]
+    assert card.data["eval_results"] == [
+        {"model": "sentiment-v2", "task": "text-classification", "dataset": "imdb", "dataset_revision": "e6281661",
+         "metric": "accuracy", "value": 0.931, "verified": False},
+        {"model": "sentiment-v2", "task": "text-classification", "dataset": "imdb", "dataset_revision": "e6281661",
+         "metric": "f1", "value": 0.929, "verified": False},
+    ]  # fmt: skip
+    assert card.data["sections"] == ["sentiment-v2", "Intended uses & limitations", "Training data"]
+
+    (tmp_path / "README.md").write_text(CARD.replace("license: apache-2.0", "license: [unclosed"))
+    with pytest.raises(CollectorError, match=r"README\.md:3:9: model card front matter is not valid YAML"):
+        ModelCardCollector(path="README.md", model="sentiment").collect(ctx(tmp_path))
+
+
+def test_ci_context_from_github_and_gitlab_variables(tmp_path: Path) -> None:
+    from ailm.collectors.ci import CiCollector
+
+    gh = {"GITHUB_ACTIONS": "true", "GITHUB_SHA": "abc123", "GITHUB_REPOSITORY": "org/repo", "GITHUB_RUN_ID": "42",
+          "GITHUB_ACTOR": "alice", "GITHUB_REF": "refs/heads/main", "GITHUB_WORKFLOW": "audit"}  # fmt: skip
+    rec = CiCollector(model="m", env=gh).collect(ctx(tmp_path)).records[0]
+    assert rec.data["provider"] == "github-actions" and rec.data["commit"] == "abc123" and rec.data["actor"] == "alice"
+    assert rec.data["run_url"] == "https://github.com/org/repo/actions/runs/42"
+    gl = {"GITLAB_CI": "true", "CI_COMMIT_SHA": "def456", "CI_PIPELINE_ID": "7", "GITLAB_USER_LOGIN": "bob",
+          "CI_PIPELINE_URL": "https://gitlab.example/p/-/pipelines/7"}  # fmt: skip
+    rec = CiCollector(model="m", env=gl).collect(ctx(tmp_path)).records[0]
+    assert (rec.data["provider"], rec.data["commit"], rec.data["actor"]) == ("gitlab-ci", "def456", "bob")
+    with pytest.raises(CollectorError, match="not running in GitHub Actions or GitLab CI"):
+        CiCollector(model="m", env={}).collect(ctx(tmp_path))
+
+
+# ---- dataset profiler -----------------------------------------------------------------------------------------
+
+
+def test_profiler_on_csv_and_parquet(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from ailm.collectors.profile import ProfileCollector
+
+    people = pd.DataFrame(
+        {
+            "email": [f"user{i}@example.org" for i in range(40)],
+            "age": [20 + i % 30 for i in range(40)],
+            "sex": ["F", "M"] * 20,
+            "score": [None if i % 10 == 0 else i / 40 for i in range(40)],
+        }
+    )
+    train = people.iloc[:30]
+    test = pd.concat([people.iloc[25:], people.iloc[[25]]])  # 5 rows shared with train, one duplicated
+    train.to_csv(tmp_path / "train.csv", index=False)
+    test.to_parquet(tmp_path / "test.parquet", index=False)
+    out = ProfileCollector(
+        datasets=[{"path": "train.csv", "name": "train", "split": "train"}, {"path": "test.parquet", "split": "test"}],
+        sensitive=["sex"],
+    ).collect(ctx(tmp_path))
+    prof = {r.data["split"]: r.data for r in out.records}
+    assert prof["train"]["sha256"] == hashlib.sha256((tmp_path / "train.csv").read_bytes()).hexdigest()
+    assert prof["test"]["format"] == "parquet" and prof["test"]["rows"] == 16
+    assert prof["train"]["missing_cells"] == 3 and prof["test"]["duplicate_rows"] == 1
+    kinds = {p["column"]: p["kind"] for p in prof["train"]["personal_data"]}
+    assert kinds == {"email": "direct_identifier", "age": "personal", "sex": "special_category"}
+    assert any("values look like email" in r for p in prof["train"]["personal_data"] for r in p["found_by"])
+    assert prof["test"]["overlap"] == [{"with": "train", "identical_rows": 6, "share": 0.375}]
+    nodes = {n.id: n.attrs for n in out.nodes}
+    assert nodes["dataset:train"]["personal_data"] is True
+    assert f"dataset:{(tmp_path / 'test.parquet').as_uri()}" in nodes
+
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet")
+    with pytest.raises(CollectorError, match=r"bad\.parquet: cannot read as parquet"):
+        ProfileCollector(datasets=[{"path": "bad.parquet"}], sensitive=[]).collect(ctx(tmp_path))
+
+
+# ---- cache ------------------------------------------------------------------------------------------------------
+
+
+def test_unchanged_source_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from ailm.collectors import openlineage
+    from ailm.collectors.cache import collect_cached
+
+    events = tmp_path / "e.ndjson"
+    emit(events, "prepare", [tmp_path / "a.csv"], [tmp_path / "b.csv"])
+    c = ctx(tmp_path, cache=tmp_path / "cache")
+    settings = {"path": "e.ndjson"}
+    first = collect_cached("openlineage", settings, openlineage.factory(settings), c)
+    calls = []
+    real = openlineage.OpenLineageCollector.collect
+    monkeypatch.setattr(
+        openlineage.OpenLineageCollector, "collect", lambda self, ctx: calls.append(1) or real(self, ctx)
+    )
+    again = collect_cached("openlineage", settings, openlineage.factory(settings), c)
+    assert calls == [] and [r.sha256 for r in again.records] == [r.sha256 for r in first.records]
+    assert [n.id for n in again.nodes] == [n.id for n in first.nodes] and len(again.edges) == len(first.edges)
+
+    st = events.stat()
+    os.utime(events, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # touched: read again
+    collect_cached("openlineage", settings, openlineage.factory(settings), c)
+    assert calls == [1]
+
+
+# ---- ailm lineage -----------------------------------------------------------------------------------------------
+
+
+def test_lineage_command_up_down_and_formats(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    import xml.etree.ElementTree as ET
+
+    cfg = demo_copy / "ailm.yaml"
+    res = run_cli("lineage", "adult-income@champion", "--config", cfg)
+    assert res.code == 0, res.err
+    assert "<- consumed: dataset dataset:adult-train" in res.out
+    assert "dataset dataset:uci-adult-data" in res.out and "| raw |" in res.out
+    assert "chain to raw data: complete" in res.out
+
+    res = run_cli("lineage", "uci-adult-data", "--config", cfg, "--format", "json")
+    doc = json.loads(res.out)
+    assert doc["direction"] == "down"
+    versions = [n for n in doc["nodes"] if n["type"] == "model_version"]
+    assert [(v["id"], v["deployed"]) for v in versions] == [("model_version:adult-income/1", True)]
+
+    res = run_cli("lineage", "adult-income/1", "--config", cfg, "--format", "svg", "--out", tmp_path / "l.svg")
+    assert res.code == 0
+    svg = ET.fromstring((tmp_path / "l.svg").read_text())
+    labels = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "adult-train" in labels and "ailm-demo/prepare-adult" in labels
+
+    res = run_cli("lineage", "adult-income/1", "--config", cfg, "--format", "dot")
+    assert res.out.startswith("digraph lineage {") and '"dataset:adult-train" -> "run:' in res.out
+
+    res = run_cli("lineage", "no-such-thing", "--config", cfg)
+    assert res.code == 2 and "names no model version or dataset" in " ".join(res.err.split())

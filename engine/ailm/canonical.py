@@ -32,10 +32,18 @@ def _check_finite(obj: Any) -> Any:
     return obj
 
 
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default, allow_nan=False
+)  # one encoder for every call: building one per call cost more than encoding small records
+
+
 def canonical_json(obj: Any) -> bytes:
     """Sorted keys, no insignificant white space, UTF-8, finite numbers only (close to RFC 8785)."""
-    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
-    _check_finite(json.loads(text))
+    try:
+        text = _ENCODER.encode(obj)
+    except ValueError:
+        _check_finite(obj)  # names the offending value
+        raise
     return text.encode("utf-8")
 
 

@@ -9,60 +9,68 @@ their content in evidence.json).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
+import orjson
+
 from ailm import __version__
-from ailm.canonical import canonical_json, sha256_json
+from ailm.canonical import sha256_json
 from ailm.collectors.base import CollectContext, Collection, Collector
-from ailm.evidence.model import Declaration, Edge, Evidence, Node, Source
-from ailm.fsutil import write_atomic
+from ailm.evidence.model import Edge, Evidence, Node
+from ailm.fsutil import gc_paused, write_atomic
 
 
 def collect_cached(name: str, settings: Mapping[str, Any], collector: Collector, ctx: CollectContext) -> Collection:
     fingerprint = getattr(collector, "fingerprint", None)
     if ctx.cache_dir is None or fingerprint is None:
-        return collector.collect(ctx)
+        with gc_paused():
+            return collector.collect(ctx)
     key = sha256_json({"collector": name, "settings": dict(settings), "source": fingerprint(ctx), "ailm": __version__})
     path = ctx.cache_dir / "collect" / f"{name}-{key[:32]}.json"
     if path.is_file():
         try:
-            return _load(json.loads(path.read_bytes()))
+            with gc_paused():
+                return _load(orjson.loads(path.read_bytes()))
         except (ValueError, KeyError, TypeError):
             pass  # a damaged cache entry is re-collected and overwritten
-    out = collector.collect(ctx)
-    write_atomic(path, canonical_json(_dump(out)))
+    with gc_paused():
+        out = collector.collect(ctx)
+        try:
+            blob = orjson.dumps(_dump(out))
+        except TypeError:  # a value orjson cannot hold (an integer beyond 64 bits): collect, do not cache
+            return out
+        write_atomic(path, blob)
     return out
 
 
 def _dump(c: Collection) -> dict[str, Any]:
+    """Plain values, written field by field (model_dump per record cost more than the collection)."""
     return {
-        "records": [r.model_dump(mode="json") for r in c.records],
-        "nodes": [n.model_dump(mode="json") for n in c.nodes],
-        "edges": [e.model_dump(mode="json") for e in c.edges],
+        "records": [
+            {
+                "kind": r.kind,
+                "id": r.id,
+                "role": r.role,
+                "subject": r.subject,
+                "source": {"collector": r.source.collector, "uri": r.source.uri},
+                "collected_at": r.collected_at.isoformat(),
+                "declared": r.declared.model_dump(mode="json") if r.declared else None,
+                "data": r.data,
+                "sha256": r.sha256,
+            }
+            for r in c.records
+        ],
+        "nodes": [{"id": n.id, "type": n.type, "attrs": n.attrs} for n in c.nodes],
+        "edges": [{"src": e.src, "dst": e.dst, "type": e.type, "evidence": e.evidence} for e in c.edges],
         "notes": c.notes,
     }
 
 
 def _load(doc: dict[str, Any]) -> Collection:
-    records = []
-    for r in doc["records"]:
-        declared = Declaration.model_validate(r["declared"]) if r.get("declared") else None
-        records.append(
-            Evidence.model_construct(
-                **{
-                    **r,
-                    "source": Source.model_construct(**r["source"]),
-                    "declared": declared,
-                    "collected_at": datetime.fromisoformat(r["collected_at"]),
-                }
-            )
-        )
     return Collection(
-        records=records,
-        nodes=[Node.model_construct(**n) for n in doc["nodes"]],
-        edges=[Edge.model_construct(**e) for e in doc["edges"]],
+        records=[Evidence(**r) for r in doc["records"]],
+        nodes=[Node(**n) for n in doc["nodes"]],
+        edges=[Edge(**e) for e in doc["edges"]],
         notes=list(doc.get("notes", [])),
     )

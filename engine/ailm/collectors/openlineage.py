@@ -13,12 +13,13 @@ to be checked against what other sources say. A malformed line stops the collect
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from ailm.canonical import sha256_bytes
 from ailm.collectors.base import CollectContext, Collection
@@ -87,6 +88,7 @@ class OpenLineageCollector:
         runs: dict[str, _Run] = {}
         datasets: dict[str, dict[str, Any]] = {}
         other_events = 0
+        uris: dict[tuple[str, str], str] = {}
         files = self.files(ctx)
         for path in files:
             try:
@@ -97,19 +99,18 @@ class OpenLineageCollector:
                 for lineno, raw in enumerate(handle, start=1):
                     if not raw.strip():
                         continue
-                    where = f"{path}:{lineno}"
                     try:
-                        event = json.loads(raw)
-                    except ValueError as exc:
-                        raise CollectorError(f"{where}: not a JSON event: {exc}") from None
+                        event = orjson.loads(raw)
+                    except orjson.JSONDecodeError as exc:
+                        raise CollectorError(f"{path}:{lineno}: not a JSON event: {exc}") from None
                     if not isinstance(event, dict):
-                        raise CollectorError(f"{where}: an OpenLineage event is a JSON object")
+                        raise CollectorError(f"{path}:{lineno}: an OpenLineage event is a JSON object")
                     if "run" not in event:  # a DatasetEvent or JobEvent: static metadata, no run to join
                         if "dataset" not in event and "job" not in event:
-                            raise CollectorError(f"{where}: neither a RunEvent, a JobEvent nor a DatasetEvent")
+                            raise CollectorError(f"{path}:{lineno}: neither a RunEvent, a JobEvent nor a DatasetEvent")
                         other_events += 1
                         continue
-                    _fold(event, where, runs, datasets)
+                    _fold(event, f"{path}:{lineno}", runs, datasets, uris)
         return _collection(runs, datasets, files, other_events)
 
 
@@ -120,22 +121,36 @@ def _need(obj: Any, key: str, where: str, what: str) -> Any:
     return value
 
 
-def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: dict[str, dict[str, Any]]) -> None:
+def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: dict[str, dict[str, Any]],
+          uris: dict[tuple[str, str], str]) -> None:  # fmt: skip
+    """Fold one RunEvent into its run and its datasets. The common path reads fields directly; only a
+    missing or mistyped one goes through the checks that name it."""
     etype = event.get("eventType", "OTHER")
     if etype not in EVENT_TYPES:
         raise CollectorError(f"{where}: eventType {etype!r} is not one of {', '.join(sorted(EVENT_TYPES))}")
-    time = str(_need(event, "eventTime", where, "the event"))
-    run_id = str(_need(event["run"], "runId", where, "run"))
-    job = event.get("job")
-    job_name = f"{_need(job, 'namespace', where, 'job')}/{_need(job, 'name', where, 'job')}"
+    try:
+        time = event["eventTime"]
+        run_part = event["run"]
+        run_id = run_part["runId"]
+        job = event["job"]
+        job_name = job["namespace"] + "/" + job["name"]
+        if not (time and run_id and isinstance(time, str) and isinstance(run_id, str)):
+            raise KeyError
+    except (KeyError, TypeError):
+        _need(event, "eventTime", where, "the event")
+        _need(event.get("run"), "runId", where, "run")
+        job = event.get("job")
+        _need(job, "namespace", where, "job")
+        _need(job, "name", where, "job")
+        raise CollectorError(f"{where}: eventTime, run.runId, job.namespace and job.name must be strings") from None
     run = runs.get(run_id)
     if run is None:
         run = runs[run_id] = _Run(run_id=run_id, job=job_name, first_line=where)
     elif run.job != job_name:
         raise CollectorError(f"{where}: run {run_id} is job {job_name} here but {run.job} at {run.first_line}")
     run.events += 1
-    facets = event["run"].get("facets") or {}
-    if isinstance(facets, dict):
+    facets = run_part.get("facets")
+    if facets and isinstance(facets, dict):
         run.run_facets.update(facets)
         parent = facets.get("parent")
         if isinstance(parent, dict) and isinstance(parent.get("run"), dict):
@@ -147,23 +162,28 @@ def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: di
     elif run.state is None and time >= run.state_time:
         run.state_time = time
     for key, target in (("inputs", run.inputs), ("outputs", run.outputs)):
-        items = event.get(key) or []
+        items = event.get(key)
+        if not items:
+            continue
         if not isinstance(items, list):
             raise CollectorError(f"{where}: '{key}' must be a list")
         for i, ds in enumerate(items):
-            what = f"{key}[{i}]"
-            uri = dataset_uri(str(_need(ds, "namespace", where, what)), str(_need(ds, "name", where, what)))
-            target[uri] = {"namespace": ds["namespace"], "name": ds["name"]}
-            seen = datasets.setdefault(uri, {"namespace": ds["namespace"], "name": ds["name"], "facets": {}})
-            dfacets = ds.get("facets") or {}
-            if isinstance(dfacets, dict):
-                for fname, fvalue in dfacets.items():  # later events refine earlier ones
-                    seen["facets"][fname] = fvalue
-            for extra in ("inputFacets", "outputFacets"):
+            try:
+                ident = (ds["namespace"], ds["name"])
+                uri = uris.get(ident) or uris.setdefault(ident, dataset_uri(str(ident[0]), str(ident[1])))
+            except (KeyError, TypeError):
+                _need(ds, "namespace", where, f"{key}[{i}]")
+                _need(ds, "name", where, f"{key}[{i}]")
+                raise CollectorError(f"{where}: {key}[{i}] must be an object") from None
+            target[uri] = ident
+            seen = datasets.get(uri)
+            if seen is None:
+                seen = datasets[uri] = {"namespace": ident[0], "name": ident[1], "facets": {}}
+            store = seen["facets"]
+            for extra in ("facets", "inputFacets", "outputFacets"):  # later events refine earlier ones
                 more = ds.get(extra)
-                if isinstance(more, dict):
-                    for fname, fvalue in more.items():
-                        seen["facets"][fname] = fvalue
+                if more and isinstance(more, dict):
+                    store.update(more)
 
 
 def _strip(facet: Any) -> Any:
@@ -201,7 +221,8 @@ def _collection(
     for run_id, run in sorted(runs.items()):
         node = f"run:{run_id}"
         record_id = f"openlineage:{scope}:run:{run_id}"
-        out.nodes.append(Node(id=node, type="run", attrs={"run_id": run_id, "job": run.job, "source": COLLECTOR}))
+        attrs = {"run_id": run_id, "job": run.job, "source": COLLECTOR}
+        out.nodes.append(Node(id=node, type="run", attrs=attrs))
         for uri in sorted(run.inputs):
             out.edges.append(Edge(src=dataset_id(uri), dst=node, type="consumed", evidence=record_id))
         if run.state == "COMPLETE":

@@ -102,7 +102,7 @@ def _content(
         "id": id,
         "role": role,
         "subject": subject,
-        "source": source.model_dump(mode="json"),
+        "source": {"collector": source.collector, "uri": source.uri},
         "declared": declared.model_dump(mode="json") if declared else None,
         "data": data,
     }

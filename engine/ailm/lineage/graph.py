@@ -14,6 +14,7 @@ import networkx as nx
 
 from ailm.errors import InputError
 from ailm.evidence.model import Edge, Evidence, EvidenceSet, Node
+from ailm.fsutil import gc_paused
 
 DIGEST_KEYS = ("sha256", "md5")  # content digests two sources may disagree on
 IDENTITY_KEYS = ("uri", "sha256")  # what makes two dataset nodes one
@@ -31,13 +32,14 @@ class LineageGraph:
     @classmethod
     def build(cls, evidence: EvidenceSet) -> LineageGraph:
         graph = cls()
-        for node in evidence.nodes:
-            graph.add_node(node)
-        for edge in evidence.edges:
-            graph.add_edge(edge)
-        graph.merge_datasets()
-        for record in evidence.records:
-            graph.attach(record)
+        with gc_paused():
+            for node in evidence.nodes:
+                graph.add_node(node)
+            for edge in evidence.edges:
+                graph.add_edge(edge)
+            graph.merge_datasets()
+            for record in evidence.records:
+                graph.attach(record)
         return graph
 
     def resolve(self, node_id: str) -> str:
@@ -89,11 +91,12 @@ class LineageGraph:
 
     def add_edge(self, edge: Edge) -> None:
         src, dst = self.resolve(edge.src), self.resolve(edge.dst)
-        for end, given in ((src, edge.src), (dst, edge.dst)):
-            if end not in self.g:
-                raise InputError(f"lineage edge {edge.src} -> {edge.dst} names unknown node {given}")
-        existing = self.g.get_edge_data(src, dst) or {}
-        if not any(d["type"] == edge.type for d in existing.values()):
+        succ = self.g.succ
+        if src not in succ or dst not in succ:
+            given = edge.src if src not in succ else edge.dst
+            raise InputError(f"lineage edge {edge.src} -> {edge.dst} names unknown node {given}")
+        existing = succ[src].get(dst)
+        if not existing or not any(d["type"] == edge.type for d in existing.values()):
             self.g.add_edge(src, dst, type=edge.type, evidence=edge.evidence)
 
     def merge_datasets(self) -> None:

@@ -1,0 +1,234 @@
+"""Lineage at scale; results in bench/results/lineage.json.
+
+1. Ingest: 100,000 OpenLineage run events (50,000 runs, START + COMPLETE, each reading two datasets and
+   writing one with a schema facet), written by the real openlineage-python client through its file
+   transport, then parsed by the collector and built into the lineage graph.
+2. Re-collect: the same file again through the collector cache (unchanged size and modification time).
+3. Query: upstream of a model version and downstream of a raw dataset on a graph of 1,000,000 edges
+   (10,000 pipelines of 100 edges, raw datasets shared by 100 pipelines each).
+Times are measured, never asserted. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from ailm.fsutil import gc_paused
+
+REPO = Path(__file__).resolve().parents[1]
+EVENTS = 100_000
+
+
+def write_events(path: Path, runs: int, seed: int = 7) -> None:
+    from openlineage.client import OpenLineageClient
+    from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
+    from openlineage.client.facet_v2 import schema_dataset
+    from openlineage.client.transport.file import FileConfig, FileTransport
+
+    rng = random.Random(seed)
+    client = OpenLineageClient(transport=FileTransport(FileConfig(log_file_path=str(path), append=True)))
+    fields = [schema_dataset.SchemaDatasetFacetFields(name=f"c{i}", type="double") for i in range(8)]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(runs):
+        run = Run(runId=str(uuid.UUID(int=rng.getrandbits(128), version=4)))
+        job = Job(namespace="bench", name=f"job-{i % 500}")
+        names = [f"/lake/ds-{rng.randrange(max(1, i))}.parquet" for _ in range(2)]
+        ins = [InputDataset(namespace="file", name=name) for name in names]
+        out = OutputDataset(
+            namespace="file",
+            name=f"/lake/ds-{i}.parquet",
+            facets={"schema": schema_dataset.SchemaDatasetFacet(fields=fields)},
+        )
+        t0 = (start + timedelta(seconds=i)).isoformat()
+        client.emit(RunEvent(eventType=RunState.START, eventTime=t0, run=run, job=job, inputs=ins))
+        t1 = (start + timedelta(seconds=i, milliseconds=500)).isoformat()
+        client.emit(RunEvent(eventType=RunState.COMPLETE, eventTime=t1, run=run, job=job, inputs=ins, outputs=[out]))
+
+
+def ingest(path: Path) -> dict[str, float | int]:
+    from ailm.collectors.base import CollectContext
+    from ailm.collectors.cache import collect_cached
+    from ailm.collectors.openlineage import OpenLineageCollector
+    from ailm.evidence.model import EvidenceSet
+    from ailm.lineage import LineageGraph
+
+    settings = {"path": path.name}
+    plain = CollectContext(base_dir=path.parent, as_of=datetime.now(UTC))
+    t = time.perf_counter()
+    col = collect_cached("openlineage", settings, OpenLineageCollector(path=path.name), plain)  # no cache dir
+    t_collect = time.perf_counter() - t
+    t = time.perf_counter()
+    graph = LineageGraph.build(EvidenceSet(records=col.records, nodes=col.nodes, edges=col.edges))
+    t_graph = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as cache:
+        cached = CollectContext(base_dir=path.parent, as_of=datetime.now(UTC), cache_dir=Path(cache))
+        t = time.perf_counter()
+        collect_cached("openlineage", settings, OpenLineageCollector(path=path.name), cached)
+        t_first = time.perf_counter() - t
+        t = time.perf_counter()
+        again = collect_cached("openlineage", settings, OpenLineageCollector(path=path.name), cached)
+        t_again = time.perf_counter() - t
+        assert [r.sha256 for r in again.records] == [r.sha256 for r in col.records]
+    return {
+        "events": EVENTS,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "records": len(col.records),
+        "graph_nodes": graph.g.number_of_nodes(),
+        "graph_edges": graph.g.number_of_edges(),
+        "parse_and_records_s": round(t_collect, 2),
+        "graph_build_s": round(t_graph, 2),
+        "ingest_total_s": round(t_collect + t_graph, 2),
+        "first_collect_writing_the_cache_s": round(t_first, 2),
+        "recollect_from_cache_s": round(t_again, 2),
+    }
+
+
+def profile_cache(folder: Path) -> dict[str, float]:
+    """The dataset profiler on a 500,000-row CSV, cold and then from the cache (unchanged file)."""
+    import numpy as np
+    import pandas as pd
+
+    from ailm.collectors.base import CollectContext
+    from ailm.collectors.cache import collect_cached
+    from ailm.collectors.profile import factory
+
+    rng = np.random.default_rng(3)
+    n = 500_000
+    df = pd.DataFrame({f"x{i}": rng.normal(size=n).round(4) for i in range(8)})
+    df["group"] = rng.choice(["a", "b", "c"], size=n)
+    df["email"] = [f"u{i}@example.org" for i in range(n)]
+    df.to_csv(folder / "big.csv", index=False)
+    settings = {"datasets": [{"path": "big.csv", "name": "big", "split": "train"}]}
+    ctx = CollectContext(base_dir=folder, as_of=datetime.now(UTC), cache_dir=folder / "cache")
+    t = time.perf_counter()
+    collect_cached("profile", settings, factory(settings), ctx)
+    cold = time.perf_counter() - t
+    t = time.perf_counter()
+    collect_cached("profile", settings, factory(settings), ctx)
+    warm = time.perf_counter() - t
+    return {
+        "rows": n,
+        "file_mb": round((folder / "big.csv").stat().st_size / 1e6, 1),
+        "cold_s": round(cold, 2),
+        "from_cache_s": round(warm, 4),
+    }
+
+
+def big_graph() -> tuple[object, list[str], list[str]]:
+    """10,000 pipelines x 100 edges: raw -> (run -> dataset) x 24 -> train run -> version -> (eval run)."""
+    import networkx as nx
+
+    from ailm.lineage import LineageGraph
+
+    g = LineageGraph()
+    G: nx.MultiDiGraph = g.g
+    raws = [f"dataset:raw-{r}" for r in range(100)]
+    for r in raws:
+        G.add_node(r, type="dataset", attrs={"raw": True}, evidence=[])
+    versions = []
+    edges = 0
+    for p in range(10_000):
+        prev = [raws[p % 100], raws[(p * 7 + 3) % 100]]
+        for step in range(24):
+            run, out = f"run:p{p}-s{step}", f"dataset:p{p}-d{step}"
+            G.add_node(run, type="run", attrs={}, evidence=[])
+            G.add_node(out, type="dataset", attrs={}, evidence=[])
+            for src in prev:
+                G.add_edge(src, run, type="consumed", evidence=None)
+            G.add_edge(run, out, type="produced", evidence=None)
+            edges += len(prev) + 1
+            prev = [out] if step % 3 else [out, prev[0]]
+        train, version = f"run:p{p}-train", f"model_version:m{p}/1"
+        G.add_node(train, type="run", attrs={}, evidence=[])
+        G.add_node(version, type="model_version", attrs={"name": f"m{p}", "version": "1"}, evidence=[])
+        for src in prev:
+            G.add_edge(src, train, type="consumed", evidence=None)
+        G.add_edge(train, version, type="produced", evidence=None)
+        edges += len(prev) + 1
+        while edges < (p + 1) * 100:  # evaluation runs reading the version, to reach 100 edges a pipeline
+            ev = f"run:p{p}-eval{edges}"
+            G.add_node(ev, type="run", attrs={}, evidence=[])
+            G.add_edge(version, ev, type="consumed", evidence=None)
+            edges += 1
+        versions.append(version)
+    return g, versions, raws
+
+
+def query(g: object, versions: list[str], raws: list[str]) -> dict[str, float | int]:
+    rng = random.Random(1)
+    up, down, checks = [], [], []
+    up_n = down_n = 0
+    for _ in range(50):
+        v = rng.choice(versions)
+        t = time.perf_counter()
+        up_n = len(g.upstream(v))  # type: ignore[attr-defined]
+        up.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        g.checks(v)  # type: ignore[attr-defined]
+        checks.append((time.perf_counter() - t) * 1000)
+        r = rng.choice(raws)
+        t = time.perf_counter()
+        down_n = len(g.downstream(r))  # type: ignore[attr-defined]
+        down.append((time.perf_counter() - t) * 1000)
+    return {
+        "edges": g.g.number_of_edges(),  # type: ignore[attr-defined]
+        "nodes": g.g.number_of_nodes(),  # type: ignore[attr-defined]
+        "upstream_of_version_median_ms": round(statistics.median(up), 3),
+        "upstream_of_version_max_ms": round(max(up), 3),
+        "upstream_nodes": up_n,
+        "lineage_checks_of_version_median_ms": round(statistics.median(checks), 3),
+        "downstream_of_raw_dataset_median_ms": round(statistics.median(down), 3),
+        "downstream_of_raw_dataset_max_ms": round(max(down), 3),
+        "downstream_nodes": down_n,
+    }
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--ingest":
+        print(json.dumps(ingest(Path(sys.argv[2]))))
+        return 0
+    results: dict[str, object] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "date": datetime.now(UTC).date().isoformat(),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.ndjson"
+        t = time.perf_counter()
+        write_events(path, EVENTS // 2)
+        results["write_events_with_client_s"] = round(time.perf_counter() - t, 1)
+        # ingest in a fresh process, as an audit runs: not in this one, full of the event writer's garbage
+        proc = subprocess.run(
+            [sys.executable, __file__, "--ingest", str(path)], capture_output=True, text=True, check=True
+        )
+        results["ingest"] = json.loads(proc.stdout)
+        results["profiler_cache"] = profile_cache(Path(tmp))
+    t = time.perf_counter()
+    with gc_paused():
+        g, versions, raws = big_graph()
+    gc.freeze()  # a long-lived million-edge graph: keep the cyclic collector from rescanning it mid-query
+    results["build_1m_edge_graph_s"] = round(time.perf_counter() - t, 1)
+    results["query"] = query(g, versions, raws)
+    results["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out = REPO / "bench" / "results" / "lineage.json"
+    tmpf = Path(tempfile.mkstemp(dir=out.parent, suffix=".tmp")[1])
+    tmpf.write_text(json.dumps(results, indent=2) + "\n")
+    tmpf.replace(out)
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -55,8 +55,8 @@ class _Run:
     ended_at: str | None = None
     state: str | None = None
     state_time: str = ""
-    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inputs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
     run_facets: set[str] = field(default_factory=set)
     parent: str | None = None
 

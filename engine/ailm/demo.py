@@ -140,7 +140,7 @@ def _metrics(y_true: Any, y_pred: Any, y_score: Any, sensitive: Any) -> dict[str
 def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
     """Train and register the demo model unless the store already holds it. Returns the store path."""
     paths = DemoPaths(root.resolve())
-    if paths.built.exists() and not force:
+    if paths.built.exists() and paths.lineage.exists() and not force:  # a store from before lineage: rebuild
         if not quiet:
             print(f"demo: MLflow store already built at {paths.store} (use --force to rebuild)")
         return paths.store

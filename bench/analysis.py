@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -19,6 +18,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "evidence" / "demo" / "ailm.yaml"
@@ -94,7 +95,7 @@ def main() -> int:
 
     build(REPO, quiet=True)
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "date": datetime.now(UTC).date().isoformat(),
     }
     results["demo_cold"] = child(["--phases", str(CONFIG)])

@@ -14,7 +14,6 @@ import copy
 import dataclasses
 import json
 import os
-import platform
 import random
 import shutil
 import socket
@@ -30,6 +29,8 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "evidence" / "demo" / "ailm.yaml"
@@ -135,7 +136,7 @@ def main() -> int:
     inputs = synthetic_inputs(base, VERSIONS)
     policies = load_policies([BUILTIN_POLICIES])
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "date": datetime.now(UTC).date().isoformat(),
         "model_versions": VERSIONS,
         "controls": len(policies.controls),

@@ -11,8 +11,6 @@ Times are measured, never asserted. Run with `make bench`.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -21,6 +19,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from machine import machine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -75,7 +75,7 @@ def main() -> int:
             outcome[cid][key] += 1
 
     results = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "date": datetime.now(UTC).date().isoformat(),
         "model_versions": VERSIONS,
         "controls": len(policies.controls),

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import platform
 import random
 import resource
 import statistics
@@ -27,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ailm.fsutil import gc_paused
+from machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 EVENTS = 100_000
@@ -201,7 +200,7 @@ def main() -> int:
         print(json.dumps(ingest(Path(sys.argv[2]))))
         return 0
     results: dict[str, object] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "date": datetime.now(UTC).date().isoformat(),
     }
     with tempfile.TemporaryDirectory() as tmp:

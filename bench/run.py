@@ -6,8 +6,6 @@ Run with `make bench`. Times are wall-clock medians on this machine; they are me
 from __future__ import annotations
 
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -17,6 +15,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "evidence" / "demo" / "ailm.yaml"
@@ -46,7 +46,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="ailm-bench-"))
     key, _ = generate(tmp / "keys")
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "date": datetime.now(UTC).date().isoformat(),
     }
 

@@ -20,11 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evaluators import synthetic_inputs  # bench/ is on sys.path: the scripts run as `python bench/<name>.py`
 from machine import machine
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from evaluators import synthetic_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "evidence" / "demo" / "ailm.yaml"

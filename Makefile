@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+OPA_REFEREE := opa-golib-python-bindings>=0.4.4,<0.5
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 export MLFLOW_DISABLE_TELEMETRY := true
 export PYTHONDONTWRITEBYTECODE := 1
@@ -27,6 +28,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	@# Real OPA (v1.20, as a shared library) is the tests' referee for regorus. Its metadata asks for Python
+	@# 3.14; it runs on 3.11. A test dependency only: ailm never imports it.
+	$(BIN)/python -m pip install -q --ignore-requires-python '$(OPA_REFEREE)'
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install ailm with its dependencies

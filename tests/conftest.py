@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,3 +74,21 @@ def demo_copy(demo_root: Path, tmp_path: Path) -> Path:
     text = manifest.read_text().replace("../../.ailm/", f"{demo_root / '.ailm'}/")
     manifest.write_text(text.replace("uri: data/", f"uri: {demo_root / 'evidence' / 'demo' / 'data'}/"))
     return folder
+
+
+@pytest.fixture(scope="session")
+def audited(demo_root: Path, demo_keys: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One full audit of the demo with every report format, through the real CLI."""
+    out = tmp_path_factory.mktemp("audit") / "out"
+    private, _ = demo_keys
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "ailm.cli", "audit",
+            "--config", str(demo_root / "evidence" / "demo" / "ailm.yaml"), "--out", str(out),
+            "--as-of", "2026-11-23", "--key", str(private),
+        ],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr + proc.stdout
+    assert "Gate: exit code 1 (non-compliant)" in proc.stdout
+    return out

@@ -7,16 +7,13 @@ pass on missing evidence, or to fail on complete evidence, breaks one of these.
 
 from __future__ import annotations
 
-import copy
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+import policy_inputs
 from ailm.policy import BUILTIN_POLICIES, create, load_policies
 
-INPUTS = Path(__file__).parent / "data" / "inputs"
 NOT_RETIRED = {"RET-003", "RET-004", "RET-005", "RET-006"}
 NOT_GENERATIVE = {"GEN-001", "GEN-002", "GEN-003", "GEN-004"}
 NO_CONSENT_BASIS = {"DATA-007"}
@@ -40,92 +37,29 @@ def outcome(evaluator, pinput: dict[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def _fact(role: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": f"manifest:adult-income:{role}",
-        "kind": f"declared.{role}",
-        "sha256": "0" * 64,
-        "source": {"collector": "manifest", "uri": "file:///manifest.yaml"},
-        "declared": None,
-        "data": data,
-    }
-
-
 @pytest.fixture
 def compliant_deployed() -> dict[str, Any]:
-    return json.loads((INPUTS / "compliant_deployed.json").read_text())
+    return policy_inputs.compliant_deployed()
 
 
 @pytest.fixture
-def bare_registry_entry(compliant_deployed) -> dict[str, Any]:
-    """Only what MLflow knows: the version and its run, nothing declared or measured."""
-    ev = compliant_deployed["evidence"]
-    evidence = {k: ev[k] for k in ("reg", "run", "registry_model", "ds")}
-    return {**compliant_deployed, "evidence": evidence, "lineage_checks": {}}
+def bare_registry_entry() -> dict[str, Any]:
+    return policy_inputs.bare_registry_entry()
 
 
 @pytest.fixture
-def retired_and_archived(compliant_deployed) -> dict[str, Any]:
-    pinput = copy.deepcopy(compliant_deployed)
-    ev = pinput["evidence"]
-    ret = ev["retirement"]["data"]
-    ret.update(
-        status="retired",
-        retired_at="2026-08-01T00:00:00Z",
-        decommission={
-            "replicas": 0, "routes_removed": True, "keys_revoked": True, "jobs_deleted": True,
-            "consumers_notified": True, "last_log_at": "2026-07-31T23:00:00Z",
-        },
-        lessons_learned={"completed_at": "2026-09-15", "uri": "https://x/ll", "risk_register_ref": "RR-7"},
-    )  # fmt: skip
-    kinds = ["technical_documentation", "qms", "declaration_of_conformity", "test_reports"]
-    items = [{"kind": k, "retain_until": "2036-12-31", "sha256": "a" * 64} for k in kinds]
-    ev["archive"] = _fact(
-        "archive", {"items": [*items, {"kind": "logs", "retain_until": "2027-03-01", "sha256": "b" * 64}]}
-    )
-    for f in ev["ds_facts"]:
-        f["data"].update(deleted_at="2026-08-15", deletion_record="DEL-2026-31")
-    return pinput
+def retired_and_archived() -> dict[str, Any]:
+    return policy_inputs.retired_and_archived()
 
 
 @pytest.fixture
-def generative_with_base_model(compliant_deployed) -> dict[str, Any]:
-    pinput = copy.deepcopy(compliant_deployed)
-    ev = pinput["evidence"]
-    ev["inventory"]["data"]["model_type"] = "llm"
-    ev["plan"]["data"]["gen_tasks"] = [{"task": "truthfulqa_mc2", "metric": "acc", "threshold": 0.45}]
-    ev["base_model"] = _fact("base_model", {
-        "name": "mistral-7b", "revision": "sha256:" + "d" * 64, "licence": "Apache-2.0",
-        "source": "https://huggingface.co/mistralai/Mistral-7B-v0.1", "licence_permits_use": True,
-        "supplier": "Mistral AI", "supplier_review_at": "2026-06-01",
-    })  # fmt: skip
-    ev["gen_eval"] = _fact("gen_eval", {
-        "harness": "lm-evaluation-harness", "harness_version": "0.4.5", "ran_at": "2026-10-01",
-        "results": [{"task": "truthfulqa_mc2", "metric": "acc", "value": 0.52}],
-    })  # fmt: skip
-    ev["red_team"] = _fact("red_team", {
-        "ran_at": "2026-10-10", "method": "internal red team", "categories": ["prompt injection", "jailbreak"],
-        "findings": [{"id": "RT-1", "severity": "critical", "status": "closed"}],
-    })  # fmt: skip
-    ev["gen_data"] = _fact("gen_data", {
-        "summary_uri": "https://x/summary", "copyright_policy_uri": "https://x/copyright", "opt_outs_honoured": True,
-        "sources": [{"name": "support tickets 2024-2026", "licence": "own data"}],
-    })  # fmt: skip
-    return pinput
+def generative_with_base_model() -> dict[str, Any]:
+    return policy_inputs.generative_with_base_model()
 
 
 @pytest.fixture
-def expired_inventory_and_consent_gaps(compliant_deployed) -> dict[str, Any]:
-    pinput = copy.deepcopy(compliant_deployed)
-    ev = pinput["evidence"]
-    inv = ev.pop("inventory")
-    pinput["expired"] = [{"id": inv["id"], "role": "inventory", "expires": "2026-10-01T00:00:00Z"}]
-    train = next(f for f in ev["ds_facts"] if f["data"]["name"] == "adult-train")
-    train["data"].update(lawful_basis="consent", consent={"column": "consent"})
-    ev["data_scan"]["data"]["result"]["consent_retention"][0]["consent"] = {
-        "column": "consent", "status": "measured", "rows": 24129, "rows_without_valid_consent": 12,
-    }  # fmt: skip
-    return pinput
+def expired_inventory_and_consent_gaps() -> dict[str, Any]:
+    return policy_inputs.expired_inventory_and_consent_gaps()
 
 
 def test_compliant_deployed_passes_every_applicable_control(evaluator, library, compliant_deployed) -> None:

@@ -5,30 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from demo_expect import DEMO_FAIL, DEMO_MEDIUM_FAIL, DEMO_NOT_APPLICABLE, DEMO_PASS
-
-
-@pytest.fixture(scope="module")
-def audited(demo_root: Path, demo_keys: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One full audit of the demo with every report format, through the real CLI."""
-    out = tmp_path_factory.mktemp("audit") / "out"
-    private, _ = demo_keys
-    proc = subprocess.run(
-        [
-            sys.executable, "-m", "ailm.cli", "audit",
-            "--config", str(demo_root / "evidence" / "demo" / "ailm.yaml"), "--out", str(out),
-            "--as-of", "2026-11-23", "--key", str(private),
-        ],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert proc.returncode == 1, proc.stderr + proc.stdout
-    assert "Gate: exit code 1 (non-compliant)" in proc.stdout
-    return out
 
 
 def test_demo_fails_exactly_the_controls_its_real_numbers_fail(audited: Path) -> None:

@@ -21,43 +21,49 @@ package ailm.controls.data.data_001
 import data.ailm.lib
 import rego.v1
 
-datasets := object.get(input.evidence, "ds", [])
+datasets := lib.records("ds")
 
-facts := {f.data.name: f | some f in object.get(input.evidence, "ds_facts", [])}
+name(ds) := lib.label(lib.get(ds.data, "name"))
 
 deny contains {"msg": "the training run records no dataset inputs", "evidence": ids} if {
 	count(datasets) == 0
-	ids := [input.evidence.run.id | input.evidence.run]
+	ids := array.concat(lib.id_of("run"), [id | some id in lib.id_of("reg"); not lib.has("run")])
 }
 
-deny contains {"msg": sprintf("dataset %s has no recorded %s", [ds.data.name, field]), "evidence": [ds.id]} if {
+deny contains {"msg": sprintf("dataset %s has no recorded %s", [name(ds), field]), "evidence": [ds.id]} if {
 	some ds in datasets
-	some field in ["digest", "source"]
-	not lib.filled(object.get(ds.data, field, null))
+	some field in lib.unfilled(ds, ["name", "digest", "source"])
 }
 
-deny contains {"msg": sprintf("dataset %s has no declared facts (collection method, lineage)", [ds.data.name]), "evidence": [ds.id]} if {
+deny contains {"msg": sprintf("dataset %s has no declared facts (collection method, lineage)", [name(ds)]), "evidence": [ds.id]} if {
 	some ds in datasets
-	not facts[ds.data.name]
+	not lib.dataset_facts[lib.get(ds.data, "name")]
 }
 
-deny contains {"msg": sprintf("dataset %s declares no %s", [ds.data.name, field]), "evidence": [ds.id, f.id]} if {
+deny contains {"msg": sprintf("dataset %s declares no %s", [name(ds), field]), "evidence": [ds.id, f.id]} if {
 	some ds in datasets
-	f := facts[ds.data.name]
-	some field in ["collection_method", "personal_data"]
-	not lib.filled(object.get(f.data, field, null))
+	f := lib.dataset_facts[lib.get(ds.data, "name")]
+	some field in lib.unfilled(f, ["collection_method", "personal_data"])
 }
 
-deny contains {"msg": sprintf("dataset %s declares no lineage to raw data (derived_from, or raw: true)", [ds.data.name]), "evidence": [ds.id, f.id]} if {
+deny contains {"msg": sprintf("dataset %s personal_data is %s, not true or false", [name(ds), lib.show(v)]), "evidence": [ds.id, f.id]} if {
 	some ds in datasets
-	f := facts[ds.data.name]
-	not lib.filled(object.get(f.data, "derived_from", null))
-	object.get(f.data, "raw", false) != true
+	f := lib.dataset_facts[lib.get(ds.data, "name")]
+	v := lib.get(f.data, "personal_data")
+	lib.filled(v)
+	not is_boolean(v)
 }
 
-deny contains {"msg": sprintf("dataset %s holds personal data but states no purpose", [ds.data.name]), "evidence": [ds.id, f.id]} if {
+deny contains {"msg": sprintf("dataset %s declares no lineage to raw data (derived_from, or raw: true)", [name(ds)]), "evidence": [ds.id, f.id]} if {
 	some ds in datasets
-	f := facts[ds.data.name]
-	f.data.personal_data == true
-	not lib.filled(object.get(f.data, "purpose", null))
+	f := lib.dataset_facts[lib.get(ds.data, "name")]
+	not lib.filled(lib.get(f.data, "derived_from"))
+	lib.get(f.data, "raw") != true
+}
+
+deny contains {"msg": sprintf("dataset %s holds personal data but states no purpose", [name(ds)]), "evidence": [ds.id, f.id]} if {
+	some ds in datasets
+	f := lib.dataset_facts[lib.get(ds.data, "name")]
+	lib.get(f.data, "personal_data") == true
+	not lib.filled(lib.get(f.data, "purpose"))
 }

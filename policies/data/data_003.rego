@@ -23,28 +23,42 @@ import rego.v1
 
 splits := {"train", "validation", "test"}
 
-scanned := [d | some d in input.evidence.data_scan.data.result.datasets; d.role in splits]
+scan := input.evidence.data_scan
 
-deny contains {"msg": sprintf("%s (no measured data quality; enable analysis)", [lib.absent("data_scan")]), "evidence": lib.absent_ids("data_scan")} if not input.evidence.data_scan
+scanned := [d | some d in lib.list(lib.at(lib.data_of("data_scan"), ["result", "datasets"])); lib.get(d, "role") in splits]
 
-deny contains {"msg": "the data scan measured no train, validation or test split", "evidence": [input.evidence.data_scan.id]} if {
-	input.evidence.data_scan
-	count(scanned) == 0
+limits := {"missing_cell_rate": lib.thresholds.missing_rate_max, "duplicate_row_rate": lib.thresholds.duplicate_rate_max}
+
+deny contains {"msg": sprintf("%s (no measured data quality; enable analysis)", [lib.absent("data_scan")]), "evidence": lib.absent_ids("data_scan")} if not lib.has("data_scan")
+
+deny contains {"msg": "the data scan measured no train, validation or test split", "evidence": [scan.id]} if count(scanned) == 0
+
+deny contains {"msg": sprintf("%s split: the data scan holds no quality measurement", [d.role]), "evidence": [scan.id]} if {
+	some d in scanned
+	not is_object(lib.get(d, "quality"))
 }
 
-deny contains {"msg": msg, "evidence": [input.evidence.data_scan.id]} if {
+deny contains {"msg": lib.not_a_number(sprintf("%s split quality.%s", [d.role, name]), v), "evidence": [scan.id]} if {
 	some d in scanned
-	d.quality.missing_cell_rate > lib.thresholds.missing_rate_max
-	msg := sprintf("%s split: %v of cells are missing (%v cells), more than %v", [d.role, d.quality.missing_cell_rate, d.quality.missing_cells, lib.thresholds.missing_rate_max])
+	q := lib.get(d, "quality")
+	is_object(q)
+	some name, _ in limits
+	v := lib.get(q, name)
+	not is_number(v)
 }
 
-deny contains {"msg": msg, "evidence": [input.evidence.data_scan.id]} if {
+deny contains {"msg": msg, "evidence": [scan.id]} if {
 	some d in scanned
-	d.quality.duplicate_row_rate > lib.thresholds.duplicate_rate_max
-	msg := sprintf("%s split: %v of rows are duplicates (%v of %v), more than %v", [d.role, d.quality.duplicate_row_rate, d.quality.duplicate_rows, d.rows, lib.thresholds.duplicate_rate_max])
+	rate := d.quality.missing_cell_rate
+	is_number(rate)
+	rate > lib.thresholds.missing_rate_max
+	msg := sprintf("%s split: %s of cells are missing (%s cells), more than %s", [d.role, lib.fmt(rate), lib.label(lib.get(d.quality, "missing_cells")), lib.fmt(lib.thresholds.missing_rate_max)])
 }
 
-deny contains {"msg": sprintf("%s split: the data scan holds no quality measurement", [d.role]), "evidence": [input.evidence.data_scan.id]} if {
+deny contains {"msg": msg, "evidence": [scan.id]} if {
 	some d in scanned
-	not d.quality
+	rate := d.quality.duplicate_row_rate
+	is_number(rate)
+	rate > lib.thresholds.duplicate_rate_max
+	msg := sprintf("%s split: %s of rows are duplicates (%s of %s), more than %s", [d.role, lib.fmt(rate), lib.label(lib.get(d.quality, "duplicate_rows")), lib.label(lib.get(d, "rows")), lib.fmt(lib.thresholds.duplicate_rate_max)])
 }

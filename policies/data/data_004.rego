@@ -21,34 +21,63 @@ package ailm.controls.data.data_004
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("data_scan"), "evidence": lib.absent_ids("data_scan")} if not input.evidence.data_scan
+scan := input.evidence.data_scan
 
-roles contains d.role if some d in input.evidence.data_scan.data.result.datasets
+result := lib.obj(lib.get(lib.data_of("data_scan"), "result"))
 
-deny contains {"msg": sprintf("no %s split among the model's datasets", [r]), "evidence": [input.evidence.data_scan.id]} if {
-	input.evidence.data_scan
+roles contains lib.get(d, "role") if some d in lib.list(lib.get(result, "datasets"))
+
+pairs := lib.list(lib.get(result, "split_overlap"))
+
+deny contains {"msg": lib.absent("data_scan"), "evidence": lib.absent_ids("data_scan")} if not lib.has("data_scan")
+
+deny contains {"msg": sprintf("no %s split among the model's datasets", [r]), "evidence": [scan.id]} if {
+	scan
 	some r in ["train", "test"]
 	not r in roles
 }
 
-deny contains {"msg": msg, "evidence": [scan.id]} if {
-	scan := input.evidence.data_scan
-	some p in scan.data.result.split_overlap
-	p.same_file
-	msg := sprintf("the %s and %s splits are the same file", [p.a, p.b])
+deny contains {"msg": lib.not_a_list("data_scan split_overlap", v), "evidence": [scan.id]} if {
+	v := lib.get(result, "split_overlap")
+	scan
+	not is_array(v)
 }
 
 deny contains {"msg": msg, "evidence": [scan.id]} if {
-	scan := input.evidence.data_scan
-	some p in scan.data.result.split_overlap
-	not p.same_file
-	p.identical_rows_in_b > lib.thresholds.split_overlap_rows_max
-	msg := sprintf("%v rows of %s (%v%%) are identical to rows of %s", [p.identical_rows_in_b, p.b, lib.round1(p.share_of_b * 100), p.a])
+	some p in pairs
+	lib.get(p, "same_file") == true
+	msg := sprintf("the %s and %s splits are the same file", [lib.label(lib.get(p, "a")), lib.label(lib.get(p, "b"))])
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("split overlap of %s with %s identical_rows_in_b", [lib.label(lib.get(p, "b")), lib.label(lib.get(p, "a"))]), v), "evidence": [scan.id]} if {
+	some p in pairs
+	v := lib.get(p, "identical_rows_in_b")
+	not is_number(v)
 }
 
 deny contains {"msg": msg, "evidence": [scan.id]} if {
-	scan := input.evidence.data_scan
-	some p in scan.data.result.split_overlap
-	p.shared_ids > 0
-	msg := sprintf("%v ids of %s also appear in %s", [p.shared_ids, p.b, p.a])
+	some p in pairs
+	lib.get(p, "same_file") != true
+	rows := p.identical_rows_in_b
+	is_number(rows)
+	rows > lib.thresholds.split_overlap_rows_max
+	share := lib.get(p, "share_of_b")
+	msg := sprintf("%s rows of %s (%s%%) are identical to rows of %s", [lib.fmt(rows), lib.label(lib.get(p, "b")), percent(share), lib.label(lib.get(p, "a"))])
 }
+
+deny contains {"msg": lib.not_a_number(sprintf("split overlap of %s with %s shared_ids", [lib.label(lib.get(p, "b")), lib.label(lib.get(p, "a"))]), v), "evidence": [scan.id]} if {
+	some p in pairs
+	v := lib.get(p, "shared_ids")
+	v != null
+	not is_number(v)
+}
+
+deny contains {"msg": msg, "evidence": [scan.id]} if {
+	some p in pairs
+	ids := p.shared_ids
+	is_number(ids)
+	ids > 0
+	msg := sprintf("%s ids of %s also appear in %s", [lib.fmt(ids), lib.label(lib.get(p, "b")), lib.label(lib.get(p, "a"))])
+}
+
+percent(share) := lib.fmt(lib.round1(share * 100)) if is_number(share) else := "share unknown"

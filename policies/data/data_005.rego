@@ -21,48 +21,90 @@ package ailm.controls.data.data_005
 import data.ailm.lib
 import rego.v1
 
-sensitive := object.get(lib.data_of("plan"), "sensitive_features", [])
+plan := lib.data_of("plan")
+
+sensitive := lib.list(lib.get(plan, "sensitive_features"))
 
 scan := input.evidence.data_scan
 
 split(role) := d if {
-	some d in scan.data.result.datasets
-	d.role == role
+	some d in lib.list(lib.at(lib.data_of("data_scan"), ["result", "datasets"]))
+	lib.get(d, "role") == role
 }
 
 not_applicable contains "the plan declares no sensitive features" if {
-	input.evidence.plan
+	lib.has("plan")
 	count(sensitive) == 0
+	lib.get(plan, "sensitive_features") in {null, []}
 }
 
-deny contains {"msg": lib.absent("plan"), "evidence": lib.absent_ids("plan")} if not input.evidence.plan
+deny contains {"msg": lib.absent("plan"), "evidence": lib.absent_ids("plan")} if not lib.has("plan")
+
+deny contains {"msg": lib.not_a_list("plan.sensitive_features", v), "evidence": [input.evidence.plan.id]} if {
+	v := lib.get(plan, "sensitive_features")
+	v != null
+	not is_array(v)
+}
 
 deny contains {"msg": sprintf("%s (group sizes are measured by the data scan)", [lib.absent("data_scan")]), "evidence": lib.absent_ids("data_scan")} if {
 	count(sensitive) > 0
-	not input.evidence.data_scan
+	not lib.has("data_scan")
 }
 
-deny contains {"msg": sprintf("sensitive feature %s was not found in the %s split", [f, role]), "evidence": [scan.id]} if {
+deny contains {"msg": sprintf("no %s split was scanned to count groups of %s", [role, lib.label(f)]), "evidence": [scan.id]} if {
+	some f in sensitive
+	some role in ["train", "test"]
+	not split(role)
+}
+
+deny contains {"msg": sprintf("sensitive feature %s was not found in the %s split", [lib.label(f), role]), "evidence": [scan.id]} if {
 	some f in sensitive
 	some role in ["train", "test"]
 	d := split(role)
-	not d.group_counts[f]
+	not is_object(lib.at(d, ["group_counts", f]))
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("%s split group %s=%s count", [role, lib.label(f), group]), n), "evidence": [scan.id]} if {
+	some f in sensitive
+	some role in ["train", "test"]
+	some group, n in lib.obj(lib.at(split(role), ["group_counts", f]))
+	not is_number(n)
 }
 
 deny contains {"msg": msg, "evidence": [scan.id]} if {
 	some f in sensitive
 	some role in ["train", "test"]
-	some group, n in split(role).group_counts[f]
+	some group, n in lib.obj(lib.at(split(role), ["group_counts", f]))
+	is_number(n)
 	n < lib.thresholds.group_n_min
-	msg := sprintf("%s split: group %s=%s has %v rows, fewer than %v", [role, f, group, n, lib.thresholds.group_n_min])
+	msg := sprintf("%s split: group %s=%s has %s rows, fewer than %s", [role, lib.label(f), group, lib.fmt(n), lib.fmt(lib.thresholds.group_n_min)])
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("plan.reference_population %s=%s", [f, group]), expected), "evidence": [input.evidence.plan.id]} if {
+	some f, ref in lib.obj(lib.get(plan, "reference_population"))
+	some group, expected in lib.obj(ref)
+	not is_number(expected)
 }
 
 deny contains {"msg": msg, "evidence": [scan.id, input.evidence.plan.id]} if {
-	some f, ref in object.get(lib.data_of("plan"), "reference_population", {})
-	counts := split("train").group_counts[f]
-	total := sum([n | some n in counts])
-	some group, expected in ref
-	share := object.get(counts, group, 0) / total
-	abs(share - expected) > lib.thresholds.group_share_tolerance
-	msg := sprintf("train split: group %s=%s is %v of rows, reference %v (tolerance %v)", [f, group, round(share * 1000) / 1000, expected, lib.thresholds.group_share_tolerance])
+	some f, ref in lib.obj(lib.get(plan, "reference_population"))
+	counts := lib.obj(lib.at(split("train"), ["group_counts", f]))
+	total := sum([n | some n in counts; is_number(n)])
+	total > 0
+	some group, expected in lib.obj(ref)
+	is_number(expected)
+	share := lib.get(counts, group)
+	is_number(share)
+	abs((share / total) - expected) > lib.thresholds.group_share_tolerance
+	msg := sprintf("train split: group %s=%s is %s of rows, reference %s (tolerance %s)", [f, group, lib.fmt(round((share / total) * 1000) / 1000), lib.fmt(expected), lib.fmt(lib.thresholds.group_share_tolerance)])
+}
+
+deny contains {"msg": sprintf("train split: group %s=%s of the reference population has no rows", [f, group]), "evidence": [scan.id, input.evidence.plan.id]} if {
+	some f, ref in lib.obj(lib.get(plan, "reference_population"))
+	counts := lib.at(split("train"), ["group_counts", f])
+	is_object(counts)
+	some group, expected in lib.obj(ref)
+	is_number(expected)
+	expected > lib.thresholds.group_share_tolerance
+	not counts[group]
 }

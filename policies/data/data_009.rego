@@ -20,24 +20,39 @@ package ailm.controls.data.data_009
 import data.ailm.lib
 import rego.v1
 
-datasets := object.get(input.evidence, "ds", [])
+datasets := lib.records("ds")
+
+name(ds) := lib.label(lib.get(ds.data, "name"))
 
 deny contains {"msg": "the training run records no dataset inputs", "evidence": lib.id_of("run")} if count(datasets) == 0
 
-deny contains {"msg": sprintf("dataset %s has no declared facts", [ds.data.name]), "evidence": [ds.id]} if {
+deny contains {"msg": sprintf("dataset %s has no declared facts", [name(ds)]), "evidence": [ds.id]} if {
 	some ds in datasets
-	not lib.dataset_facts[ds.data.name]
+	not lib.dataset_facts[lib.get(ds.data, "name")]
 }
 
-deny contains {"msg": sprintf("dataset %s declares no retention_until", [ds.data.name]), "evidence": [f.id]} if {
+deny contains {"msg": sprintf("dataset %s declares no retention_until", [name(ds)]), "evidence": [f.id]} if {
 	some ds in datasets
-	f := lib.dataset_facts[ds.data.name]
-	not lib.filled(object.get(f.data, "retention_until", null))
+	f := lib.dataset_facts[lib.get(ds.data, "name")]
+	not lib.filled(lib.get(f.data, "retention_until"))
 }
 
-deny contains {"msg": sprintf("dataset %s was to be kept until %s and has no deletion record", [ds.data.name, f.data.retention_until]), "evidence": [f.id]} if {
+deny contains {"msg": lib.not_a_date(sprintf("dataset %s retention_until", [name(ds)]), v), "evidence": [f.id]} if {
 	some ds in datasets
-	f := lib.dataset_facts[ds.data.name]
+	f := lib.dataset_facts[lib.get(ds.data, "name")]
+	v := lib.get(f.data, "retention_until")
+	lib.filled(v)
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.msg_no_clock, "evidence": [ds.id]} if {
+	some ds in datasets
+	lib.no_clock
+}
+
+deny contains {"msg": sprintf("dataset %s was to be kept until %s and has no deletion record", [name(ds), f.data.retention_until]), "evidence": [f.id]} if {
+	some ds in datasets
+	f := lib.dataset_facts[lib.get(ds.data, "name")]
 	lib.days_since(f.data.retention_until) > 0
-	some field in lib.unfilled(f, ["deleted_at", "deletion_record"])
+	count(lib.unfilled(f, ["deleted_at", "deletion_record"])) > 0
 }

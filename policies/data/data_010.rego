@@ -23,9 +23,9 @@ package ailm.controls.data.data_010
 import data.ailm.lib
 import rego.v1
 
-checks := object.get(input, "lineage_checks", {})
+checks := lib.obj(lib.get(input, "lineage_checks"))
 
-upstream := object.get(checks, "datasets", [])
+upstream := lib.list(lib.get(checks, "datasets"))
 
 deny contains {"msg": "no dataset is upstream of the model version in the lineage graph", "evidence": lib.id_of("reg")} if {
 	count(upstream) == 0
@@ -33,14 +33,15 @@ deny contains {"msg": "no dataset is upstream of the model version in the lineag
 
 deny contains {"msg": msg, "evidence": ids} if {
 	some d in upstream
-	count(d.produced_by) == 0
-	not d.raw
-	ids := array.concat(lib.id_of("reg"), [f.id | some f in object.get(input.evidence, "ds_facts", []); concat("", ["dataset:", f.data.name]) == d.id])
-	msg := sprintf("lineage stops at dataset %s: no known run produced it and it is not declared raw", [d.id])
+	count(lib.list(lib.get(d, "produced_by"))) == 0
+	lib.get(d, "raw") != true
+	id := lib.get(d, "id")
+	ids := array.concat(lib.id_of("reg"), [f.id | some f in lib.records("ds_facts"); concat("", ["dataset:", lib.label(lib.get(f.data, "name"))]) == id])
+	msg := sprintf("lineage stops at dataset %s: no known run produced it and it is not declared raw", [lib.label(id)])
 }
 
 deny contains {"msg": msg, "evidence": lib.id_of("reg")} if {
-	some c in object.get(checks, "hash_conflicts", [])
-	parts := [sprintf("%v says %v", [v.source, v.value]) | some v in c.values]
-	msg := sprintf("sources disagree on the %s of %s: %s", [c.key, c.node, concat("; ", parts)])
+	some c in lib.list(lib.get(checks, "hash_conflicts"))
+	parts := [sprintf("%s says %s", [lib.label(lib.get(v, "source")), lib.label(lib.get(v, "value"))]) | some v in lib.list(lib.get(c, "values"))]
+	msg := sprintf("sources disagree on the %s of %s: %s", [lib.label(lib.get(c, "key")), lib.label(lib.get(c, "node")), concat("; ", parts)])
 }

@@ -21,29 +21,48 @@ package ailm.controls.deployment.dep_001
 import data.ailm.lib
 import rego.v1
 
+dep := input.evidence.deployment
+
 not_applicable contains "the version has no declared deployment" if not lib.deployed
 
 deny contains {"msg": sprintf("deployment declares no %s", [f]), "evidence": [dep.id]} if {
-	dep := input.evidence.deployment
+	lib.deployed
 	some f in lib.unfilled(dep, ["approved_by", "approved_at", "artifact_digest"])
 }
 
+deny contains {"msg": lib.not_a_date("deployment.approved_at", v), "evidence": [dep.id]} if {
+	lib.deployed
+	v := lib.get(dep.data, "approved_at")
+	lib.filled(v)
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.not_a_date(sprintf("training run %s ended_at", [lib.label(lib.get(run.data, "run_id"))]), v), "evidence": [dep.id, run.id]} if {
+	lib.deployed
+	dep
+	run := input.evidence.run
+	v := lib.get(run.data, "ended_at")
+	not lib.is_date(v)
+}
+
 deny contains {"msg": msg, "evidence": [dep.id, run.id]} if {
-	dep := input.evidence.deployment
+	lib.deployed
 	run := input.evidence.run
 	lib.ns(dep.data.approved_at) < lib.ns(run.data.ended_at)
 	msg := sprintf("deployment approved at %s, before the latest evaluation ended at %s", [dep.data.approved_at, run.data.ended_at])
 }
 
 deny contains {"msg": msg, "evidence": [dep.id, reg.id]} if {
-	dep := input.evidence.deployment
+	lib.deployed
 	reg := input.evidence.reg
-	dep.data.artifact_digest != reg.data.artifact_digest
-	msg := sprintf("the deployed artifact %s is not the registry's artifact %s", [dep.data.artifact_digest, reg.data.artifact_digest])
+	deployed := lib.get(dep.data, "artifact_digest")
+	lib.filled(deployed)
+	deployed != lib.get(reg.data, "artifact_digest")
+	msg := sprintf("the deployed artifact %s is not the registry's artifact %s", [lib.label(deployed), lib.label(lib.get(reg.data, "artifact_digest"))])
 }
 
-deny contains {"msg": sprintf("deployed, but %s", [lib.absent(role)]), "evidence": [input.evidence.deployment.id]} if {
+deny contains {"msg": sprintf("deployed, but %s", [lib.absent(role)]), "evidence": [dep.id]} if {
 	lib.deployed
 	some role in ["reg", "run"]
-	not input.evidence[role]
+	not lib.has(role)
 }

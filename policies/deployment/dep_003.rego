@@ -21,32 +21,48 @@ package ailm.controls.deployment.dep_003
 import data.ailm.lib
 import rego.v1
 
+dep := input.evidence.deployment
+
+logging := lib.get(lib.data_of("deployment"), "logging")
+
+days := lib.get(logging, "retention_days")
+
 not_applicable contains "the version has no declared deployment" if not lib.deployed
 
-logging := object.get(input.evidence.deployment.data, "logging", {})
-
 deny contains {"msg": "deployment declares no inference logging", "evidence": [dep.id]} if {
-	dep := input.evidence.deployment
+	lib.deployed
+	dep
 	not lib.filled(logging)
 }
 
-deny contains {"msg": sprintf("inference log records lack the fields %v", [sort(missing)]), "evidence": [dep.id]} if {
-	dep := input.evidence.deployment
+deny contains {"msg": sprintf("deployment logging is %s, not an object", [lib.show(logging)]), "evidence": [dep.id]} if {
+	lib.deployed
 	lib.filled(logging)
-	missing := {f | some f in lib.thresholds.inference_log_fields} - {f | some f in object.get(logging, "fields", [])}
+	not is_object(logging)
+}
+
+deny contains {"msg": sprintf("inference log records lack the fields %v", [sort(missing)]), "evidence": [dep.id]} if {
+	lib.deployed
+	is_object(logging)
+	missing := {f | some f in lib.thresholds.inference_log_fields} - {f | some f in lib.list(lib.get(logging, "fields"))}
 	count(missing) > 0
 }
 
+deny contains {"msg": lib.not_a_number("deployment.logging.retention_days", days), "evidence": [dep.id]} if {
+	lib.deployed
+	is_object(logging)
+	not is_number(days)
+}
+
 deny contains {"msg": msg, "evidence": [dep.id]} if {
-	dep := input.evidence.deployment
-	lib.filled(logging)
-	days := object.get(logging, "retention_days", 0)
+	lib.deployed
+	is_number(days)
 	days < lib.thresholds.log_retention_days_min
-	msg := sprintf("inference logs are kept %v days, less than the required %v", [days, lib.thresholds.log_retention_days_min])
+	msg := sprintf("inference logs are kept %s days, less than the required %s", [lib.fmt(days), lib.fmt(lib.thresholds.log_retention_days_min)])
 }
 
 deny contains {"msg": "inference logs are not append-only", "evidence": [dep.id]} if {
-	dep := input.evidence.deployment
-	lib.filled(logging)
-	object.get(logging, "append_only", false) != true
+	lib.deployed
+	is_object(logging)
+	lib.get(logging, "append_only") != true
 }

@@ -19,27 +19,42 @@ package ailm.controls.deployment.dep_004
 import data.ailm.lib
 import rego.v1
 
+o := input.evidence.oversight
+
 not_applicable contains "the version has no declared deployment" if not lib.deployed
 
 deny contains {"msg": sprintf("deployed, but %s", [lib.absent("oversight")]), "evidence": array.concat([input.evidence.deployment.id], lib.absent_ids("oversight"))} if {
 	lib.deployed
-	not input.evidence.oversight
+	not lib.has("oversight")
 }
 
 deny contains {"msg": sprintf("oversight declares no %s", [f]), "evidence": [o.id]} if {
-	o := input.evidence.oversight
+	lib.deployed
 	some f in lib.unfilled(o, ["role", "last_drill_at"])
 }
 
 deny contains {"msg": sprintf("oversight: %s is not enabled", [flag]), "evidence": [o.id]} if {
-	o := input.evidence.oversight
+	lib.deployed
 	some flag in ["override_enabled", "stop_enabled"]
-	object.get(o.data, flag, false) != true
+	lib.get(o.data, flag) != true
+}
+
+deny contains {"msg": lib.not_a_date("oversight.last_drill_at", v), "evidence": [o.id]} if {
+	lib.deployed
+	v := lib.get(o.data, "last_drill_at")
+	lib.filled(v)
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.msg_no_clock, "evidence": [o.id]} if {
+	lib.deployed
+	o
+	lib.no_clock
 }
 
 deny contains {"msg": msg, "evidence": [o.id]} if {
-	o := input.evidence.oversight
+	lib.deployed
 	age := lib.days_since(o.data.last_drill_at)
 	age > lib.thresholds.oversight_drill_days_max
-	msg := sprintf("the last oversight drill (%s) is %v days old, more than %v", [o.data.last_drill_at, lib.round1(age), lib.thresholds.oversight_drill_days_max])
+	msg := sprintf("the last oversight drill (%s) is %s days old, more than %s", [o.data.last_drill_at, lib.fmt(lib.round1(age)), lib.fmt(lib.thresholds.oversight_drill_days_max)])
 }

@@ -20,21 +20,32 @@ package ailm.controls.deployment.dep_005
 import data.ailm.lib
 import rego.v1
 
+s := input.evidence.security
+
 not_applicable contains "the version has no declared deployment" if not lib.deployed
 
 deny contains {"msg": sprintf("deployed, but %s", [lib.absent("security")]), "evidence": array.concat([input.evidence.deployment.id], lib.absent_ids("security"))} if {
 	lib.deployed
-	not input.evidence.security
+	not lib.has("security")
 }
 
 deny contains {"msg": sprintf("security: %s is not true", [flag]), "evidence": [s.id]} if {
-	s := input.evidence.security
+	lib.deployed
 	some flag in ["auth", "tls", "encryption_at_rest", "artifact_signed"]
-	object.get(s.data, flag, false) != true
+	lib.get(s.data, flag) != true
 }
 
-deny contains {"msg": sprintf("security: %s is %v, not 0", [count_name, object.get(s.data, count_name, "undeclared")]), "evidence": [s.id]} if {
-	s := input.evidence.security
+deny contains {"msg": sprintf("security: %s is %s, not 0", [count_name, shown(lib.get(s.data, count_name))]), "evidence": [s.id]} if {
+	lib.deployed
 	some count_name in ["plaintext_secrets", "critical_cves"]
-	object.get(s.data, count_name, null) != 0
+	lib.get(s.data, count_name) != 0
+}
+
+shown(v) := "undeclared" if v == null
+
+shown(v) := lib.fmt(v) if is_number(v)
+
+shown(v) := lib.show(v) if {
+	v != null
+	not is_number(v)
 }

@@ -19,26 +19,37 @@ package ailm.controls.deployment.dep_007
 import data.ailm.lib
 import rego.v1
 
+m := input.evidence.monitoring
+
+cadence := lib.get(m.data, "cadence_days")
+
 not_applicable contains "the version has no declared deployment" if not lib.deployed
 
 deny contains {"msg": sprintf("deployed, but %s", [lib.absent("monitoring")]), "evidence": array.concat([input.evidence.deployment.id], lib.absent_ids("monitoring"))} if {
 	lib.deployed
-	not input.evidence.monitoring
+	not lib.has("monitoring")
 }
 
 deny contains {"msg": sprintf("monitoring declares no %s", [f]), "evidence": [m.id]} if {
-	m := input.evidence.monitoring
+	lib.deployed
 	some f in lib.unfilled(m, ["cadence_days", "alert_owner"])
 }
 
 deny contains {"msg": sprintf("monitoring sets no %s threshold", [kind]), "evidence": [m.id]} if {
-	m := input.evidence.monitoring
+	lib.deployed
 	some kind in ["performance", "drift", "fairness"]
-	not lib.filled(object.get(object.get(m.data, "thresholds", {}), kind, null))
+	not lib.filled(lib.at(m.data, ["thresholds", kind]))
+}
+
+deny contains {"msg": lib.not_a_number("monitoring.cadence_days", cadence), "evidence": [m.id]} if {
+	lib.deployed
+	lib.filled(cadence)
+	not is_number(cadence)
 }
 
 deny contains {"msg": msg, "evidence": [m.id]} if {
-	m := input.evidence.monitoring
-	m.data.cadence_days > lib.thresholds.monitoring_cadence_days_max
-	msg := sprintf("monitoring cadence is %v days, more than %v", [m.data.cadence_days, lib.thresholds.monitoring_cadence_days_max])
+	lib.deployed
+	is_number(cadence)
+	cadence > lib.thresholds.monitoring_cadence_days_max
+	msg := sprintf("monitoring cadence is %s days, more than %s", [lib.fmt(cadence), lib.fmt(lib.thresholds.monitoring_cadence_days_max)])
 }

@@ -22,52 +22,61 @@ package ailm.controls.development.dev_001
 import data.ailm.lib
 import rego.v1
 
+run := lib.data_of("run")
+
+run_name := lib.label(lib.get(run, "run_id"))
+
 deny contains {"msg": lib.absent(role), "evidence": lib.absent_ids(role)} if {
 	some role in ["reg", "run"]
-	not input.evidence[role]
+	not lib.has(role)
 }
 
 deny contains {"msg": "the registry version names no source run", "evidence": [reg.id]} if {
 	reg := input.evidence.reg
-	not lib.filled(object.get(reg.data, "run_id", null))
+	not lib.filled(lib.get(reg.data, "run_id"))
 }
 
-deny contains {"msg": sprintf("the registry version names run %v but run %v was collected", [reg.data.run_id, run.data.run_id]), "evidence": [reg.id, run.id]} if {
+deny contains {"msg": sprintf("the registry version names run %s but run %s was collected", [lib.label(lib.get(reg.data, "run_id")), run_name]), "evidence": [reg.id, input.evidence.run.id]} if {
 	reg := input.evidence.reg
-	run := input.evidence.run
-	reg.data.run_id != run.data.run_id
+	lib.has("run")
+	lib.get(reg.data, "run_id") != lib.get(run, "run_id")
 }
 
-deny contains {"msg": sprintf("training run %s records no %s", [run.data.run_id, what]), "evidence": [run.id]} if {
-	run := input.evidence.run
+deny contains {"msg": "the registry version has no artifact digest, so the artifact cannot be shown to be the one trained and measured", "evidence": [reg.id]} if {
+	reg := input.evidence.reg
+	not lib.filled(lib.get(reg.data, "artifact_digest"))
+}
+
+deny contains {"msg": sprintf("training run %s records no %s", [run_name, what]), "evidence": [input.evidence.run.id]} if {
+	lib.has("run")
 	some what in missing
 }
 
-missing contains "git commit" if not lib.filled(object.get(lib.data_of("run"), "git_commit", null))
+missing contains "git commit" if not lib.filled(lib.get(run, "git_commit"))
 
-missing contains "hyperparameters" if not lib.filled(object.get(lib.data_of("run"), "params", null))
+missing contains "hyperparameters" if not lib.filled(lib.get(run, "params"))
 
-missing contains "dataset inputs" if not lib.filled(object.get(lib.data_of("run"), "datasets", null))
+missing contains "dataset inputs" if not lib.filled(lib.get(run, "datasets"))
 
-missing contains sprintf("digest for dataset %v", [object.get(d, "name", i)]) if {
-	some i, d in object.get(lib.data_of("run"), "datasets", [])
-	not lib.filled(object.get(d, "digest", null))
+missing contains sprintf("digest for dataset %s", [lib.label(object.get(lib.obj(d), "name", i))]) if {
+	some i, d in lib.list(lib.get(run, "datasets"))
+	not lib.filled(lib.get(d, "digest"))
 }
 
 missing contains "random seed" if {
-	run := lib.data_of("run")
-	seeds := [v | some k in ["seed", "random_state"]; v := object.get(object.get(run, "params", {}), k, object.get(object.get(run, "tags", {}), k, null)); v != null]
+	seeds := [v | some k in ["seed", "random_state"]; some where in ["params", "tags"]; v := lib.at(run, [where, k]); lib.filled(v)]
 	count(seeds) == 0
 }
 
 missing contains "container image digest (tag container_digest)" if {
-	not lib.filled(object.get(object.get(lib.data_of("run"), "tags", {}), "container_digest", null))
+	not lib.filled(lib.at(run, ["tags", "container_digest"]))
 }
 
-deny contains {"msg": sprintf("the registry artifact (sha256 %s) is not the artifact measured by %s (sha256 %s)", [reg.data.artifact_digest, rec.id, measured]), "evidence": [reg.id, rec.id]} if {
+deny contains {"msg": msg, "evidence": [reg.id, rec.id]} if {
 	reg := input.evidence.reg
 	some role in ["fair", "shap"]
 	rec := input.evidence[role]
-	measured := rec.data.inputs.model.artifact_sha256
-	measured != reg.data.artifact_digest
+	measured := lib.at(rec.data, ["inputs", "model", "artifact_sha256"])
+	measured != lib.get(reg.data, "artifact_digest")
+	msg := sprintf("the registry artifact (sha256 %s) is not the artifact measured by %s (sha256 %s)", [lib.label(lib.get(reg.data, "artifact_digest")), rec.id, lib.label(measured)])
 }

@@ -20,9 +20,11 @@ package ailm.controls.development.dev_002
 import data.ailm.lib
 import rego.v1
 
+baseline := lib.get(lib.data_of("plan"), "baseline")
+
 deny contains {"msg": lib.absent(role), "evidence": lib.absent_ids(role)} if {
 	some role in ["plan", "run"]
-	not input.evidence[role]
+	not lib.has(role)
 }
 
 deny contains {"msg": sprintf("plan declares no %s", [f]), "evidence": [plan.id]} if {
@@ -30,24 +32,30 @@ deny contains {"msg": sprintf("plan declares no %s", [f]), "evidence": [plan.id]
 	some f in lib.unfilled(plan, ["design_choices", "baseline"])
 }
 
-deny contains {"msg": sprintf("the baseline has no %s", [f]), "evidence": [plan.id]} if {
-	plan := input.evidence.plan
+deny contains {"msg": sprintf("the baseline has no %s", [f]), "evidence": [input.evidence.plan.id]} if {
+	lib.filled(baseline)
 	some f in ["metric", "value"]
-	not lib.filled(object.get(object.get(plan.data, "baseline", {}), f, null))
+	not lib.filled(lib.get(baseline, f))
 }
 
-deny contains {"msg": sprintf("baseline metric %s was not logged by run %s", [b.metric, run.data.run_id]), "evidence": [plan.id, run.id]} if {
-	plan := input.evidence.plan
-	run := input.evidence.run
-	b := plan.data.baseline
-	not is_number(run.data.metrics[b.metric])
+deny contains {"msg": lib.not_a_number("plan.baseline.value", v), "evidence": [input.evidence.plan.id]} if {
+	v := lib.get(baseline, "value")
+	lib.filled(v)
+	not is_number(v)
 }
 
-deny contains {"msg": msg, "evidence": [plan.id, run.id]} if {
-	plan := input.evidence.plan
+deny contains {"msg": sprintf("baseline metric %s was not logged by run %s", [lib.label(metric), lib.label(lib.get(run.data, "run_id"))]), "evidence": [input.evidence.plan.id, run.id]} if {
 	run := input.evidence.run
-	b := plan.data.baseline
-	value := run.data.metrics[b.metric]
-	value < b.value
-	msg := sprintf("%s = %v is below the documented baseline %v", [b.metric, value, b.value])
+	metric := lib.get(baseline, "metric")
+	lib.filled(metric)
+	not is_number(lib.get(lib.get(run.data, "metrics"), metric))
+}
+
+deny contains {"msg": msg, "evidence": [input.evidence.plan.id, run.id]} if {
+	run := input.evidence.run
+	value := lib.get(lib.get(run.data, "metrics"), baseline.metric)
+	is_number(value)
+	is_number(baseline.value)
+	value < baseline.value
+	msg := sprintf("%s = %s is below the documented baseline %s", [lib.label(baseline.metric), lib.fmt(value), lib.fmt(baseline.value)])
 }

@@ -17,5 +17,8 @@ test_fail_below_baseline if {
 }
 
 test_fail_undocumented if {
-	count(dev_002.deny) == 4 with input as {"evidence": {"plan": {"id": "p", "data": {}}, "run": {"id": "r", "data": {"run_id": "r1", "metrics": {}}}}}
+	dev_002.deny == {
+		{"msg": "plan declares no baseline", "evidence": ["p"]},
+		{"msg": "plan declares no design_choices", "evidence": ["p"]},
+	} with input as {"evidence": {"plan": {"id": "p", "data": {}}, "run": {"id": "r", "data": {"run_id": "r1", "metrics": {}}}}}
 }

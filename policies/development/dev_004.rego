@@ -23,92 +23,115 @@ package ailm.controls.development.dev_004
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("plan"), "evidence": lib.absent_ids("plan")} if not input.evidence.plan
+plan := input.evidence.plan
+
+sensitive := lib.list(lib.get(plan.data, "sensitive_features"))
+
+fair := input.evidence.fair
+
+run := input.evidence.run
+
+dataset := lib.label(lib.at(fair.data, ["result", "dataset"]))
+
+deny contains {"msg": lib.absent("plan"), "evidence": lib.absent_ids("plan")} if not lib.has("plan")
 
 deny contains {"msg": "plan names no sensitive_features to assess fairness on", "evidence": [plan.id]} if {
-	plan := input.evidence.plan
-	not lib.filled(object.get(plan.data, "sensitive_features", null))
+	not lib.filled(lib.get(plan.data, "sensitive_features"))
+}
+
+deny contains {"msg": lib.not_a_list("plan.sensitive_features", v), "evidence": [plan.id]} if {
+	v := lib.get(plan.data, "sensitive_features")
+	lib.filled(v)
+	not is_array(v)
 }
 
 deny contains {"msg": "neither a fairness measurement (fair) nor a training run (run) to read fairness from", "evidence": lib.id_of("reg")} if {
-	not input.evidence.fair
-	not input.evidence.run
+	not lib.has("fair")
+	not lib.has("run")
 }
 
 # ---- measured by ailm --------------------------------------------------------------------------------
 
 deny contains {"msg": msg, "evidence": [plan.id, fair.id]} if {
-	plan := input.evidence.plan
-	fair := input.evidence.fair
-	some f in plan.data.sensitive_features
-	not lib.fairness_of(fair, f)
-	msg := sprintf("sensitive feature %s was not measured (not in the %s data)", [f, fair.data.result.dataset])
+	some f in sensitive
+	not lib.fairness_of(fair.data, f)
+	msg := sprintf("sensitive feature %s was not measured (not in the %s data)", [lib.label(f), dataset])
 }
 
 deny contains {"msg": msg, "evidence": [plan.id, fair.id]} if {
-	plan := input.evidence.plan
-	fair := input.evidence.fair
-	some f in plan.data.sensitive_features
-	m := lib.fairness_of(fair, f)
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
 	m.status != "measured"
-	msg := sprintf("%s: %s: %s", [f, replace(m.status, "_", " "), concat("; ", m.notes)])
+	msg := sprintf("%s: %s: %s", [f, replace(lib.label(m.status), "_", " "), notes(m)])
 }
 
 deny contains {"msg": msg, "evidence": [plan.id, fair.id]} if {
-	plan := input.evidence.plan
-	fair := input.evidence.fair
-	some f in plan.data.sensitive_features
-	m := lib.fairness_of(fair, f)
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
 	m.status == "measured"
-	m.demographic_parity_ratio == null
-	msg := sprintf("%s: demographic parity ratio undefined (%s)", [f, concat("; ", m.notes)])
+	lib.get(m, "demographic_parity_ratio") == null
+	msg := sprintf("%s: demographic parity ratio undefined (%s)", [f, notes(m)])
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("%s demographic_parity_ratio", [f]), ratio), "evidence": [plan.id, fair.id]} if {
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
+	ratio := lib.get(m, "demographic_parity_ratio")
+	ratio != null
+	not is_number(ratio)
 }
 
 deny contains {"msg": msg, "evidence": [plan.id, fair.id]} if {
-	plan := input.evidence.plan
-	fair := input.evidence.fair
-	some f in plan.data.sensitive_features
-	m := lib.fairness_of(fair, f)
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
 	is_number(m.demographic_parity_ratio)
 	m.demographic_parity_ratio < lib.thresholds.four_fifths_ratio
-	msg := sprintf("measured demographic parity ratio for %s is %v (%s), below %v", [f, m.demographic_parity_ratio, lib.ci(m, "demographic_parity_ratio"), lib.thresholds.four_fifths_ratio])
+	msg := sprintf("measured demographic parity ratio for %s is %s (%s), below %s", [f, lib.fmt(m.demographic_parity_ratio), lib.ci(m, "demographic_parity_ratio"), lib.fmt(lib.thresholds.four_fifths_ratio)])
 }
 
 deny contains {"msg": msg, "evidence": [fair.id, run.id]} if {
-	fair := input.evidence.fair
-	run := input.evidence.run
-	some f in input.evidence.plan.data.sensitive_features
-	m := lib.fairness_of(fair, f)
-	logged := run.data.metrics[metric(f)]
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
+	logged := lib.get(lib.get(run.data, "metrics"), metric(f))
+	is_number(logged)
 	is_number(m.demographic_parity_ratio)
 	abs(logged - m.demographic_parity_ratio) > lib.thresholds.measured_tolerance
-	msg := sprintf("the run logged %s = %v but ailm measured %v on the same split", [metric(f), logged, m.demographic_parity_ratio])
+	msg := sprintf("the run logged %s = %s but ailm measured %s on the same split", [metric(f), lib.fmt(logged), lib.fmt(m.demographic_parity_ratio)])
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("the run's %s", [metric(f)]), logged), "evidence": [run.id]} if {
+	lib.has("fair")
+	some f in sensitive
+	logged := lib.get(lib.get(run.data, "metrics"), metric(f))
+	logged != null
+	not is_number(logged)
 }
 
 # ---- only what the training run logged ---------------------------------------------------------------
 
 warn contains {"msg": "fairness was not measured by ailm; relying on the metrics the training run logged", "evidence": [run.id]} if {
-	not input.evidence.fair
-	run := input.evidence.run
+	not lib.has("fair")
+	run
 }
 
-deny contains {"msg": sprintf("no demographic parity ratio measured for %s (metric %s)", [f, key]), "evidence": [plan.id, run.id]} if {
-	not input.evidence.fair
-	plan := input.evidence.plan
-	run := input.evidence.run
-	some f in plan.data.sensitive_features
-	key := metric(f)
-	not is_number(run.data.metrics[key])
+deny contains {"msg": sprintf("no demographic parity ratio measured for %s (metric %s)", [lib.label(f), metric(f)]), "evidence": [plan.id, run.id]} if {
+	not lib.has("fair")
+	some f in sensitive
+	not is_number(lib.get(lib.get(run.data, "metrics"), metric(f)))
 }
 
 deny contains {"msg": msg, "evidence": [plan.id, run.id]} if {
-	not input.evidence.fair
-	plan := input.evidence.plan
-	run := input.evidence.run
-	some f in plan.data.sensitive_features
-	ratio := run.data.metrics[metric(f)]
+	not lib.has("fair")
+	some f in sensitive
+	ratio := lib.get(lib.get(run.data, "metrics"), metric(f))
+	is_number(ratio)
 	ratio < lib.thresholds.four_fifths_ratio
-	msg := sprintf("demographic parity ratio for %s is %v, below %v", [f, ratio, lib.thresholds.four_fifths_ratio])
+	msg := sprintf("demographic parity ratio for %s is %s, below %s", [f, lib.fmt(ratio), lib.fmt(lib.thresholds.four_fifths_ratio)])
 }
 
-metric(f) := sprintf("fairness.%s.demographic_parity_ratio", [f])
+metric(f) := sprintf("fairness.%s.demographic_parity_ratio", [lib.label(f)])
+
+notes(m) := text if {
+	text := concat("; ", [lib.label(n) | some n in lib.list(lib.get(m, "notes"))])
+	text != ""
+} else := "no reason recorded"

@@ -28,61 +28,80 @@ limits := {
 	"equalized_odds_difference": lib.thresholds.equalized_odds_difference_max,
 }
 
+fair := input.evidence.fair
+
+result := lib.obj(lib.get(fair.data, "result"))
+
+sensitive := lib.list(lib.get(lib.data_of("plan"), "sensitive_features"))
+
 deny contains {"msg": lib.absent(role), "evidence": lib.absent_ids(role)} if {
 	some role in ["plan", "fair"]
-	not input.evidence[role]
+	not lib.has(role)
 }
 
-deny contains {"msg": msg, "evidence": [plan.id, fair.id]} if {
-	plan := input.evidence.plan
-	fair := input.evidence.fair
-	some f in object.get(plan.data, "sensitive_features", [])
-	not lib.fairness_of(fair, f)
-	msg := sprintf("sensitive feature %s was not measured (not in the %s data)", [f, fair.data.result.dataset])
+deny contains {"msg": "plan names no sensitive_features to assess fairness on", "evidence": [input.evidence.plan.id]} if {
+	count(sensitive) == 0
+}
+
+deny contains {"msg": msg, "evidence": [input.evidence.plan.id, fair.id]} if {
+	some f in sensitive
+	not lib.fairness_of(fair.data, f)
+	msg := sprintf("sensitive feature %s was not measured (not in the %s data)", [lib.label(f), lib.label(lib.get(result, "dataset"))])
 }
 
 deny contains {"msg": msg, "evidence": [fair.id]} if {
-	fair := input.evidence.fair
-	some f in object.get(input.evidence.plan.data, "sensitive_features", [])
-	m := lib.fairness_of(fair, f)
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
 	some name, limit in limits
-	is_number(m[name])
-	m[name] > limit
-	msg := sprintf("%s: %s is %v (%s), above %v", [f, replace(name, "_", " "), m[name], lib.ci(m, name), limit])
+	value := lib.get(m, name)
+	is_number(value)
+	value > limit
+	msg := sprintf("%s: %s is %s (%s), above %s", [f, replace(name, "_", " "), lib.fmt(value), lib.ci(m, name), lib.fmt(limit)])
 }
 
 deny contains {"msg": msg, "evidence": [fair.id]} if {
-	fair := input.evidence.fair
-	some f in object.get(input.evidence.plan.data, "sensitive_features", [])
-	m := lib.fairness_of(fair, f)
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
 	m.status == "measured"
 	some name, _ in limits
-	m[name] == null
-	msg := sprintf("%s: %s undefined (%s)", [f, replace(name, "_", " "), concat("; ", m.notes)])
+	lib.get(m, name) == null
+	msg := sprintf("%s: %s undefined (%s)", [f, replace(name, "_", " "), notes(m)])
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("%s %s", [f, name]), value), "evidence": [fair.id]} if {
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
+	some name, _ in limits
+	value := lib.get(m, name)
+	value != null
+	not is_number(value)
 }
 
 deny contains {"msg": msg, "evidence": [fair.id]} if {
-	fair := input.evidence.fair
-	some f in object.get(input.evidence.plan.data, "sensitive_features", [])
-	m := lib.fairness_of(fair, f)
-	m.status == "insufficient_evidence"
-	msg := sprintf("%s: insufficient evidence: %s", [f, concat("; ", m.notes)])
+	some f in sensitive
+	m := lib.fairness_of(fair.data, f)
+	m.status != "measured"
+	msg := sprintf("%s: %s: %s", [f, replace(lib.label(m.status), "_", " "), notes(m)])
 }
 
 warn contains {"msg": msg, "evidence": [fair.id]} if {
-	fair := input.evidence.fair
-	some m in fair.data.result.features
-	some g in m.groups
-	g.insufficient_evidence
-	msg := sprintf("%s = %s: %v rows, below the minimum %v: insufficient evidence", [m.feature, g.group, g.count, fair.data.result.min_group_size])
+	some m in lib.list(lib.get(result, "features"))
+	some g in lib.list(lib.get(m, "groups"))
+	lib.get(g, "insufficient_evidence") == true
+	msg := sprintf("%s = %s: %s rows, below the minimum %s: insufficient evidence", [lib.label(lib.get(m, "feature")), lib.label(lib.get(g, "group")), lib.label(lib.get(g, "count")), lib.label(lib.get(result, "min_group_size"))])
 }
 
 warn contains {"msg": msg, "evidence": [fair.id]} if {
-	fair := input.evidence.fair
-	some m in fair.data.result.features
-	count(m.columns) > 1
+	some m in lib.list(lib.get(result, "features"))
+	count(lib.list(lib.get(m, "columns"))) > 1
 	some name, limit in limits
-	is_number(m[name])
-	m[name] > limit
-	msg := sprintf("intersection %s: %s is %v, above %v", [m.feature, replace(name, "_", " "), m[name], limit])
+	value := lib.get(m, name)
+	is_number(value)
+	value > limit
+	msg := sprintf("intersection %s: %s is %s, above %s", [lib.label(lib.get(m, "feature")), replace(name, "_", " "), lib.fmt(value), lib.fmt(limit)])
 }
+
+notes(m) := text if {
+	text := concat("; ", [lib.label(n) | some n in lib.list(lib.get(m, "notes"))])
+	text != ""
+} else := "no reason recorded"

@@ -21,25 +21,52 @@ package ailm.controls.development.dev_006
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("robustness"), "evidence": lib.absent_ids("robustness")} if not input.evidence.robustness
+rb := input.evidence.robustness
+
+clean := lib.get(rb.data, "clean")
+
+deny contains {"msg": lib.absent("robustness"), "evidence": lib.absent_ids("robustness")} if not lib.has("robustness")
 
 deny contains {"msg": sprintf("robustness declares no %s", [f]), "evidence": [rb.id]} if {
-	rb := input.evidence.robustness
 	some f in lib.unfilled(rb, ["suite", "ran_at", "metric", "clean", "results"])
 }
 
+deny contains {"msg": lib.not_a_number("robustness.clean", clean), "evidence": [rb.id]} if {
+	lib.filled(clean)
+	not is_number(clean)
+}
+
+deny contains {"msg": lib.not_a_date("robustness.ran_at", v), "evidence": [rb.id]} if {
+	v := lib.get(rb.data, "ran_at")
+	lib.filled(v)
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.not_a_list("robustness.results", v), "evidence": [rb.id]} if {
+	v := lib.get(rb.data, "results")
+	lib.filled(v)
+	not is_array(v)
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("robustness result %d value", [i + 1]), v), "evidence": [rb.id]} if {
+	some i, r in lib.list(lib.get(rb.data, "results"))
+	v := lib.get(r, "value")
+	not is_number(v)
+}
+
 deny contains {"msg": msg, "evidence": [rb.id]} if {
-	rb := input.evidence.robustness
-	some r in rb.data.results
-	drop := rb.data.clean - r.value
+	is_number(clean)
+	some r in lib.list(lib.get(rb.data, "results"))
+	value := lib.get(r, "value")
+	is_number(value)
+	drop := clean - value
 	drop > lib.thresholds.robustness_drop_max
-	msg := sprintf("%s falls from %v to %v under %s (drop %v, more than %v)", [rb.data.metric, rb.data.clean, r.value, r.perturbation, round(drop * 1000) / 1000, lib.thresholds.robustness_drop_max])
+	msg := sprintf("%s falls from %s to %s under %s (drop %s, more than %s)", [lib.label(lib.get(rb.data, "metric")), lib.fmt(clean), lib.fmt(value), lib.label(lib.get(r, "perturbation")), lib.fmt(round(drop * 1000) / 1000), lib.fmt(lib.thresholds.robustness_drop_max)])
 }
 
 deny contains {"msg": msg, "evidence": [rb.id, reg.id]} if {
-	rb := input.evidence.robustness
 	reg := input.evidence.reg
-	v := object.get(rb.data, "model_version", reg.data.version)
-	v != reg.data.version
-	msg := sprintf("the robustness suite ran on version %v, not on version %v", [v, reg.data.version])
+	v := object.get(rb.data, "model_version", lib.get(reg.data, "version"))
+	v != lib.get(reg.data, "version")
+	msg := sprintf("the robustness suite ran on version %s, not on version %s", [lib.label(v), lib.label(lib.get(reg.data, "version"))])
 }

@@ -23,22 +23,27 @@ import rego.v1
 
 sections := ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
 
-deny contains {"msg": lib.absent("technical_documentation"), "evidence": lib.absent_ids("technical_documentation")} if not input.evidence.technical_documentation
+td := input.evidence.technical_documentation
+
+deny contains {"msg": lib.absent("technical_documentation"), "evidence": lib.absent_ids("technical_documentation")} if not lib.has("technical_documentation")
 
 deny contains {"msg": sprintf("Annex IV section %s is not documented", [s]), "evidence": [td.id]} if {
-	td := input.evidence.technical_documentation
 	some s in sections
-	not lib.filled(object.get(object.get(td.data, "annex_iv", {}), s, null))
+	not lib.filled(lib.at(td.data, ["annex_iv", s]))
 }
 
 deny contains {"msg": "technical documentation lists no test_reports", "evidence": [td.id]} if {
-	td := input.evidence.technical_documentation
-	not lib.filled(object.get(td.data, "test_reports", null))
+	not lib.filled(lib.get(td.data, "test_reports"))
 }
 
-deny contains {"msg": sprintf("test report %v has no %s", [object.get(r, "uri", i + 1), f]), "evidence": [td.id]} if {
-	td := input.evidence.technical_documentation
-	some i, r in object.get(td.data, "test_reports", [])
+deny contains {"msg": lib.not_a_list("technical_documentation.test_reports", v), "evidence": [td.id]} if {
+	v := lib.get(td.data, "test_reports")
+	lib.filled(v)
+	not is_array(v)
+}
+
+deny contains {"msg": sprintf("test report %s has no %s", [lib.label(object.get(lib.obj(r), "uri", i + 1)), f]), "evidence": [td.id]} if {
+	some i, r in lib.list(lib.get(td.data, "test_reports"))
 	some f in ["uri", "sha256", "signed_by", "signature"]
-	not lib.filled(object.get(r, f, null))
+	not lib.filled(lib.get(r, f))
 }

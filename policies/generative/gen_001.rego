@@ -23,21 +23,24 @@ import rego.v1
 
 not_applicable contains "not a generative model (inventory.model_type, base_model)" if not lib.generative
 
+tasks := lib.list(lib.get(lib.data_of("plan"), "gen_tasks"))
+
 deny contains {"msg": sprintf("%s (and no model card evaluation results)", [lib.absent("gen_eval")]), "evidence": lib.absent_ids("gen_eval")} if {
 	lib.generative
-	not input.evidence.gen_eval
+	not lib.has("gen_eval")
 	count(card_results) == 0
 }
 
 # A model card's model-index results count as evaluation results of the harness that made them.
-card_results := [{"task": r.dataset, "metric": r.metric, "value": r.value, "source": input.evidence.model_card.id} |
-	some r in object.get(lib.data_of("model_card"), "eval_results", [])
+card_results := [{"task": lib.get(r, "dataset"), "metric": lib.get(r, "metric"), "value": lib.get(r, "value"), "source": input.evidence.model_card.id} |
+	some r in lib.list(lib.get(lib.data_of("model_card"), "eval_results"))
 ]
 
-results := array.concat(
-	[object.union(r, {"source": input.evidence.gen_eval.id}) | some r in object.get(lib.data_of("gen_eval"), "results", [])],
-	card_results,
-)
+harness_results := [{"task": lib.get(r, "task"), "metric": lib.get(r, "metric"), "value": lib.get(r, "value"), "source": input.evidence.gen_eval.id} |
+	some r in lib.list(lib.get(lib.data_of("gen_eval"), "results"))
+]
+
+results := array.concat(harness_results, card_results)
 
 deny contains {"msg": sprintf("gen_eval declares no %s", [f]), "evidence": [e.id]} if {
 	lib.generative
@@ -47,7 +50,21 @@ deny contains {"msg": sprintf("gen_eval declares no %s", [f]), "evidence": [e.id
 
 deny contains {"msg": "plan declares no gen_tasks to evaluate against", "evidence": lib.id_of("plan")} if {
 	lib.generative
-	not lib.filled(object.get(lib.data_of("plan"), "gen_tasks", null))
+	not lib.filled(lib.get(lib.data_of("plan"), "gen_tasks"))
+}
+
+deny contains {"msg": lib.not_a_list("plan.gen_tasks", v), "evidence": lib.id_of("plan")} if {
+	lib.generative
+	v := lib.get(lib.data_of("plan"), "gen_tasks")
+	lib.filled(v)
+	not is_array(v)
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("gen task %s threshold", [task_name(t)]), v), "evidence": lib.id_of("plan")} if {
+	lib.generative
+	some t in tasks
+	v := lib.get(t, "threshold")
+	not is_number(v)
 }
 
 # The harness's result when both sources give one (gen_eval comes first in results).
@@ -56,19 +73,30 @@ result(task, metric) := matches[0] if {
 	count(matches) > 0
 }
 
-deny contains {"msg": sprintf("task %s (%s) has no evaluation result", [t.task, t.metric]), "evidence": array.concat(lib.id_of("gen_eval"), lib.id_of("model_card"))} if {
+deny contains {"msg": sprintf("task %s (%s) has no evaluation result", [task_name(t), lib.label(lib.get(t, "metric"))]), "evidence": array.concat(lib.id_of("gen_eval"), lib.id_of("model_card"))} if {
 	lib.generative
-	some t in lib.data_of("plan").gen_tasks
-	not result(t.task, t.metric)
+	some t in tasks
+	not result(lib.get(t, "task"), lib.get(t, "metric"))
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("task %s %s result value", [task_name(t), lib.label(lib.get(t, "metric"))]), r.value), "evidence": [r.source, input.evidence.plan.id]} if {
+	lib.generative
+	some t in tasks
+	r := result(lib.get(t, "task"), lib.get(t, "metric"))
+	not is_number(r.value)
 }
 
 deny contains {"msg": msg, "evidence": [r.source, input.evidence.plan.id]} if {
 	lib.generative
-	some t in lib.data_of("plan").gen_tasks
-	r := result(t.task, t.metric)
+	some t in tasks
+	r := result(lib.get(t, "task"), lib.get(t, "metric"))
+	is_number(r.value)
+	is_number(lib.get(t, "threshold"))
 	not meets(r.value, t)
-	msg := sprintf("task %s: %s = %v does not meet the threshold %v", [t.task, t.metric, r.value, t.threshold])
+	msg := sprintf("task %s: %s = %s does not meet the threshold %s", [task_name(t), lib.label(t.metric), lib.fmt(r.value), lib.fmt(t.threshold)])
 }
+
+task_name(t) := lib.label(lib.get(t, "task"))
 
 meets(v, t) if {
 	object.get(t, "direction", "min") == "min"

@@ -23,12 +23,12 @@ test_fail_below_threshold if {
 
 test_pass_model_card_results_count if {
 	card := {"id": "card", "data": {"eval_results": [{"dataset": "truthfulqa_mc2", "metric": "acc", "value": 0.5}]}}
-	inp := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}, {"op": "add", "path": "/evidence/model_card", "value": card}])
-	count(gen_001.deny) == 0 with input as inp
+	given := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}, {"op": "add", "path": "/evidence/model_card", "value": card}])
+	count(gen_001.deny) == 0 with input as given
 }
 
 test_fail_harness_result_wins_over_the_card if {
 	card := {"id": "card", "data": {"eval_results": [{"dataset": "truthfulqa_mc2", "metric": "acc", "value": 0.9}]}}
-	inp := json.patch(inp(0.3), [{"op": "add", "path": "/evidence/model_card", "value": card}])
-	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.3 does not meet the threshold 0.45", "evidence": ["e", "p"]}} with input as inp
+	given := json.patch(inp(0.3), [{"op": "add", "path": "/evidence/model_card", "value": card}])
+	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.3 does not meet the threshold 0.45", "evidence": ["e", "p"]}} with input as given
 }

@@ -20,26 +20,28 @@ package ailm.controls.generative.gen_003
 import data.ailm.lib
 import rego.v1
 
+bm := input.evidence.base_model
+
+from_scratch if lib.get(lib.data_of("inventory"), "from_scratch") == true
+
 not_applicable contains "not a generative model (inventory.model_type, base_model)" if not lib.generative
 
 not_applicable contains "the generative model is trained from scratch (inventory.from_scratch)" if {
 	lib.generative
-	not input.evidence.base_model
-	lib.data_of("inventory").from_scratch == true
+	not lib.has("base_model")
+	from_scratch
 }
 
 deny contains {"msg": lib.absent("base_model"), "evidence": lib.absent_ids("base_model")} if {
 	lib.generative
-	not input.evidence.base_model
-	not lib.data_of("inventory").from_scratch == true
+	not lib.has("base_model")
+	not from_scratch
 }
 
 deny contains {"msg": sprintf("base_model declares no %s", [f]), "evidence": [bm.id]} if {
-	bm := input.evidence.base_model
 	some f in lib.unfilled(bm, ["name", "revision", "licence", "source"])
 }
 
-deny contains {"msg": sprintf("the licence %v of base model %v is not confirmed to permit the intended use", [object.get(bm.data, "licence", "(none)"), object.get(bm.data, "name", "(unnamed)")]), "evidence": [bm.id]} if {
-	bm := input.evidence.base_model
-	object.get(bm.data, "licence_permits_use", false) != true
+deny contains {"msg": sprintf("the licence %s of base model %s is not confirmed to permit the intended use", [lib.label(object.get(bm.data, "licence", "(none)")), lib.label(object.get(bm.data, "name", "(unnamed)"))]), "evidence": [bm.id]} if {
+	lib.get(bm.data, "licence_permits_use") != true
 }

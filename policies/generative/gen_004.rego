@@ -21,35 +21,40 @@ package ailm.controls.generative.gen_004
 import data.ailm.lib
 import rego.v1
 
+g := input.evidence.gen_data
+
 not_applicable contains "not a generative model (inventory.model_type, base_model)" if not lib.generative
 
 deny contains {"msg": lib.absent("gen_data"), "evidence": lib.absent_ids("gen_data")} if {
 	lib.generative
-	not input.evidence.gen_data
+	not lib.has("gen_data")
 }
 
 deny contains {"msg": sprintf("gen_data declares no %s", [f]), "evidence": [g.id]} if {
 	lib.generative
-	g := input.evidence.gen_data
 	some f in lib.unfilled(g, ["summary_uri", "copyright_policy_uri", "sources"])
 }
 
 deny contains {"msg": "gen_data does not state that text-and-data-mining opt-outs were honoured", "evidence": [g.id]} if {
 	lib.generative
-	g := input.evidence.gen_data
-	object.get(g.data, "opt_outs_honoured", false) != true
+	lib.get(g.data, "opt_outs_honoured") != true
 }
 
-deny contains {"msg": sprintf("training source %v has no licence", [object.get(s, "name", i + 1)]), "evidence": [g.id]} if {
+deny contains {"msg": lib.not_a_list("gen_data.sources", v), "evidence": [g.id]} if {
 	lib.generative
-	g := input.evidence.gen_data
-	some i, s in object.get(g.data, "sources", [])
-	not lib.filled(object.get(s, "licence", null))
+	v := lib.get(g.data, "sources")
+	lib.filled(v)
+	not is_array(v)
+}
+
+deny contains {"msg": sprintf("training source %s has no licence", [lib.label(object.get(lib.obj(s), "name", i + 1))]), "evidence": [g.id]} if {
+	lib.generative
+	some i, s in lib.list(lib.get(g.data, "sources"))
+	not lib.filled(lib.get(s, "licence"))
 }
 
 deny contains {"msg": "a general-purpose model's training-content summary is not published (summary_published_at)", "evidence": [g.id]} if {
 	lib.generative
-	g := input.evidence.gen_data
-	lib.data_of("inventory").general_purpose == true
-	not lib.filled(object.get(g.data, "summary_published_at", null))
+	lib.get(lib.data_of("inventory"), "general_purpose") == true
+	not lib.is_date(lib.get(g.data, "summary_published_at"))
 }

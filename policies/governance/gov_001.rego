@@ -20,19 +20,18 @@ package ailm.controls.governance.gov_001
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("reg"), "evidence": lib.id_of("reg")} if not input.evidence.reg
+deny contains {"msg": lib.absent("reg"), "evidence": lib.id_of("reg")} if not lib.has("reg")
 
-deny contains {"msg": lib.absent("inventory"), "evidence": lib.absent_ids("inventory")} if not input.evidence.inventory
+deny contains {"msg": lib.absent("inventory"), "evidence": lib.absent_ids("inventory")} if not lib.has("inventory")
 
 deny contains {"msg": sprintf("inventory has no %s", [field]), "evidence": [inv.id]} if {
 	inv := input.evidence.inventory
-	some field in ["inventory_id", "owner"]
-	not lib.filled(object.get(inv.data, field, null))
+	some field in lib.unfilled(inv, ["inventory_id", "owner"])
 }
 
 deny contains {"msg": msg, "evidence": [inv.id]} if {
 	inv := input.evidence.inventory
-	tier := object.get(inv.data, "risk_tier", null)
+	tier := lib.get(inv.data, "risk_tier")
 	not tier in lib.thresholds.risk_tiers
-	msg := sprintf("inventory risk_tier %v is not one of %v", [tier, lib.thresholds.risk_tiers])
+	msg := sprintf("inventory risk_tier is %s, not one of %s", [lib.show(tier), concat(", ", lib.thresholds.risk_tiers)])
 }

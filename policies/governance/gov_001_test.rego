@@ -28,5 +28,5 @@ test_fail_expired_inventory if {
 test_fail_unknown_tier if {
 	inv := json.patch(good, [{"op": "replace", "path": "/evidence/inventory/data/risk_tier", "value": "extreme"}])
 	some f in gov_001.deny with input as inv
-	contains(f.msg, "risk_tier extreme is not one of")
+	contains(f.msg, "risk_tier is \"extreme\" (a string), not one of")
 }

@@ -23,27 +23,28 @@ import rego.v1
 
 classes := {"prohibited", "high", "limited", "minimal"}
 
-deny contains {"msg": lib.absent("inventory"), "evidence": lib.absent_ids("inventory")} if not input.evidence.inventory
+deny contains {"msg": lib.absent("inventory"), "evidence": lib.absent_ids("inventory")} if not lib.has("inventory")
 
 deny contains {"msg": msg, "evidence": [inv.id]} if {
 	inv := input.evidence.inventory
-	not object.get(inv.data, "ai_act_class", null) in classes
-	msg := sprintf("inventory ai_act_class %v is not one of prohibited, high, limited, minimal", [object.get(inv.data, "ai_act_class", "(none)")])
+	class := lib.get(inv.data, "ai_act_class")
+	not class in classes
+	msg := sprintf("inventory ai_act_class is %s, not one of prohibited, high, limited, minimal", [lib.show(class)])
 }
 
 deny contains {"msg": "inventory gives no ai_act_rationale for its AI Act class", "evidence": [inv.id]} if {
 	inv := input.evidence.inventory
-	not lib.filled(object.get(inv.data, "ai_act_rationale", null))
+	not lib.filled(lib.get(inv.data, "ai_act_rationale"))
 }
 
 deny contains {"msg": "the system is classed as a prohibited AI practice (Art. 5) and may not be placed on the market or used", "evidence": [inv.id]} if {
 	inv := input.evidence.inventory
-	inv.data.ai_act_class == "prohibited"
+	lib.get(inv.data, "ai_act_class") == "prohibited"
 }
 
 deny contains {"msg": "a high-risk system names no annex_iii_category (or annex_i_legislation)", "evidence": [inv.id]} if {
 	inv := input.evidence.inventory
-	inv.data.ai_act_class == "high"
-	not lib.filled(object.get(inv.data, "annex_iii_category", null))
-	not lib.filled(object.get(inv.data, "annex_i_legislation", null))
+	lib.get(inv.data, "ai_act_class") == "high"
+	not lib.filled(lib.get(inv.data, "annex_iii_category"))
+	not lib.filled(lib.get(inv.data, "annex_i_legislation"))
 }

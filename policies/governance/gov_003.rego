@@ -21,23 +21,36 @@ package ailm.controls.governance.gov_003
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("ai_policy"), "evidence": lib.absent_ids("ai_policy")} if not input.evidence.ai_policy
+deny contains {"msg": lib.absent("ai_policy"), "evidence": lib.absent_ids("ai_policy")} if not lib.has("ai_policy")
 
 deny contains {"msg": sprintf("ai_policy declares no %s", [f]), "evidence": [p.id]} if {
 	p := input.evidence.ai_policy
 	some f in lib.unfilled(p, ["approved_by", "approved_at", "reviewed_at"])
 }
 
+deny contains {"msg": lib.not_a_date(sprintf("ai_policy.%s", [f]), v), "evidence": [p.id]} if {
+	p := input.evidence.ai_policy
+	some f in ["approved_at", "reviewed_at"]
+	v := lib.get(p.data, f)
+	lib.filled(v)
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.msg_no_clock, "evidence": [p.id]} if {
+	p := input.evidence.ai_policy
+	lib.no_clock
+}
+
 deny contains {"msg": msg, "evidence": [p.id]} if {
 	p := input.evidence.ai_policy
 	age := lib.days_since(p.data.reviewed_at)
 	age > lib.thresholds.policy_review_days_max
-	msg := sprintf("AI policy last reviewed %s, %v days ago (more than %v)", [p.data.reviewed_at, lib.round1(age), lib.thresholds.policy_review_days_max])
+	msg := sprintf("AI policy last reviewed %s, %s days ago (more than %s)", [p.data.reviewed_at, lib.fmt(lib.round1(age)), lib.fmt(lib.thresholds.policy_review_days_max)])
 }
 
 deny contains {"msg": sprintf("the quality management system has no %s procedure", [proc]), "evidence": [p.id]} if {
 	p := input.evidence.ai_policy
-	procs := object.get(p.data, "qms_procedures", {})
+	procs := lib.obj(lib.get(p.data, "qms_procedures"))
 	some proc in lib.thresholds.qms_procedures
-	not lib.filled(object.get(procs, proc, null))
+	not lib.filled(lib.get(procs, proc))
 }

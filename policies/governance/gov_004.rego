@@ -22,22 +22,38 @@ import rego.v1
 
 deny contains {"msg": lib.absent(role), "evidence": lib.id_of("reg")} if {
 	some role in ["reg", "run"]
-	not input.evidence[role]
+	not lib.has(role)
 }
 
 deny contains {"msg": sprintf("registry version has no %s tag", [tag]), "evidence": [reg.id]} if {
 	reg := input.evidence.reg
 	some tag in ["validated_by", "approved_by"]
-	not lib.filled(object.get(reg.data.tags, tag, null))
+	not lib.filled(lib.at(reg.data, ["tags", tag]))
+}
+
+deny contains {"msg": sprintf("training run %s records no user who ran it, so independence cannot be shown", [lib.label(lib.get(run.data, "run_id"))]), "evidence": [run.id]} if {
+	run := input.evidence.run
+	not lib.filled(lib.get(run.data, "user"))
 }
 
 deny contains {"msg": msg, "evidence": [reg.id, run.id]} if {
 	reg := input.evidence.reg
 	run := input.evidence.run
 	some tag in ["validated_by", "approved_by"]
-	person := reg.data.tags[tag]
+	person := lib.at(reg.data, ["tags", tag])
+	lib.filled(person)
 	person in authors(run)
-	msg := sprintf("%s %s is also an author of training run %s", [tag, person, run.data.run_id])
+	msg := sprintf("%s %s is also an author of training run %s", [tag, lib.label(person), lib.label(lib.get(run.data, "run_id"))])
 }
 
-authors(run) := {a | some a in array.concat([run.data.user], object.get(run.data.tags, "authors_list", []))}
+# The run's user and any authors its tags list (a list, or MLflow's comma-separated text).
+authors(run) := {a | some a in array.concat([lib.get(run.data, "user")], listed(lib.at(run.data, ["tags", "authors_list"])))}
+
+listed(x) := x if is_array(x)
+
+listed(x) := [trim_space(a) | some a in split(x, ",")] if is_string(x)
+
+listed(x) := [] if {
+	not is_array(x)
+	not is_string(x)
+}

@@ -21,31 +21,49 @@ import data.ailm.lib
 import rego.v1
 
 # [name, the component's facts, the evidence id]
-components contains [c.name, c, tp.id] if {
+components contains [lib.label(lib.get(c, "name")), lib.obj(c), tp.id] if {
 	tp := input.evidence.third_party
-	some c in tp.data.components
+	some c in lib.list(lib.get(tp.data, "components"))
 }
 
-components contains [f.data.name, f.data, f.id] if {
-	some f in object.get(input.evidence, "ds_facts", [])
-	f.data.third_party == true
+components contains [lib.label(lib.get(f.data, "name")), f.data, f.id] if {
+	some f in lib.records("ds_facts")
+	lib.get(f.data, "third_party") == true
 }
 
-components contains [object.get(bm.data, "name", "base model"), bm.data, bm.id] if {
+components contains [lib.label(object.get(bm.data, "name", "base model")), bm.data, bm.id] if {
 	bm := input.evidence.base_model
 }
 
 not_applicable contains "no third-party model or dataset is declared" if count(components) == 0
 
+deny contains {"msg": lib.not_a_list("third_party.components", v), "evidence": [tp.id]} if {
+	tp := input.evidence.third_party
+	v := lib.get(tp.data, "components")
+	not is_array(v)
+}
+
 deny contains {"msg": sprintf("third-party component %s has no %s", [name, f]), "evidence": [id]} if {
 	some [name, c, id] in components
 	some f in ["licence", "supplier", "supplier_review_at"]
-	not lib.filled(object.get(c, f, null))
+	not lib.filled(lib.get(c, f))
+}
+
+deny contains {"msg": lib.not_a_date(sprintf("third-party component %s supplier_review_at", [name]), v), "evidence": [id]} if {
+	some [name, c, id] in components
+	v := lib.get(c, "supplier_review_at")
+	lib.filled(v)
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.msg_no_clock, "evidence": [id]} if {
+	some [_, _, id] in components
+	lib.no_clock
 }
 
 deny contains {"msg": msg, "evidence": [id]} if {
 	some [name, c, id] in components
 	age := lib.days_since(c.supplier_review_at)
 	age > lib.thresholds.supplier_review_days_max
-	msg := sprintf("supplier review of %s is %v days old (more than %v)", [name, lib.round1(age), lib.thresholds.supplier_review_days_max])
+	msg := sprintf("supplier review of %s is %s days old (more than %s)", [name, lib.fmt(lib.round1(age)), lib.fmt(lib.thresholds.supplier_review_days_max)])
 }

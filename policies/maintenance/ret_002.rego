@@ -21,43 +21,49 @@ package ailm.controls.maintenance.ret_002
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("retirement"), "evidence": lib.absent_ids("retirement")} if not input.evidence.retirement
+ret := input.evidence.retirement
+
+criteria := lib.list(lib.get(lib.data_of("retirement"), "retirement_criteria"))
+
+deny contains {"msg": lib.absent("retirement"), "evidence": lib.absent_ids("retirement")} if not lib.has("retirement")
 
 deny contains {"msg": "retirement declares no expected_lifetime_months", "evidence": [ret.id]} if {
-	ret := input.evidence.retirement
-	not positive(object.get(ret.data, "expected_lifetime_months", null))
+	not positive(lib.get(ret.data, "expected_lifetime_months"))
 }
 
 deny contains {"msg": "retirement declares no retirement_criteria", "evidence": [ret.id]} if {
-	ret := input.evidence.retirement
-	not lib.filled(object.get(ret.data, "retirement_criteria", null))
+	not lib.filled(lib.get(ret.data, "retirement_criteria"))
+}
+
+deny contains {"msg": lib.not_a_list("retirement.retirement_criteria", v), "evidence": [ret.id]} if {
+	v := lib.get(ret.data, "retirement_criteria")
+	lib.filled(v)
+	not is_array(v)
 }
 
 deny contains {"msg": sprintf("retirement criterion %d is not measurable: %s", [i + 1, why]), "evidence": [ret.id]} if {
-	ret := input.evidence.retirement
+	ret
 	some [i, why] in unmeasurable
 }
 
-criteria := object.get(object.get(input.evidence, "retirement", {"data": {}}).data, "retirement_criteria", [])
-
 unmeasurable contains [i, "no metric"] if {
 	some i, c in criteria
-	not lib.filled(object.get(c, "metric", null))
+	not lib.filled(lib.get(c, "metric"))
 }
 
 unmeasurable contains [i, "operator is not one of < <= > >="] if {
 	some i, c in criteria
-	not object.get(c, "operator", "") in {"<", "<=", ">", ">="}
+	not lib.get(c, "operator") in {"<", "<=", ">", ">="}
 }
 
 unmeasurable contains [i, "threshold is not a number"] if {
 	some i, c in criteria
-	not is_number(object.get(c, "threshold", null))
+	not is_number(lib.get(c, "threshold"))
 }
 
 unmeasurable contains [i, "windows is not a positive number"] if {
 	some i, c in criteria
-	not positive(object.get(c, "windows", null))
+	not positive(lib.get(c, "windows"))
 }
 
 positive(x) if {

@@ -22,42 +22,61 @@ package ailm.controls.monitoring.mon_001
 import data.ailm.lib
 import rego.v1
 
+drift := input.evidence.drift
+
+result := lib.obj(lib.get(lib.data_of("drift"), "result"))
+
+features := lib.list(lib.get(result, "features"))
+
 not_applicable contains "the version has no declared deployment" if not lib.deployed
 
 deny contains {"msg": sprintf("deployed, but %s: name a current sample under analysis.datasets.current", [lib.absent("drift")]), "evidence": [input.evidence.deployment.id]} if {
 	lib.deployed
-	not input.evidence.drift
+	not lib.has("drift")
 }
 
+# The features whose drift counts: the top SHAP features when explanations were measured, else every one.
 watched contains f if {
-	some i, f in input.evidence.shap.data.result.top_features
+	some i, f in lib.list(lib.at(lib.data_of("shap"), ["result", "top_features"]))
 	i < lib.thresholds.psi_top_features
 }
 
-watched contains f.feature if {
-	not input.evidence.shap
-	some f in input.evidence.drift.data.result.features
+watched contains lib.get(f, "feature") if {
+	not lib.has("shap")
+	some f in features
 }
 
-psi contains {"name": f.feature, "psi": f.psi} if {
-	some f in input.evidence.drift.data.result.features
-	f.feature in watched
-	is_number(f.psi)
+psi contains {"name": lib.label(f.feature), "psi": lib.get(f, "psi")} if {
+	some f in features
+	lib.get(f, "feature") in watched
 }
 
-psi contains {"name": "the model score", "psi": input.evidence.drift.data.result.score.psi} if is_number(input.evidence.drift.data.result.score.psi)
+psi contains {"name": "the model score", "psi": lib.at(result, ["score", "psi"])} if is_object(lib.get(result, "score"))
 
-deny contains {"msg": msg, "evidence": [input.evidence.drift.id]} if {
+deny contains {"msg": "the drift record holds no features", "evidence": [drift.id]} if {
+	lib.deployed
+	count(features) == 0
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("PSI of %s", [p.name]), p.psi), "evidence": [drift.id]} if {
 	lib.deployed
 	some p in psi
+	not is_number(p.psi)
+}
+
+deny contains {"msg": msg, "evidence": [drift.id]} if {
+	lib.deployed
+	some p in psi
+	is_number(p.psi)
 	p.psi >= lib.thresholds.psi_fail
-	msg := sprintf("PSI of %s is %v, at or above %v", [p.name, p.psi, lib.thresholds.psi_fail])
+	msg := sprintf("PSI of %s is %s, at or above %s", [p.name, lib.fmt(p.psi), lib.fmt(lib.thresholds.psi_fail)])
 }
 
-warn contains {"msg": msg, "evidence": [input.evidence.drift.id]} if {
+warn contains {"msg": msg, "evidence": [drift.id]} if {
 	lib.deployed
 	some p in psi
+	is_number(p.psi)
 	p.psi >= lib.thresholds.psi_warn
 	p.psi < lib.thresholds.psi_fail
-	msg := sprintf("PSI of %s is %v, between %v and %v", [p.name, p.psi, lib.thresholds.psi_warn, lib.thresholds.psi_fail])
+	msg := sprintf("PSI of %s is %s, between %s and %s", [p.name, lib.fmt(p.psi), lib.fmt(lib.thresholds.psi_warn), lib.fmt(lib.thresholds.psi_fail)])
 }

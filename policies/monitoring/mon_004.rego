@@ -22,20 +22,11 @@ package ailm.controls.monitoring.mon_004
 import data.ailm.lib
 import rego.v1
 
-not_applicable contains "the version has no declared deployment" if not lib.deployed
+production := input.evidence.production
 
-windows := object.get(lib.data_of("production"), "windows", [])
+windows := lib.list(lib.get(lib.data_of("production"), "windows"))
 
-deny contains {"msg": sprintf("deployed, but %s", [lib.absent("production")]), "evidence": array.concat([input.evidence.deployment.id], lib.absent_ids("production"))} if {
-	lib.deployed
-	not input.evidence.production
-}
-
-deny contains {"msg": sprintf("production window ending %v has no fairness for %s", [w.end, f]), "evidence": [input.evidence.production.id]} if {
-	some w in windows
-	some f in object.get(lib.data_of("plan"), "sensitive_features", [])
-	not object.get(object.get(w, "fairness", {}), f, null)
-}
+sensitive := lib.list(lib.get(lib.data_of("plan"), "sensitive_features"))
 
 limits := [
 	["demographic_parity_ratio", "min", lib.thresholds.four_fifths_ratio],
@@ -43,22 +34,73 @@ limits := [
 	["equalized_odds_difference", "max", lib.thresholds.equalized_odds_difference_max],
 ]
 
-deny contains {"msg": msg, "evidence": [input.evidence.production.id]} if {
-	some w in windows
-	some f, m in object.get(w, "fairness", {})
-	object.get(m, "min_group_n", 0) >= lib.thresholds.group_n_min
-	some [name, dir, limit] in limits
-	value := m[name]
-	breaks(value, dir, limit)
-	msg := sprintf("production window ending %v: %s %s = %v breaks the limit %v", [w.end, f, name, value, limit])
+not_applicable contains "the version has no declared deployment" if not lib.deployed
+
+deny contains {"msg": sprintf("deployed, but %s", [lib.absent("production")]), "evidence": array.concat([input.evidence.deployment.id], lib.absent_ids("production"))} if {
+	lib.deployed
+	not lib.has("production")
 }
 
-deny contains {"msg": msg, "evidence": [input.evidence.production.id]} if {
-	some w in windows
-	some f, m in object.get(w, "fairness", {})
-	object.get(m, "min_group_n", 0) < lib.thresholds.group_n_min
-	msg := sprintf("production window ending %v: smallest %s group has %v rows, too few to show fairness (insufficient evidence)", [w.end, f, object.get(m, "min_group_n", 0)])
+deny contains {"msg": "production declares no evaluation windows to recompute fairness on", "evidence": [production.id]} if {
+	lib.deployed
+	count(windows) == 0
 }
+
+deny contains {"msg": sprintf("production window ending %s has no fairness for %s", [end(w), lib.label(f)]), "evidence": [production.id]} if {
+	lib.deployed
+	some w in windows
+	some f in sensitive
+	not is_object(lib.at(w, ["fairness", f]))
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("production window ending %s: %s min_group_n", [end(w), f]), n), "evidence": [production.id]} if {
+	lib.deployed
+	some w in windows
+	some f, m in lib.obj(lib.get(w, "fairness"))
+	n := lib.get(m, "min_group_n")
+	not is_number(n)
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("production window ending %s: %s %s", [end(w), f, name]), value), "evidence": [production.id]} if {
+	lib.deployed
+	some w in windows
+	some f, m in lib.obj(lib.get(w, "fairness"))
+	some [name, _, _] in limits
+	value := lib.get(m, name)
+	not is_number(value)
+}
+
+deny contains {"msg": msg, "evidence": [production.id]} if {
+	lib.deployed
+	some w in windows
+	some f, m in lib.obj(lib.get(w, "fairness"))
+	n := lib.get(m, "min_group_n")
+	is_number(n)
+	n >= lib.thresholds.group_n_min
+	some [name, dir, limit] in limits
+	value := lib.get(m, name)
+	is_number(value)
+	breaks(value, dir, limit)
+	msg := sprintf("production window ending %s: %s %s = %s breaks the limit %s", [end(w), f, name, lib.fmt(value), lib.fmt(limit)])
+}
+
+deny contains {"msg": msg, "evidence": [production.id]} if {
+	lib.deployed
+	some w in windows
+	some f, m in lib.obj(lib.get(w, "fairness"))
+	n := lib.get(m, "min_group_n")
+	is_number(n)
+	n < lib.thresholds.group_n_min
+	msg := sprintf("production window ending %s: smallest %s group has %s rows, too few to show fairness (insufficient evidence)", [end(w), f, lib.fmt(n)])
+}
+
+deny contains {"msg": sprintf("%s: the sensitive features to recompute fairness for are unknown", [lib.absent("plan")]), "evidence": [production.id]} if {
+	lib.deployed
+	production
+	not lib.has("plan")
+}
+
+end(w) := lib.label(lib.get(w, "end"))
 
 breaks(v, "min", limit) if v < limit
 

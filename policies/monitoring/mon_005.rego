@@ -21,38 +21,85 @@ package ailm.controls.monitoring.mon_005
 import data.ailm.lib
 import rego.v1
 
+mon := input.evidence.monitoring
+
+cadence := lib.get(lib.data_of("monitoring"), "cadence_days")
+
+last_run := lib.get(lib.data_of("monitoring"), "last_run_at")
+
 not_applicable contains "the version has no declared deployment" if not lib.deployed
 
 deny contains {"msg": sprintf("deployed, but %s", [lib.absent("monitoring")]), "evidence": array.concat([input.evidence.deployment.id], lib.absent_ids("monitoring"))} if {
 	lib.deployed
-	not input.evidence.monitoring
+	not lib.has("monitoring")
+}
+
+deny contains {"msg": lib.not_a_number("monitoring.cadence_days", cadence), "evidence": [mon.id]} if {
+	lib.deployed
+	mon
+	not is_number(cadence)
 }
 
 deny contains {"msg": msg, "evidence": [mon.id]} if {
-	mon := input.evidence.monitoring
-	cadence := object.get(mon.data, "cadence_days", 1000000)
+	lib.deployed
+	mon
+	is_number(cadence)
 	cadence > lib.thresholds.monitoring_cadence_days_max
-	msg := sprintf("monitoring cadence is %v days, more than %v", [cadence, lib.thresholds.monitoring_cadence_days_max])
-}
-
-deny contains {"msg": msg, "evidence": [mon.id]} if {
-	mon := input.evidence.monitoring
-	age := lib.days_since(mon.data.last_run_at)
-	age > 2 * mon.data.cadence_days
-	msg := sprintf("last monitoring run %s is %v days old, more than twice the %v-day cadence", [mon.data.last_run_at, lib.round1(age), mon.data.cadence_days])
+	msg := sprintf("monitoring cadence is %s days, more than %s", [lib.fmt(cadence), lib.fmt(lib.thresholds.monitoring_cadence_days_max)])
 }
 
 deny contains {"msg": "monitoring declares no last_run_at", "evidence": [mon.id]} if {
-	mon := input.evidence.monitoring
-	not lib.filled(object.get(mon.data, "last_run_at", null))
+	lib.deployed
+	mon
+	not lib.filled(last_run)
+}
+
+deny contains {"msg": lib.not_a_date("monitoring.last_run_at", last_run), "evidence": [mon.id]} if {
+	lib.deployed
+	mon
+	lib.filled(last_run)
+	not lib.is_date(last_run)
+}
+
+deny contains {"msg": lib.msg_no_clock, "evidence": [mon.id]} if {
+	lib.deployed
+	mon
+	lib.no_clock
 }
 
 deny contains {"msg": msg, "evidence": [mon.id]} if {
-	mon := input.evidence.monitoring
-	some alert in object.get(mon.data, "open_alerts", [])
-	alert.state == "failing"
-	not lib.filled(object.get(alert, "incident", null))
-	age := lib.days_since(alert.opened_at)
+	lib.deployed
+	mon
+	is_number(cadence)
+	age := lib.days_since(last_run)
+	age > 2 * cadence
+	msg := sprintf("last monitoring run %s is %s days old, more than twice the %s-day cadence", [last_run, lib.fmt(lib.round1(age)), lib.fmt(cadence)])
+}
+
+alerts := lib.list(lib.get(lib.data_of("monitoring"), "open_alerts"))
+
+failing := [a | some a in alerts; lib.get(a, "state") == "failing"; not lib.filled(lib.get(a, "incident"))]
+
+deny contains {"msg": lib.not_a_list("monitoring.open_alerts", v), "evidence": [mon.id]} if {
+	lib.deployed
+	v := lib.get(mon.data, "open_alerts")
+	v != null
+	not is_array(v)
+}
+
+deny contains {"msg": lib.not_a_date(sprintf("alert %s opened_at", [lib.label(lib.get(a, "id"))]), v), "evidence": [mon.id]} if {
+	lib.deployed
+	mon
+	some a in failing
+	v := lib.get(a, "opened_at")
+	not lib.is_date(v)
+}
+
+deny contains {"msg": msg, "evidence": [mon.id]} if {
+	lib.deployed
+	mon
+	some a in failing
+	age := lib.days_since(a.opened_at)
 	age > lib.thresholds.alert_open_days_max
-	msg := sprintf("alert %s has been failing for %v days with no incident", [alert.id, lib.round1(age)])
+	msg := sprintf("alert %s has been failing for %s days with no incident", [lib.label(lib.get(a, "id")), lib.fmt(lib.round1(age))])
 }

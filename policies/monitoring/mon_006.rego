@@ -20,23 +20,35 @@ package ailm.controls.monitoring.mon_006
 import data.ailm.lib
 import rego.v1
 
+inc := input.evidence.incidents
+
+items := lib.list(lib.get(lib.data_of("incidents"), "items"))
+
 not_applicable contains "the version has no declared deployment" if not lib.deployed
 
 deny contains {"msg": sprintf("deployed, but %s (declare items: [] when there were none)", [lib.absent("incidents")]), "evidence": array.concat([input.evidence.deployment.id], lib.absent_ids("incidents"))} if {
 	lib.deployed
-	not input.evidence.incidents
+	not lib.has("incidents")
 }
 
-deny contains {"msg": sprintf("incident %v has no %s", [object.get(i, "id", n + 1), f]), "evidence": [inc.id]} if {
-	inc := input.evidence.incidents
-	some n, i in object.get(inc.data, "items", [])
+deny contains {"msg": lib.not_a_list("incidents.items", v), "evidence": [inc.id]} if {
+	lib.deployed
+	v := lib.get(inc.data, "items")
+	not is_array(v)
+}
+
+deny contains {"msg": sprintf("incident %s has no %s", [lib.label(object.get(lib.obj(i), "id", n + 1)), f]), "evidence": [inc.id]} if {
+	lib.deployed
+	inc
+	some n, i in items
 	some f in ["severity", "root_cause", "corrective_action"]
-	not lib.filled(object.get(i, f, null))
+	not lib.filled(lib.get(i, f))
 }
 
-deny contains {"msg": sprintf("serious incident %v has no regulator_reference (Art. 73)", [i.id]), "evidence": [inc.id]} if {
-	inc := input.evidence.incidents
-	some i in object.get(inc.data, "items", [])
-	i.serious == true
-	not lib.filled(object.get(i, "regulator_reference", null))
+deny contains {"msg": sprintf("serious incident %s has no regulator_reference (Art. 73)", [lib.label(object.get(lib.obj(i), "id", n + 1))]), "evidence": [inc.id]} if {
+	lib.deployed
+	inc
+	some n, i in items
+	lib.get(i, "serious") == true
+	not lib.filled(lib.get(i, "regulator_reference"))
 }

@@ -20,35 +20,76 @@ package ailm.controls.planning.pln_001
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("plan"), "evidence": lib.absent_ids("plan")} if not input.evidence.plan
+plan := input.evidence.plan
+
+metrics := lib.list(lib.get(plan.data, "success_metrics"))
+
+feasibility := lib.get(plan.data, "feasibility")
+
+deny contains {"msg": lib.absent("plan"), "evidence": lib.absent_ids("plan")} if not lib.has("plan")
 
 deny contains {"msg": sprintf("plan declares no %s", [f]), "evidence": [plan.id]} if {
-	plan := input.evidence.plan
 	some f in lib.unfilled(plan, ["business_objective", "success_metrics", "feasibility"])
 }
 
+deny contains {"msg": lib.not_a_list("plan.success_metrics", v), "evidence": [plan.id]} if {
+	v := lib.get(plan.data, "success_metrics")
+	lib.filled(v)
+	not is_array(v)
+}
+
 deny contains {"msg": sprintf("success metric %d lacks %s", [i + 1, f]), "evidence": [plan.id]} if {
-	plan := input.evidence.plan
-	some i, m in object.get(plan.data, "success_metrics", [])
+	some i, m in metrics
 	some f in ["metric", "threshold", "defined_at"]
-	not lib.filled(object.get(m, f, null))
+	not lib.filled(lib.get(m, f))
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("success metric %d threshold", [i + 1]), v), "evidence": [plan.id]} if {
+	some i, m in metrics
+	v := lib.get(m, "threshold")
+	lib.filled(v)
+	not is_number(v)
+}
+
+deny contains {"msg": lib.not_a_date(sprintf("success metric %d defined_at", [i + 1]), v), "evidence": [plan.id]} if {
+	some i, m in metrics
+	v := lib.get(m, "defined_at")
+	lib.filled(v)
+	not lib.is_date(v)
 }
 
 deny contains {"msg": msg, "evidence": [plan.id]} if {
-	plan := input.evidence.plan
-	feas := plan.data.feasibility
-	object.get(feas, "decision", null) != "go"
-	msg := sprintf("the feasibility decision is %v, not go", [object.get(feas, "decision", "(none)")])
+	lib.filled(feasibility)
+	decision := lib.get(feasibility, "decision")
+	decision != "go"
+	msg := sprintf("the feasibility decision is %s, not go", [lib.label(decision)])
 }
 
-deny contains {"msg": "the feasibility decision has no decided_at", "evidence": [input.evidence.plan.id]} if {
-	feas := input.evidence.plan.data.feasibility
-	not lib.filled(object.get(feas, "decided_at", null))
+deny contains {"msg": "the feasibility decision has no decided_at", "evidence": [plan.id]} if {
+	lib.filled(feasibility)
+	not lib.filled(lib.get(feasibility, "decided_at"))
+}
+
+deny contains {"msg": lib.not_a_date("feasibility.decided_at", v), "evidence": [plan.id]} if {
+	v := lib.get(feasibility, "decided_at")
+	lib.filled(v)
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.not_a_date(sprintf("training run %s started_at", [lib.label(lib.get(run.data, "run_id"))]), v), "evidence": [run.id]} if {
+	plan
+	run := input.evidence.run
+	v := lib.get(run.data, "started_at")
+	not lib.is_date(v)
+}
+
+deny contains {"msg": sprintf("%s to show the feasibility decision came before training", [lib.absent("run")]), "evidence": [plan.id]} if {
+	plan
+	not lib.has("run")
 }
 
 deny contains {"msg": msg, "evidence": [plan.id, run.id]} if {
-	plan := input.evidence.plan
 	run := input.evidence.run
-	lib.ns(plan.data.feasibility.decided_at) >= lib.ns(run.data.started_at)
-	msg := sprintf("the feasibility decision (%s) is not before the training run started (%s)", [plan.data.feasibility.decided_at, run.data.started_at])
+	lib.ns(feasibility.decided_at) >= lib.ns(run.data.started_at)
+	msg := sprintf("the feasibility decision (%s) is not before the training run started (%s)", [feasibility.decided_at, run.data.started_at])
 }

@@ -20,18 +20,24 @@ package ailm.controls.planning.pln_002
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("plan"), "evidence": lib.absent_ids("plan")} if not input.evidence.plan
+deny contains {"msg": lib.absent("plan"), "evidence": lib.absent_ids("plan")} if not lib.has("plan")
 
 deny contains {"msg": sprintf("plan states no %s", [field]), "evidence": [plan.id]} if {
 	plan := input.evidence.plan
-	some field in ["intended_purpose", "foreseeable_misuse", "out_of_scope"]
-	not lib.filled(object.get(plan.data, field, null))
+	some field in lib.unfilled(plan, ["intended_purpose", "foreseeable_misuse", "out_of_scope"])
 }
 
 deny contains {"msg": sprintf("plan %s must be a list of uses", [field]), "evidence": [plan.id]} if {
 	plan := input.evidence.plan
 	some field in ["foreseeable_misuse", "out_of_scope"]
-	value := object.get(plan.data, field, null)
+	value := lib.get(plan.data, field)
 	lib.filled(value)
 	not is_array(value)
+}
+
+deny contains {"msg": "plan intended_purpose must be text", "evidence": [plan.id]} if {
+	plan := input.evidence.plan
+	value := lib.get(plan.data, "intended_purpose")
+	lib.filled(value)
+	not is_string(value)
 }

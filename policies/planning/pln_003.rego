@@ -22,43 +22,92 @@ package ailm.controls.planning.pln_003
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("risk_register"), "evidence": lib.absent_ids("risk_register")} if not input.evidence.risk_register
+rr := input.evidence.risk_register
+
+risks := lib.list(lib.get(rr.data, "risks"))
+
+appetite := lib.get(rr.data, "appetite")
+
+deny contains {"msg": lib.absent("risk_register"), "evidence": lib.absent_ids("risk_register")} if not lib.has("risk_register")
 
 deny contains {"msg": sprintf("risk register declares no %s", [f]), "evidence": [rr.id]} if {
-	rr := input.evidence.risk_register
 	some f in lib.unfilled(rr, ["assessed_at", "appetite", "risks"])
 }
 
-deny contains {"msg": sprintf("risk %v has no %s", [object.get(r, "id", i + 1), f]), "evidence": [rr.id]} if {
-	rr := input.evidence.risk_register
-	some i, r in object.get(rr.data, "risks", [])
+deny contains {"msg": lib.not_a_list("risk_register.risks", v), "evidence": [rr.id]} if {
+	v := lib.get(rr.data, "risks")
+	lib.filled(v)
+	not is_array(v)
+}
+
+deny contains {"msg": lib.not_a_number("risk_register.appetite", appetite), "evidence": [rr.id]} if {
+	lib.filled(appetite)
+	not is_number(appetite)
+}
+
+deny contains {"msg": sprintf("risk %s has no %s", [risk_name(i, r), f]), "evidence": [rr.id]} if {
+	some i, r in risks
 	some f in ["likelihood", "severity", "treatment", "owner", "residual"]
-	not lib.filled(object.get(r, f, null))
+	not lib.filled(lib.get(r, f))
+}
+
+deny contains {"msg": lib.not_a_number(sprintf("risk %s residual", [risk_name(i, r)]), v), "evidence": [rr.id]} if {
+	some i, r in risks
+	v := lib.get(r, "residual")
+	lib.filled(v)
+	not is_number(v)
 }
 
 deny contains {"msg": msg, "evidence": [rr.id]} if {
-	rr := input.evidence.risk_register
-	some r in rr.data.risks
-	r.residual > rr.data.appetite
-	not signed(object.get(r, "acceptance", {}))
-	msg := sprintf("risk %v has residual %v above the appetite %v and no signed acceptance", [r.id, r.residual, rr.data.appetite])
+	some i, r in risks
+	is_number(r.residual)
+	is_number(appetite)
+	r.residual > appetite
+	not signed(lib.obj(lib.get(r, "acceptance")))
+	msg := sprintf("risk %s has residual %s above the appetite %s and no signed acceptance", [risk_name(i, r), lib.fmt(r.residual), lib.fmt(appetite)])
+}
+
+deny contains {"msg": lib.not_a_date("risk_register.assessed_at", v), "evidence": [rr.id]} if {
+	v := lib.get(rr.data, "assessed_at")
+	lib.filled(v)
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.not_a_date(sprintf("registry version %s created_at", [lib.label(lib.get(reg.data, "version"))]), v), "evidence": [rr.id, reg.id]} if {
+	rr
+	reg := input.evidence.reg
+	v := lib.get(reg.data, "created_at")
+	not lib.is_date(v)
+}
+
+deny contains {"msg": sprintf("%s to show the risk assessment covers this version", [lib.absent("reg")]), "evidence": [rr.id]} if {
+	rr
+	not lib.has("reg")
 }
 
 deny contains {"msg": msg, "evidence": [rr.id, reg.id]} if {
-	rr := input.evidence.risk_register
 	reg := input.evidence.reg
 	lib.ns(rr.data.assessed_at) < lib.ns(reg.data.created_at)
-	msg := sprintf("the risk assessment (%s) predates model version %v (registered %s)", [rr.data.assessed_at, reg.data.version, reg.data.created_at])
+	msg := sprintf("the risk assessment (%s) predates model version %s (registered %s)", [rr.data.assessed_at, lib.label(lib.get(reg.data, "version")), reg.data.created_at])
+}
+
+deny contains {"msg": lib.msg_no_clock, "evidence": [rr.id]} if {
+	rr
+	lib.no_clock
 }
 
 deny contains {"msg": msg, "evidence": [rr.id]} if {
-	rr := input.evidence.risk_register
 	age := lib.days_since(rr.data.assessed_at)
 	age > lib.thresholds.risk_assessment_days_max
-	msg := sprintf("the risk assessment is %v days old (more than %v)", [lib.round1(age), lib.thresholds.risk_assessment_days_max])
+	msg := sprintf("the risk assessment is %s days old (more than %s)", [lib.fmt(lib.round1(age)), lib.fmt(lib.thresholds.risk_assessment_days_max)])
 }
 
+risk_name(i, r) := lib.label(id) if {
+	id := lib.get(r, "id")
+	lib.filled(id)
+} else := format_int(i + 1, 10)
+
 signed(a) if {
-	lib.filled(object.get(a, "signed_by", null))
-	lib.filled(object.get(a, "signed_at", null))
+	lib.filled(lib.get(a, "signed_by"))
+	lib.is_date(lib.get(a, "signed_at"))
 }

@@ -22,31 +22,41 @@ package ailm.controls.planning.pln_004
 import data.ailm.lib
 import rego.v1
 
-deny contains {"msg": lib.absent("impact_assessment"), "evidence": lib.absent_ids("impact_assessment")} if not input.evidence.impact_assessment
+deny contains {"msg": lib.absent("impact_assessment"), "evidence": lib.absent_ids("impact_assessment")} if not lib.has("impact_assessment")
 
 deny contains {"msg": sprintf("impact assessment declares no %s", [f]), "evidence": [ia.id]} if {
 	ia := input.evidence.impact_assessment
 	some f in lib.unfilled(ia, ["affected_groups", "impacts"])
 }
 
+deny contains {"msg": lib.not_a_list("impact_assessment.affected_groups", v), "evidence": [ia.id]} if {
+	ia := input.evidence.impact_assessment
+	v := lib.get(ia.data, "affected_groups")
+	lib.filled(v)
+	not is_array(v)
+}
+
 deny contains {"msg": sprintf("Art. 27 applies (%s) but no fundamental-rights impact assessment is recorded", [why]), "evidence": array.concat([ia.id], lib.id_of("inventory"))} if {
 	ia := input.evidence.impact_assessment
 	some why in fria_required
-	fria := object.get(ia.data, "fria", {})
-	not complete(fria)
+	not complete(lib.obj(lib.get(ia.data, "fria")))
 }
 
+inventory := lib.data_of("inventory")
+
 fria_required contains "a high-risk system for credit scoring or insurance pricing (Annex III 5(b)/(c))" if {
-	lib.data_of("inventory").ai_act_class == "high"
-	regex.match(`^\s*5\s*\(\s*[bc]\s*\)`, object.get(lib.data_of("inventory"), "annex_iii_category", ""))
+	lib.get(inventory, "ai_act_class") == "high"
+	category := lib.get(inventory, "annex_iii_category")
+	is_string(category)
+	regex.match(`^\s*5\s*\(\s*[bc]\s*\)`, category)
 }
 
 fria_required contains "a high-risk system deployed by a public body or for a public service" if {
-	lib.data_of("inventory").ai_act_class == "high"
-	object.get(lib.data_of("deployment"), "public_service", false) == true
+	lib.get(inventory, "ai_act_class") == "high"
+	lib.get(lib.data_of("deployment"), "public_service") == true
 }
 
 complete(fria) if {
-	lib.filled(object.get(fria, "completed_at", null))
-	lib.filled(object.get(fria, "uri", null))
+	lib.is_date(lib.get(fria, "completed_at"))
+	lib.filled(lib.get(fria, "uri"))
 }

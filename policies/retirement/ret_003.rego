@@ -24,25 +24,43 @@ not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle
 
 ret := input.evidence.retirement
 
-dec := object.get(ret.data, "decommission", {})
+retired_at := lib.get(lib.data_of("retirement"), "retired_at")
+
+dec := lib.obj(lib.get(lib.data_of("retirement"), "decommission"))
 
 deny contains {"msg": "retired, but retirement declares no retired_at", "evidence": [ret.id]} if {
 	lib.retired
-	not lib.filled(object.get(ret.data, "retired_at", null))
+	not lib.filled(retired_at)
 }
 
-deny contains {"msg": sprintf("retired, but %v serving replicas remain", [object.get(dec, "replicas", "an undeclared number of")]), "evidence": [ret.id]} if {
+deny contains {"msg": lib.not_a_date("retirement.retired_at", retired_at), "evidence": [ret.id]} if {
 	lib.retired
-	object.get(dec, "replicas", null) != 0
+	lib.filled(retired_at)
+	not lib.is_date(retired_at)
+}
+
+deny contains {"msg": sprintf("retired, but %s serving replicas remain", [replicas(lib.get(dec, "replicas"))]), "evidence": [ret.id]} if {
+	lib.retired
+	lib.get(dec, "replicas") != 0
 }
 
 deny contains {"msg": sprintf("retired, but decommission.%s is not true", [step]), "evidence": [ret.id]} if {
 	lib.retired
 	some step in ["routes_removed", "keys_revoked", "jobs_deleted", "consumers_notified"]
-	object.get(dec, step, false) != true
+	lib.get(dec, step) != true
 }
 
-deny contains {"msg": sprintf("inference was logged at %s, after retirement at %s", [dec.last_log_at, ret.data.retired_at]), "evidence": [ret.id]} if {
+deny contains {"msg": lib.not_a_date("decommission.last_log_at", v), "evidence": [ret.id]} if {
 	lib.retired
-	lib.ns(dec.last_log_at) > lib.ns(ret.data.retired_at)
+	v := lib.get(dec, "last_log_at")
+	not lib.is_date(v)
 }
+
+deny contains {"msg": sprintf("inference was logged at %s, after retirement at %s", [dec.last_log_at, retired_at]), "evidence": [ret.id]} if {
+	lib.retired
+	lib.ns(dec.last_log_at) > lib.ns(retired_at)
+}
+
+replicas(v) := "an undeclared number of" if v == null
+
+replicas(v) := lib.label(v) if v != null

@@ -26,38 +26,65 @@ documents := ["technical_documentation", "qms", "declaration_of_conformity", "te
 
 not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle_status]) if not lib.retired
 
-items := {i.kind: i | some i in object.get(lib.data_of("archive"), "items", [])}
+archive := input.evidence.archive
 
-retired_at := input.evidence.retirement.data.retired_at
+# Archived items by kind (the first item of a kind when several are listed).
+items := {kind: i |
+	some i in lib.list(lib.get(lib.data_of("archive"), "items"))
+	kind := lib.get(i, "kind")
+	is_string(kind)
+	i == [j | some j in lib.list(lib.get(lib.data_of("archive"), "items")); lib.get(j, "kind") == kind][0]
+}
+
+retired_at := lib.get(lib.data_of("retirement"), "retired_at")
 
 deny contains {"msg": sprintf("retired, but %s", [lib.absent("archive")]), "evidence": lib.absent_ids("archive")} if {
 	lib.retired
-	not input.evidence.archive
+	not lib.has("archive")
 }
 
-deny contains {"msg": sprintf("the archive holds no %s", [kind]), "evidence": [input.evidence.archive.id]} if {
+deny contains {"msg": lib.not_a_list("archive.items", v), "evidence": [archive.id]} if {
+	lib.retired
+	v := lib.get(archive.data, "items")
+	not is_array(v)
+}
+
+deny contains {"msg": sprintf("the archive holds no %s", [kind]), "evidence": [archive.id]} if {
 	lib.retired
 	some kind in array.concat(documents, ["logs"])
 	not items[kind]
 }
 
-deny contains {"msg": sprintf("archived %s has no sha256", [kind]), "evidence": [input.evidence.archive.id]} if {
+deny contains {"msg": sprintf("archived %s has no sha256", [kind]), "evidence": [archive.id]} if {
 	lib.retired
 	some kind, i in items
-	not lib.filled(object.get(i, "sha256", null))
+	not lib.filled(lib.get(i, "sha256"))
 }
 
-deny contains {"msg": msg, "evidence": [input.evidence.archive.id, input.evidence.retirement.id]} if {
+deny contains {"msg": lib.not_a_date(sprintf("archived %s retain_until", [kind]), v), "evidence": [archive.id]} if {
+	lib.retired
+	some kind, i in items
+	v := lib.get(i, "retain_until")
+	not lib.is_date(v)
+}
+
+deny contains {"msg": lib.not_a_date("retirement.retired_at", retired_at), "evidence": [input.evidence.retirement.id]} if {
+	lib.retired
+	archive
+	not lib.is_date(retired_at)
+}
+
+deny contains {"msg": msg, "evidence": [archive.id, input.evidence.retirement.id]} if {
 	lib.retired
 	some kind in documents
 	days := lib.days_between(retired_at, items[kind].retain_until)
 	days < lib.thresholds.archive_years_min * 365
-	msg := sprintf("archived %s is kept until %s, less than %v years after retirement", [kind, items[kind].retain_until, lib.thresholds.archive_years_min])
+	msg := sprintf("archived %s is kept until %s, less than %s years after retirement", [kind, items[kind].retain_until, lib.fmt(lib.thresholds.archive_years_min)])
 }
 
-deny contains {"msg": msg, "evidence": [input.evidence.archive.id, input.evidence.retirement.id]} if {
+deny contains {"msg": msg, "evidence": [archive.id, input.evidence.retirement.id]} if {
 	lib.retired
 	days := lib.days_between(retired_at, items.logs.retain_until)
 	days < lib.thresholds.archive_log_days_min
-	msg := sprintf("archived logs are kept until %s, less than %v days after retirement", [items.logs.retain_until, lib.thresholds.archive_log_days_min])
+	msg := sprintf("archived logs are kept until %s, less than %s days after retirement", [items.logs.retain_until, lib.fmt(lib.thresholds.archive_log_days_min)])
 }

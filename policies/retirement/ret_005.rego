@@ -24,19 +24,23 @@ not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle
 
 deleted(f) if count(lib.unfilled(f, ["deleted_at", "deletion_record"])) == 0
 
-retained(f) if count(lib.unfilled(f, ["retention_basis", "retention_until"])) == 0
+retained(f) if {
+	count(lib.unfilled(f, ["retention_basis", "retention_until"])) == 0
+	lib.is_date(lib.get(f.data, "retention_until"))
+}
 
-deny contains {"msg": sprintf("dataset %s is neither retained on a basis nor deleted", [ds.data.name]), "evidence": array.concat([ds.id], [f.id | f := lib.dataset_facts[ds.data.name]])} if {
+deny contains {"msg": sprintf("dataset %s is neither retained on a basis nor deleted", [lib.label(name)]), "evidence": array.concat([ds.id], [f.id | f := lib.dataset_facts[name]])} if {
 	lib.retired
-	some ds in object.get(input.evidence, "ds", [])
-	f := object.get(lib.dataset_facts, ds.data.name, {"data": {}})
+	some ds in lib.records("ds")
+	name := lib.get(ds.data, "name")
+	f := object.get(lib.dataset_facts, name, {"data": {}})
 	not deleted(f)
 	not retained(f)
 }
 
-deny contains {"msg": sprintf("dataset %s holds special-category data and has no deletion record", [f.data.name]), "evidence": [f.id]} if {
+deny contains {"msg": sprintf("dataset %s holds special-category data and has no deletion record", [lib.label(lib.get(f.data, "name"))]), "evidence": [f.id]} if {
 	lib.retired
-	some f in object.get(input.evidence, "ds_facts", [])
-	f.data.special_category
+	some f in lib.records("ds_facts")
+	lib.filled(lib.get(f.data, "special_category"))
 	not deleted(f)
 }

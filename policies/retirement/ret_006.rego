@@ -23,25 +23,45 @@ not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle
 
 ret := input.evidence.retirement
 
-ll := object.get(ret.data, "lessons_learned", {})
+retired_at := lib.get(lib.data_of("retirement"), "retired_at")
 
-due_passed if lib.days_since(ret.data.retired_at) > lib.thresholds.lessons_learned_days_max
+ll := lib.obj(lib.get(lib.data_of("retirement"), "lessons_learned"))
 
-deny contains {"msg": sprintf("retired %s, more than %v days ago, and no lessons-learned review is recorded", [ret.data.retired_at, lib.thresholds.lessons_learned_days_max]), "evidence": [ret.id]} if {
+completed_at := lib.get(ll, "completed_at")
+
+deny contains {"msg": lib.not_a_date("retirement.retired_at", retired_at), "evidence": [ret.id]} if {
+	lib.retired
+	not lib.is_date(retired_at)
+}
+
+deny contains {"msg": lib.not_a_date("lessons_learned.completed_at", completed_at), "evidence": [ret.id]} if {
+	lib.retired
+	lib.filled(completed_at)
+	not lib.is_date(completed_at)
+}
+
+deny contains {"msg": lib.msg_no_clock, "evidence": [ret.id]} if {
+	lib.retired
+	lib.no_clock
+}
+
+due_passed if lib.days_since(retired_at) > lib.thresholds.lessons_learned_days_max
+
+deny contains {"msg": sprintf("retired %s, more than %s days ago, and no lessons-learned review is recorded (lessons_learned.completed_at)", [retired_at, lib.fmt(lib.thresholds.lessons_learned_days_max)]), "evidence": [ret.id]} if {
 	lib.retired
 	due_passed
-	not lib.filled(object.get(ll, "completed_at", null))
+	not lib.filled(completed_at)
 }
 
 deny contains {"msg": msg, "evidence": [ret.id]} if {
 	lib.retired
-	days := lib.days_between(ret.data.retired_at, ll.completed_at)
+	days := lib.days_between(retired_at, completed_at)
 	days > lib.thresholds.lessons_learned_days_max
-	msg := sprintf("lessons learned completed %s, %v days after retirement (more than %v)", [ll.completed_at, lib.round1(days), lib.thresholds.lessons_learned_days_max])
+	msg := sprintf("lessons learned completed %s, %s days after retirement (more than %s)", [completed_at, lib.fmt(lib.round1(days)), lib.fmt(lib.thresholds.lessons_learned_days_max)])
 }
 
 deny contains {"msg": "the lessons-learned review is not linked to the risk register", "evidence": [ret.id]} if {
 	lib.retired
-	lib.filled(object.get(ll, "completed_at", null))
-	not lib.filled(object.get(ll, "risk_register_ref", null))
+	lib.filled(completed_at)
+	not lib.filled(lib.get(ll, "risk_register_ref"))
 }

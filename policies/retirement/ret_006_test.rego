@@ -10,7 +10,7 @@ test_pass_lessons_linked if {
 }
 
 test_fail_overdue if {
-	ret_006.deny == {{"msg": "retired 2026-06-01, more than 90 days ago, and no lessons-learned review is recorded", "evidence": ["ret"]}} with input as inp({})
+	ret_006.deny == {{"msg": "retired 2026-06-01, more than 90 days ago, and no lessons-learned review is recorded (lessons_learned.completed_at)", "evidence": ["ret"]}} with input as inp({})
 }
 
 test_fail_unlinked if {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -18,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from opa_bindings import OpaEngine, OpaError, OpaUndefinedError
 
 from ailm.errors import MSG_NO_RESULT, EvaluatorError
 from ailm.policy import BUILTIN_POLICIES, create, load_policies
 from ailm.policy.bundle import bundle_bytes
 from ailm.policy.embedded import EmbeddedEvaluator
+from ailm.policy.opa import POLICY_ID_PREFIX, upload_order
 
 
 @dataclass
@@ -35,36 +38,100 @@ class Exchange:
 
 @dataclass
 class ContractServer:
-    """A loopback HTTP server that records every request and answers as told (default: like OPA)."""
+    """A loopback HTTP server that records every request and answers as real OPA does, because real OPA (the
+    in-process referee) does the work: each policy upload is compiled against the modules already loaded
+    (a call to a function not yet uploaded is refused, 400 rego_compile_error), queries are evaluated with
+    strict built-in errors, and a server started with a bundle refuses uploads under the bundle's roots and
+    lists the bundle's revision at /v1/data/system/bundles. ``overrides`` answer a request as told."""
 
     policies: Any
+    bundle_revision: str | None = None
     requests: list[Exchange] = field(default_factory=list)
     overrides: dict[tuple[str, str], tuple[int, Any]] = field(default_factory=dict)
     delay: float = 0.0
     url: str = ""
+    modules: dict[str, str] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    BUNDLE = "ailm-bundle.tar.gz"
+
+    def __post_init__(self) -> None:
+        if self.bundle_revision is not None:  # `opa run --server --bundle ailm-bundle.tar.gz`
+            self.modules = {f"{POLICY_ID_PREFIX}{m.display}": m.text for m in self.policies.modules}
+            self.data = json.loads(json.dumps(self.policies.data))
+
+    def engine(self, modules: dict[str, str]) -> OpaEngine:
+        engine = OpaEngine()
+        for name, text in modules.items():
+            engine.add_policy(name, text)
+        engine.add_data(self.data)
+        return engine
+
+    def owned(self, path: str) -> bool:
+        return self.bundle_revision is not None and (path == "ailm" or path.startswith("ailm/"))
 
     def answer(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
         for (m, prefix), reply in self.overrides.items():
             if m == method and path.startswith(prefix):
                 return reply
-        if method == "GET" and path == "/health":
+        route = path.split("?", 1)[0]
+        if method == "GET" and route == "/health":
             return 200, {}
-        if method == "PUT" and path.startswith("/v1/policies/"):
+        if method == "GET" and route == "/v1/data/system/bundles":
+            if self.bundle_revision is None:
+                return 200, {"result": {}}
+            manifest = {"revision": self.bundle_revision, "roots": ["ailm"]}
+            return 200, {"result": {self.BUNDLE: {"manifest": manifest}}}
+        if method == "PUT" and route.startswith("/v1/policies/"):
+            policy_id = route.removeprefix("/v1/policies/")
+            if self.owned(policy_id):
+                return 400, {
+                    "code": "invalid_parameter",
+                    "message": f"path {policy_id} is owned by bundle {self.BUNDLE!r}",
+                }
+            candidate = {**self.modules, policy_id: body.decode("utf-8")}
+            try:
+                self.engine(candidate).eval_query("true")
+            except OpaError as exc:
+                return 400, compile_errors(str(exc))
+            self.modules = candidate
             return 200, {}
-        if method == "PUT" and path.startswith("/v1/data/"):
+        if method == "PUT" and route.startswith("/v1/data/"):
+            where = route.removeprefix("/v1/data/")
+            if self.owned(where):
+                return 400, {
+                    "code": "invalid_parameter",
+                    "message": f"path /{where} is owned by bundle {self.BUNDLE!r}",
+                }
+            node = self.data
+            *parents, last = where.split("/")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[last] = json.loads(body)
             return 204, None
-        if method == "POST" and path == "/v1/data/ailm/controls":
-            # answer with what an OPA would compute, so the plumbing is tested end to end
-            engine = EmbeddedEvaluator(self.policies).engine
-            engine.set_input_json(json.dumps(json.loads(body)["input"]))
-            value = json.loads(engine.eval_query_as_json("data.ailm.controls"))["result"][0]["expressions"][0]["value"]
+        if method == "POST" and route == "/v1/data/ailm/controls":
+            try:
+                value = self.engine(self.modules).eval_document("ailm.controls", json.loads(body)["input"])
+            except OpaUndefinedError:
+                return 200, {}
+            except OpaError as exc:
+                return 500, {"code": "internal_error", "message": str(exc)}
             return 200, {"result": value}
         return 404, {"code": "resource_not_found", "message": f"{method} {path}"}
 
 
-@pytest.fixture
-def server() -> Iterator[ContractServer]:
-    state = ContractServer(policies=load_policies([BUILTIN_POLICIES]))
+def compile_errors(text: str) -> dict[str, Any]:
+    """OPA's 400 body for a module it will not compile, from the referee's message."""
+    errors = []
+    for line in text.splitlines():
+        m = re.search(r"(\S+?):(\d+): (rego_\w+_error): (.+)$", line)
+        if m:
+            loc = {"file": m.group(1), "row": int(m.group(2)), "col": 1}
+            errors.append({"code": m.group(3), "message": m.group(4), "location": loc})
+    return {"code": "invalid_parameter", "message": "error(s) occurred while compiling module(s)", "errors": errors}
+
+
+def serve(state: ContractServer) -> Iterator[ContractServer]:
 
     class Handler(BaseHTTPRequestHandler):
         def _handle(self) -> None:
@@ -95,6 +162,18 @@ def server() -> Iterator[ContractServer]:
     httpd.server_close()
 
 
+@pytest.fixture
+def server() -> Iterator[ContractServer]:
+    yield from serve(ContractServer(policies=load_policies([BUILTIN_POLICIES])))
+
+
+@pytest.fixture
+def bundle_server() -> Iterator[ContractServer]:
+    """An OPA started with the bundle `ailm policy bundle` writes (of the policies as they are here)."""
+    policies = load_policies([BUILTIN_POLICIES])
+    yield from serve(ContractServer(policies=policies, bundle_revision=policies.digest()))
+
+
 SUBJECT_INPUT = {"subject": {"id": "s"}, "as_of_ns": 1795392000000000000, "evidence": {}, "expired": []}
 
 
@@ -105,11 +184,12 @@ def test_the_exchange_is_health_then_policies_then_data_then_one_query_per_subje
     evaluator.evaluate(SUBJECT_INPUT)
 
     seq = [(r.method, r.path) for r in server.requests]
-    modules = [m for m in policies.modules]
+    modules = upload_order(policies.modules)
+    assert modules[0].display == "policies/lib/ailm.rego"  # what every control imports comes first
     expected = [("GET", "/health")]
     expected += [("PUT", f"/v1/policies/ailm/{m.display}") for m in modules]
     expected += [("PUT", "/v1/data/ailm/thresholds")]
-    expected += [("POST", "/v1/data/ailm/controls")] * 2
+    expected += [("POST", "/v1/data/ailm/controls?strict-builtin-errors=true")] * 2
     assert seq == expected
     for r, m in zip(server.requests[1 : 1 + len(modules)], modules, strict=True):
         assert r.body == m.text.encode("utf-8")  # uploaded as written, never rewritten
@@ -118,8 +198,72 @@ def test_the_exchange_is_health_then_policies_then_data_then_one_query_per_subje
     query = server.requests[-1]
     assert json.loads(query.body) == {"input": SUBJECT_INPUT}
     assert all(r.headers.get("Authorization") == "Bearer s3cret" for r in server.requests)
-    # the decisions are the same as the embedded engine's on the same input
+    # real OPA decided on the server; the embedded engine decides the same on the same input
     assert decisions == EmbeddedEvaluator(policies).evaluate(SUBJECT_INPUT)
+    assert any(d.deny for d in decisions.values())
+
+
+def test_uploading_in_file_order_is_refused_as_real_opa_refuses_it(server: ContractServer) -> None:
+    """The contract server compiles each upload like OPA: the controls before lib/ call undefined functions."""
+    import requests
+
+    first = sorted(server.policies.modules, key=lambda m: m.display)[0]  # policies/data/data_001.rego
+    res = requests.put(f"{server.url}/v1/policies/ailm/{first.display}", data=first.text.encode(), timeout=5)
+    assert res.status_code == 400
+    error = res.json()["errors"][0]
+    assert error["code"] in ("rego_compile_error", "rego_type_error"), error
+    assert "undefined function data.ailm.lib" in error["message"]
+
+
+def test_upload_order_puts_every_module_after_what_it_imports() -> None:
+    from ailm.policy.metadata import package_of
+
+    modules = upload_order(load_policies([BUILTIN_POLICIES]).modules)
+    position = {package_of(m.text): i for i, m in enumerate(modules)}
+    for i, m in enumerate(modules):
+        for imported in re.findall(r"^import data\.([\w.]+)", m.text, re.M):
+            assert position[imported] < i, (m.display, imported)
+
+
+def test_upload_mode_against_a_server_that_serves_the_bundle_is_refused(bundle_server: ContractServer) -> None:
+    with pytest.raises(EvaluatorError, match=r"upload policies/lib/ailm.rego: .*owned by bundle"):
+        create("opa", bundle_server.policies, {"url": bundle_server.url})
+
+
+def test_query_mode_checks_the_bundle_revision_and_uploads_nothing(bundle_server: ContractServer) -> None:
+    evaluator = create("opa", bundle_server.policies, {"url": bundle_server.url, "mode": "query"})
+    decisions = evaluator.evaluate(SUBJECT_INPUT)
+    assert decisions == EmbeddedEvaluator(bundle_server.policies).evaluate(SUBJECT_INPUT)
+    assert [(r.method, r.path.split("?")[0]) for r in bundle_server.requests] == [
+        ("GET", "/health"), ("GET", "/v1/data/system/bundles"), ("POST", "/v1/data/ailm/controls"),
+    ]  # fmt: skip
+
+
+def test_query_mode_refuses_a_server_running_other_policies(bundle_server: ContractServer) -> None:
+    bundle_server.bundle_revision = "0" * 64
+    with pytest.raises(EvaluatorError, match=r"bundle revision \(ailm-bundle.tar.gz: 0{64}\) is not this policy set"):
+        create("opa", bundle_server.policies, {"url": bundle_server.url, "mode": "query"})
+    evaluator = create(
+        "opa", bundle_server.policies, {"url": bundle_server.url, "mode": "query", "check_revision": False}
+    )
+    assert evaluator.evaluate(SUBJECT_INPUT)
+
+
+def test_query_mode_without_a_bundle_is_refused(server: ContractServer) -> None:
+    with pytest.raises(EvaluatorError, match="serves no bundle with root 'ailm'"):
+        create("opa", server.policies, {"url": server.url, "mode": "query"})
+
+
+def test_cli_query_mode_refuses_thresholds_it_cannot_apply(
+    bundle_server: ContractServer, demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(cfg.read_text().replace("fail_on: high", "fail_on: high\nthresholds: {four_fifths_ratio: 0.7}"))
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--evaluator", "opa",
+                  "--opa-url", bundle_server.url, "--opa-mode", "query")  # fmt: skip
+    assert res.code == 2
+    assert "thresholds: an OPA in query mode decides with the data of the bundle it serves" in " ".join(res.err.split())
+    assert not (tmp_path / "o").exists()
 
 
 def test_a_response_without_result_is_no_decision(server: ContractServer) -> None:

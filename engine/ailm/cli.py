@@ -92,6 +92,11 @@ def cli() -> None:
 @click.option("--opa-client-cert", type=click.Path(path_type=Path), help="client certificate for mutual TLS")
 @click.option("--opa-client-key", type=click.Path(path_type=Path), help="client key for mutual TLS")
 @click.option("--opa-timeout", type=float, default=5.0, show_default=True, help="seconds per OPA request")
+@click.option("--opa-mode", type=click.Choice(["upload", "query"]), default="upload", show_default=True,
+              help="upload: send the policies to OPA first; query: OPA serves them as a bundle (see `ailm policy "
+                   "bundle`) and must hold this policy set's revision")  # fmt: skip
+@click.option("--no-opa-revision-check", is_flag=True,
+              help="with --opa-mode query: audit even when the server's bundle is another policy set")  # fmt: skip
 def audit(
     config_path: Path,
     out_dir: Path,
@@ -108,6 +113,8 @@ def audit(
     opa_client_cert: Path | None,
     opa_client_key: Path | None,
     opa_timeout: float,
+    opa_mode: str,
+    no_opa_revision_check: bool,
 ) -> None:
     """Collect evidence, evaluate the controls, write signed reports; exit 0/1/2 as the gate says.
 
@@ -116,6 +123,7 @@ def audit(
     Example:
       ailm audit --config ailm.yaml --out out/ --as-of 2026-11-23 --fail-on high
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181
+      ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://opa:8181 --opa-mode query
     """
     from ailm.audit.publish import publish
     from ailm.audit.runner import AuditOptions, run_audit
@@ -133,6 +141,8 @@ def audit(
             "client_cert": str(opa_client_cert) if opa_client_cert else None,
             "client_key": str(opa_client_key) if opa_client_key else None,
             "timeout": opa_timeout,
+            "mode": opa_mode,
+            "check_revision": not no_opa_revision_check,
         },
     )
     with err.status("auditing") as status:

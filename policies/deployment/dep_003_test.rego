@@ -3,11 +3,14 @@ package ailm.controls.deployment.dep_003_test
 import data.ailm.controls.deployment.dep_003
 import rego.v1
 
-inp(days) := {"evidence": {"deployment": {"id": "dep1", "data": {"logging": {
-	"fields": ["timestamp", "model_version", "input_reference", "output", "operator"],
-	"retention_days": days,
-	"append_only": true,
-}}}}, "expired": []}
+inp(days) := {
+	"evidence": {"deployment": {"id": "dep1", "data": {"logging": {
+		"fields": ["timestamp", "model_version", "input_reference", "output", "operator"],
+		"retention_days": days,
+		"append_only": true,
+	}}}},
+	"expired": [],
+}
 
 test_pass_logging_complete if {
 	count(dep_003.deny) == 0 with input as inp(365)

@@ -3,10 +3,13 @@ package ailm.controls.maintenance.ret_002_test
 import data.ailm.controls.maintenance.ret_002
 import rego.v1
 
-inp(criteria) := {"evidence": {"retirement": {"id": "ret1", "data": {
-	"expected_lifetime_months": 24,
-	"retirement_criteria": criteria,
-}}}, "expired": []}
+inp(criteria) := {
+	"evidence": {"retirement": {"id": "ret1", "data": {
+		"expected_lifetime_months": 24,
+		"retirement_criteria": criteria,
+	}}},
+	"expired": [],
+}
 
 good := {"metric": "test_accuracy", "operator": "<", "threshold": 0.8, "windows": 3}
 

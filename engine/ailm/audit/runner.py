@@ -228,6 +228,11 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
 
     progress("loading policies")
     policies = load_policies(policy_folders(loaded, opts.extra_policies))
+    if opts.evaluator == "opa" and opts.evaluator_settings.get("mode") == "query" and cfg.thresholds:
+        raise InputError(
+            f"{loaded.source.where(('thresholds',))}: thresholds: an OPA in query mode decides with the data of the "
+            "bundle it serves, so thresholds set here would not apply; put them in the bundle's data.json"
+        )
     policies = policies.with_data({"ailm": {"thresholds": cfg.thresholds}})
     evaluator = create_evaluator(opts.evaluator, policies, opts.evaluator_settings)
 

@@ -1,27 +1,73 @@
 """The OPA server evaluator: the same policies on an OPA server, through opa-python-client.
 
-The exchange, in order (the contract tests hold it exactly):
+Two modes. ``upload`` (the default), in order (the contract tests hold it exactly):
 1. ``GET /health``: the server must answer 200 before anything is uploaded.
-2. ``PUT /v1/policies/ailm/<file>`` for every policy module, as text; the client's ``rego_compat`` rewrite is
-   off, so what runs is what is in the repository.
+2. ``PUT /v1/policies/ailm/<file>`` for every policy module, as text, helper libraries before the controls
+   that import them (OPA compiles each upload against what is already loaded, and refuses a module that
+   calls a function it does not know yet); the client's ``rego_compat`` rewrite is off, so what runs is
+   what is in the repository.
 3. ``PUT /v1/data/<path>`` for the threshold data (``data.ailm.<key>`` for each key of ``data.ailm``).
-4. ``POST /v1/data/ailm/controls`` with ``{"input": ...}`` once per subject. A response without ``result``
-   is no decision, which is an error, never a pass.
+4. ``POST /v1/data/ailm/controls?strict-builtin-errors=true`` with ``{"input": ...}`` once per subject. A
+   built-in that fails is an error, not an undefined expression; a response without ``result`` is no
+   decision. Either is an error, never a pass.
+
+``query``, for an OPA that serves the policies itself (``opa run --server --bundle ailm-bundle.tar.gz``, or
+bundles pulled from a bundle server): nothing is uploaded. After the health check, ``GET
+/v1/data/system/bundles`` must show a bundle with root ``ailm`` whose revision is the local policy set's
+digest (what ``ailm policy bundle`` writes), so the report's policy digest is what the server ran;
+otherwise the audit stops, unless ``check_revision`` is off.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 from ailm.errors import MSG_NO_RESULT, EvaluatorError
 from ailm.policy.embedded import walk_package
 from ailm.policy.evaluator import Decision, decision_from
-from ailm.policy.policyset import PolicySet
+from ailm.policy.policyset import PolicyFile, PolicySet
 
 POLICY_ID_PREFIX = "ailm/"
 DEFAULT_TIMEOUT = 5.0
+Mode = Literal["upload", "query"]
+MODES: tuple[str, ...] = ("upload", "query")
+_IMPORT = re.compile(r"^import\s+data\.([\w.]+)", re.M)
+_DATA_REF = re.compile(r"\bdata\.([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)")
+
+
+def upload_order(modules: list[PolicyFile]) -> list[PolicyFile]:
+    """Modules in dependency order: a module after every module whose package it imports or refers to
+    (``import data.ailm.lib``, ``data.ailm.lib.f(x)``), in file order otherwise. A cycle keeps file order."""
+    from ailm.policy.metadata import package_of
+
+    by_package = {package_of(m.text): m for m in modules}
+    deps: dict[str, set[str]] = {}
+    for m in modules:
+        refs = set(_IMPORT.findall(m.text)) | set(_DATA_REF.findall(m.text))
+        mine = package_of(m.text)
+        deps[m.display] = {
+            by_package[p].display
+            for ref in refs
+            for p in by_package
+            if p and p != mine and (ref == p or ref.startswith(p + "."))
+        }
+    done: list[PolicyFile] = []
+    seen: set[str] = set()
+
+    def visit(m: PolicyFile, stack: tuple[str, ...]) -> None:
+        if m.display in seen or m.display in stack:
+            return
+        for d in sorted(deps[m.display]):
+            visit(next(x for x in modules if x.display == d), (*stack, m.display))
+        seen.add(m.display)
+        done.append(m)
+
+    for m in modules:
+        visit(m, ())
+    return done
 
 
 def _describe(exc: Exception, timeout: float) -> str:
@@ -66,6 +112,8 @@ class OpaEvaluator:
         client_cert: str | None = None,
         client_key: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        mode: Mode = "upload",
+        check_revision: bool = True,
     ) -> None:
         from opa_client import OpaClient
 
@@ -86,8 +134,12 @@ class OpaEvaluator:
         )
         if ca_cert:
             self.client._session.verify = ca_cert  # the client has no option for a private CA
+        self.mode = mode
         self._check_health()
-        self._upload()
+        if mode == "query":
+            self._check_bundle(check_revision)
+        else:
+            self._upload()
 
     def _fail(self, doing: str, exc: Exception) -> EvaluatorError:
         return EvaluatorError(f"OPA at {self.url}: {doing}: {_describe(exc, self.timeout)}")
@@ -108,7 +160,7 @@ class OpaEvaluator:
         import requests
         from opa_client.errors import RegoParseError
 
-        for module in self.policies.modules:
+        for module in upload_order(self.policies.modules):
             policy_id = POLICY_ID_PREFIX + module.display
             try:
                 self.client.update_policy_from_string(module.text, policy_id, rego_compat=False)
@@ -125,11 +177,46 @@ class OpaEvaluator:
             except (requests.exceptions.RequestException, ValueError) as exc:
                 raise self._fail(f"upload data {path}", exc) from None
 
+    def _check_bundle(self, check_revision: bool) -> None:
+        """In query mode: the server must serve this policy set, by the revision of its bundle."""
+        import requests
+
+        try:
+            response = self.client._session.get(f"{self.url}/v1/data/system/bundles", timeout=self.timeout)
+            response.raise_for_status()
+            body = response.json()
+        except (requests.exceptions.RequestException, ValueError) as exc:
+            raise self._fail("read /v1/data/system/bundles", exc) from None
+        bundles = body.get("result") if isinstance(body, dict) else None
+        served: dict[str, Any] = {}
+        for name, info in bundles.items() if isinstance(bundles, dict) else []:
+            manifest = info.get("manifest") if isinstance(info, dict) else None
+            if not isinstance(manifest, dict):
+                continue
+            roots = manifest.get("roots")
+            if isinstance(roots, list) and any(r in ("", "ailm") or "ailm".startswith(f"{r}/") for r in roots):
+                served[str(name)] = manifest.get("revision")
+        if not served:
+            raise EvaluatorError(
+                f"OPA at {self.url}: query mode, but the server serves no bundle with root 'ailm' "
+                "(start it with `opa run --server --bundle` on the file `ailm policy bundle` writes)"
+            )
+        want = self.policies.digest()
+        if check_revision and want not in served.values():
+            got = ", ".join(f"{n}: {r}" for n, r in sorted(served.items(), key=lambda kv: kv[0]))
+            raise EvaluatorError(
+                f"OPA at {self.url}: the server's bundle revision ({got}) is not this policy set's digest {want}: "
+                "it runs other policies than the report would name (rebuild the bundle with `ailm policy "
+                "bundle`, or pass --no-opa-revision-check)"
+            )
+
     def evaluate(self, policy_input: Mapping[str, Any]) -> dict[str, Decision]:
         import requests
 
         try:
-            response = self.client.query_rule(dict(policy_input), "ailm", "controls")
+            response = self.client.query_rule(
+                dict(policy_input), "ailm", "controls", query_params={"strict-builtin-errors": "true"}
+            )
         except (requests.exceptions.RequestException, ValueError) as exc:
             raise self._fail("query data.ailm.controls", exc) from None
         if not isinstance(response, dict) or "result" not in response:
@@ -164,6 +251,9 @@ def factory(policies: PolicySet, settings: Mapping[str, Any]) -> OpaEvaluator:
     url = settings.get("url")
     if not url:
         raise EvaluatorError("the opa evaluator needs --opa-url (or AILM_OPA_URL)")
+    mode = settings.get("mode") or "upload"
+    if mode not in MODES:
+        raise EvaluatorError(f"--opa-mode {mode!r}: expected one of {', '.join(MODES)}")
     return OpaEvaluator(
         policies,
         url=str(url),
@@ -172,4 +262,6 @@ def factory(policies: PolicySet, settings: Mapping[str, Any]) -> OpaEvaluator:
         client_cert=settings.get("client_cert"),
         client_key=settings.get("client_key"),
         timeout=float(settings.get("timeout") or DEFAULT_TIMEOUT),
+        mode="query" if mode == "query" else "upload",
+        check_revision=bool(settings.get("check_revision", True)),
     )

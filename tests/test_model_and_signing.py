@@ -171,13 +171,21 @@ def test_waiver_waives_until_it_expires_and_is_never_a_pass(demo_copy: Path, tmp
     )
 
 
-def test_outputs_are_written_atomically_and_other_files_are_left_alone(
+def test_a_folder_holding_the_users_files_is_refused_and_nothing_is_lost(
     demo_copy: Path, tmp_path: Path, run_cli
 ) -> None:
     out = tmp_path / "o"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
+    res = run_cli("audit", "--config", demo_copy / "ailm.yaml", "--out", out, "--no-sign", "--format", "json")
+    assert res.code == 2
+    assert "holds files that are not an earlier audit's" in " ".join(res.err.split()) and "notes.txt" in res.err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"] and (out / "notes.txt").read_text() == "mine"
+    assert not [p for p in tmp_path.iterdir() if ".new-" in p.name]
+
+
+def test_outputs_are_written_into_a_new_folder_and_swapped_in(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    out = tmp_path / "o"
     _audit(run_cli, demo_copy / "ailm.yaml", out)
-    assert (out / "notes.txt").read_text() == "mine"
-    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in tmp_path.iterdir() if ".new-" in p.name or ".old-" in p.name]
     assert stat.S_IMODE(os.stat(out / "report.json").st_mode) & 0o044  # readable like any new file

@@ -125,7 +125,8 @@ def audit(
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://opa:8181 --opa-mode query
     """
-    from ailm.audit.publish import publish
+    from ailm.audit.outdir import OutputFolder
+    from ailm.audit.publish import output_names, publish
     from ailm.audit.runner import AuditOptions, run_audit
 
     opts = AuditOptions(
@@ -145,7 +146,8 @@ def audit(
             "check_revision": not no_opa_revision_check,
         },
     )
-    with err.status("auditing") as status:
+    # the folder is locked for the whole audit: a second audit into it stops at once, with a message
+    with OutputFolder(out_dir, ours=output_names()) as folder, err.status("auditing") as status:
         run = run_audit(opts, progress=lambda msg: status.update(msg))
         cfg = run.config
         key = None
@@ -155,7 +157,7 @@ def audit(
                 raise InputError(f"{cfg.source.path}: no signing key: set signing.key, pass --key, or --no-sign")
         status.update("writing reports")
         files = publish(
-            run, out_dir, _formats(formats) or cfg.config.formats, key, stdout=lambda text: click.echo(text, nl=False)
+            run, folder, _formats(formats) or cfg.config.formats, key, stdout=lambda text: click.echo(text, nl=False)
         )
     print_summary(run.result)
     out.print(f"\nWrote {len(files)} files to {out_dir}/: {', '.join(sorted(files))}")
@@ -198,6 +200,8 @@ def verify(folder: Path, key_path: Path) -> None:
     from ailm.signing import load_public, verify_folder
 
     result = verify_folder(folder, load_public(key_path))
+    for label, value in result.about.items():
+        out.print(f"[dim]{label + ':':<10}[/] {value}")
     for line in result.checked:
         out.print(f"[green]ok[/]      {line}")
     for line in result.notes:

@@ -1,6 +1,8 @@
-"""Write an audit's files: evidence, inputs, reports, and the signed attestation over all of them.
+"""Write an audit's files: evidence, inputs, reports, and the signed attestation over exactly those bytes.
 
-Every file is written atomically; files in the folder that ailm did not write are left alone.
+Everything goes through an :class:`~ailm.audit.outdir.OutputFolder`: rendered into a fresh folder beside
+``--out``, signed from the bytes rendered (never re-read from disk), and swapped in at once. Nothing of an
+older audit survives beside the new one, so no stale file can pass for part of it.
 """
 
 from __future__ import annotations
@@ -10,56 +12,51 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from ailm.audit.outdir import OutputFolder
 from ailm.audit.runner import AuditRun
-from ailm.fsutil import write_atomic
 from ailm.report import RenderContext, resolve
 from ailm.report.markdown import render_markdown
-from ailm.signing import load_private, write_attestation
+from ailm.signing import ATTESTATION_NAME, attestation, load_private
 from ailm.signing.attest import EVIDENCE_NAME
 
 INPUTS_NAME = "inputs.json"
 
 
+def output_names() -> frozenset[str]:
+    """Every file an audit may write into its folder (what an earlier audit's folder may hold)."""
+    from ailm.report import registry
+
+    files = {f.filename for f in registry().values() if f.filename}
+    return frozenset({EVIDENCE_NAME, INPUTS_NAME, ATTESTATION_NAME, *files})
+
+
 def publish(
     run: AuditRun,
-    out_dir: Path,
+    folder: OutputFolder,
     formats: list[str],
     key_path: Path | None,
     *,
     stdout: Callable[[str], None] = print,
 ) -> dict[str, Path]:
-    """Render and write every output; sign them when a key is given. Returns the files by name.
+    """Render every output into ``folder``, sign them when a key is given, and commit. Returns the files.
 
-    A format without a file (``github``) is handed to ``stdout``; with it, the Markdown summary is appended
-    to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
+    A format without a file (``github``) is handed to ``stdout`` once the folder is in place; with it, the
+    Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
     """
     chosen = resolve(formats)
     key = load_private(key_path) if key_path is not None else None  # fail before writing anything
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Path] = {}
-
-    evidence_path = out_dir / EVIDENCE_NAME
-    write_atomic(evidence_path, run.evidence.model_dump_json(indent=2) + "\n")
-    files[EVIDENCE_NAME] = evidence_path
-
-    inputs_path = out_dir / INPUTS_NAME
+    folder.write(EVIDENCE_NAME, (run.evidence.model_dump_json(indent=2) + "\n").encode("utf-8"))
     inputs = [i.model_dump(mode="json") for i in run.inputs]
-    write_atomic(inputs_path, json.dumps(inputs, indent=2, sort_keys=True) + "\n")
-    files[INPUTS_NAME] = inputs_path
+    folder.write(INPUTS_NAME, (json.dumps(inputs, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
     ctx = RenderContext(evidence=run.evidence)
+    printed: list[str] = []
     for fmt in chosen:
         rendered = fmt.make().render(run.result, ctx)
         if fmt.filename is None:
-            stdout(rendered.decode("utf-8"))
-            summary = os.environ.get("GITHUB_STEP_SUMMARY")
-            if fmt.name == "github" and summary:
-                with open(summary, "a", encoding="utf-8") as fh:  # appending is the protocol here
-                    fh.write(render_markdown(run.result))
+            printed.append(rendered.decode("utf-8"))
             continue
-        path = out_dir / fmt.filename
-        write_atomic(path, rendered)
-        files[fmt.filename] = path
+        folder.write(fmt.filename, rendered)
 
     if key is not None:
         result = run.result
@@ -76,5 +73,13 @@ def publish(
             "evidence": {"sha256": result.evidence_sha256, "count": result.evidence_count, "file": EVIDENCE_NAME},
             "policies": {"sha256": result.policy_sha256, "files": result.policy_files},
         }
-        files["attestation.dsse.json"] = write_attestation(out_dir, dict(files), predicate, key)
-    return files
+        folder.write(ATTESTATION_NAME, attestation(dict(folder.written), predicate, key))
+    folder.commit()
+
+    for text in printed:
+        stdout(text)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if printed and summary:
+        with open(summary, "a", encoding="utf-8") as fh:  # appending is the protocol here
+            fh.write(render_markdown(run.result))
+    return {name: folder.out / name for name in folder.written}

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from ailm.canonical import canonical_json, sha256_file
 from ailm.errors import EXIT_COMPLIANT, EXIT_NO_VERDICT, EXIT_NON_COMPLIANT
 from ailm.evidence.model import EvidenceSet
-from ailm.fsutil import write_atomic
 from ailm.signing import dsse
+from ailm.signing.keys import key_id
 
 ATTESTATION_NAME = "attestation.dsse.json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -26,21 +26,21 @@ PREDICATE_TYPE = "https://ailm.dev/attestation/audit-result/v1"
 EVIDENCE_NAME = "evidence.json"
 
 
-def statement(files: dict[str, Path], predicate: dict[str, Any]) -> dict[str, Any]:
+def statement(digests: dict[str, str], predicate: dict[str, Any]) -> dict[str, Any]:
+    """``digests``: the sha256 of each file's bytes, as the audit rendered them (never re-read from disk)."""
     return {
         "_type": STATEMENT_TYPE,
-        "subject": [{"name": name, "digest": {"sha256": sha256_file(path)}} for name, path in sorted(files.items())],
+        "subject": [{"name": name, "digest": {"sha256": digest}} for name, digest in sorted(digests.items())],
         "predicateType": PREDICATE_TYPE,
         "predicate": predicate,
     }
 
 
-def write_attestation(folder: Path, files: dict[str, Path], predicate: dict[str, Any], key: Ed25519PrivateKey) -> Path:
-    payload = canonical_json(statement(files, predicate))
+def attestation(digests: dict[str, str], predicate: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+    """The DSSE envelope over the in-toto Statement of these files, as the bytes of attestation.dsse.json."""
+    payload = canonical_json(statement(digests, predicate))
     envelope = dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, key)
-    path = folder / ATTESTATION_NAME
-    write_atomic(path, json.dumps(envelope, indent=2) + "\n")
-    return path
+    return (json.dumps(envelope, indent=2) + "\n").encode("utf-8")
 
 
 @dataclass
@@ -51,6 +51,7 @@ class Verification:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cannot_tell: str | None = None
+    about: dict[str, str] = field(default_factory=dict)  # audit id, as-of, generated, gate, key id
 
     @property
     def exit_code(self) -> int:
@@ -80,6 +81,7 @@ def verify_folder(folder: Path, key: Ed25519PublicKey) -> Verification:
         out.problems.append(f"{path.name}: {exc}")
         return out
     out.checked.append(f"{path.name}: signature verifies")
+    out.about["key id"] = key_id(key)
     if not isinstance(stmt, dict) or stmt.get("_type") != STATEMENT_TYPE or stmt.get("predicateType") != PREDICATE_TYPE:
         out.problems.append(f"{path.name}: not an ailm audit statement")
         return out
@@ -93,13 +95,21 @@ def verify_folder(folder: Path, key: Ed25519PublicKey) -> Verification:
             out.problems.append(f"{name}: sha256 differs from the attested digest (the file was changed)")
         else:
             out.checked.append(f"{name}: sha256 matches")
-    predicate = stmt.get("predicate") or {}
+    raw_predicate = stmt.get("predicate")
+    predicate: dict[str, Any] = raw_predicate if isinstance(raw_predicate, dict) else {}
+    for label, key_name in (("audit id", "audit_id"), ("as of", "as_of"), ("generated", "generated_at")):
+        out.about[label] = str(predicate.get(key_name))
+    raw_gate = predicate.get("gate")
+    gate: dict[str, Any] = raw_gate if isinstance(raw_gate, dict) else {}
+    out.about["gate"] = f"exit code {gate.get('exit_code')} ({gate.get('verdict')})"
     _check_evidence(folder, named, predicate, out)
     _check_report(folder, predicate, out)
+    # Anything in the folder that the signature does not cover could be read as part of the audit (an old
+    # report.pdf that says "compliant", a report-final.pdf): the folder does not verify.
     covered = set(named) | {ATTESTATION_NAME}
-    for extra in sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+    for extra in sorted(p.name for p in folder.iterdir()):
         if extra not in covered:
-            out.notes.append(f"{extra}: not covered by the attestation")
+            out.problems.append(f"{extra}: in the folder but not covered by the attestation")
     return out
 
 
@@ -133,7 +143,12 @@ def _check_report(folder: Path, predicate: dict[str, Any], out: Verification) ->
     except ValueError:
         out.problems.append("report.json: not valid JSON")
         return
+    if not isinstance(doc, dict):
+        out.problems.append("report.json: not an audit result")
+        return
     for key, attested in (
+        ("audit_id", predicate.get("audit_id")),
+        ("gate", predicate.get("gate")),
         ("evidence_sha256", (predicate.get("evidence") or {}).get("sha256")),
         ("policy_sha256", (predicate.get("policies") or {}).get("sha256")),
     ):

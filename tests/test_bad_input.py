@@ -201,3 +201,81 @@ def test_subject_that_was_not_collected(demo_copy: Path, tmp_path: Path, run_cli
     cfg.write_text(cfg.read_text().replace('version: "@champion"', 'version: "7"'))
     res = audit(run_cli, demo_copy, tmp_path / "out")
     assert_no_verdict(res, "subjects[0]: no version '7' of model 'adult-income' was collected")
+
+
+def test_a_runaway_policy_is_stopped_at_the_time_limit_and_named(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    import json
+    import time
+
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(cfg.read_text().replace("fail_on: high", "fail_on: high\nevaluation_timeout: 2"))
+    _write_policy(tmp_path / "pol", "deny contains x if { x := count([n | some n in numbers.range(1, 900000000)]) }")
+    start = time.monotonic()
+    res = audit(run_cli, demo_copy, tmp_path / "out", "--policies", tmp_path / "pol")
+    assert res.code == 2, res.out + res.err
+    assert time.monotonic() - start < 120
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    org = next(r for r in report["results"] if r["control"] == "ORG-001")
+    assert org["status"] == "error"
+    assert "did not finish within the time limit of 2 s" in org["findings"][0]["message"]
+    others = {r["status"] for r in report["results"] if r["control"] != "ORG-001"}
+    assert others == {"pass", "fail", "not_applicable"}  # every other control still decided
+    assert report["gate"]["verdict"] == "no_verdict"
+
+
+def test_a_policy_that_calls_the_network_or_the_wall_clock_is_refused_at_load(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    for body, name in (
+        ('deny contains "x" if { http.send({"method": "get", "url": "http://x"}).status_code != 200 }', "http.send"),
+        ('deny contains "x" if { time.now_ns() > 0 }', "time.now_ns"),
+        ('deny contains "x" if { uuid.rfc4122("a") != "" }', "uuid.rfc4122"),
+    ):
+        _write_policy(tmp_path / "pol", body)
+        res = audit(run_cli, demo_copy, tmp_path / "out", "--policies", tmp_path / "pol")
+        assert_no_verdict(res, "pol/org/org_001.rego:15:", f"{name} is not allowed in a policy")
+        assert not (tmp_path / "out").exists()
+
+
+def test_waivers_that_name_a_pattern_or_an_unknown_control_are_refused(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(cfg.read_text() + "waivers: waivers.yaml\n")
+    for control, expected in (
+        ("'*'", "'*': a waiver names one control id"),
+        ("DEV-*", "'DEV-*': a waiver names one control id"),
+        ("DEV004", "'DEV004' is not a control of this policy set; did you mean DEV-004?"),
+    ):
+        (demo_copy / "waivers.yaml").write_text(
+            "apiVersion: ailm/v1\nkind: Waivers\nwaivers:\n"
+            f"  - control: {control}\n    subject: '*'\n    justification: accepted\n    approver: cro\n"
+            "    ticket: RISK-1\n    expires: 2027-01-01T00:00:00Z\n"
+        )
+        res = audit(run_cli, demo_copy, tmp_path / "out")
+        assert_no_verdict(res, f"{demo_copy / 'waivers.yaml'}:4: waivers.0.control:", expected)
+
+
+def test_a_password_in_a_tracking_url_is_never_shown(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    text = cfg.read_text()
+    start = text.index("tracking_uri: ") + len("tracking_uri: ")
+    store = text[start : text.index("\n", start)].split()[0]
+    cfg.write_text(text.replace(store, "http://auditor:hunter2@127.0.0.1:9/?token=abc123") + "\n")
+    cfg.write_text(
+        cfg.read_text().replace("models: [adult-income]", "models: [adult-income]\n    retries: 0\n    timeout: 1")
+    )
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert res.code == 2
+    assert "hunter2" not in res.err and "abc123" not in res.err
+    assert "http://auditor:***@127.0.0.1:9/?token=***" in res.err
+
+
+def test_key_folder_is_private(tmp_path: Path, run_cli) -> None:
+    import os
+    import stat
+
+    res = run_cli("keys", "generate", "--out", tmp_path / "keys")
+    assert res.code == 0
+    assert stat.S_IMODE(os.stat(tmp_path / "keys").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(tmp_path / "keys" / "ailm.key").st_mode) == 0o600

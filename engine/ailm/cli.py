@@ -13,6 +13,7 @@ from rich.table import Table
 from ailm import __version__
 from ailm.audit.result import FAIL_ON_CHOICES, AuditResult, Status
 from ailm.errors import EXIT_NO_VERDICT, AilmError, InputError
+from ailm.redact import redact
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -413,18 +414,19 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        exc.message = redact(exc.message)
         exc.show()
         sys.exit(EXIT_NO_VERDICT)
     except click.exceptions.Abort:
         err.print("ailm: aborted")
         sys.exit(EXIT_NO_VERDICT)
     except AilmError as exc:
-        err.print(f"ailm: error: {exc}", markup=False)
+        err.print(f"ailm: error: {redact(str(exc))}", markup=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(EXIT_NO_VERDICT)
     except Exception as exc:  # a bug must never read as a verdict: 1 would say "non-compliant"
-        err.print(f"ailm: internal error: {type(exc).__name__}: {exc}", markup=False)
+        err.print(f"ailm: internal error: {type(exc).__name__}: {redact(str(exc))}", markup=False)
         sys.exit(EXIT_NO_VERDICT)
 
 

@@ -56,6 +56,9 @@ class AuditConfig(_Strict):
     cache: str | None = Field(
         default=None, description="folder for collector caches: an unchanged source is not re-read"
     )
+    evaluation_timeout: float = Field(
+        default=60.0, gt=0, le=86_400, description="seconds the embedded engine may spend on one model version"
+    )
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,20 @@ class _WaiverFile(_Strict):
     waivers: list[Waiver]
 
 
-def load_waivers(path: Path) -> list[Waiver]:
+def load_waivers(path: Path, controls: set[str]) -> list[Waiver]:
+    """The waivers, each naming exactly one control of the policy set (no glob: a waiver is a decision about
+    one control, and one naming a control that does not exist would silently waive nothing)."""
     src = YamlSource.load(path, what="waivers file")
     try:
-        return _WaiverFile.model_validate(src.data).waivers
+        waivers = _WaiverFile.model_validate(src.data).waivers
     except ValidationError as exc:
         raise src.validation_error(exc) from None
+    for i, w in enumerate(waivers):
+        loc = ("waivers", i, "control")
+        if any(c in w.control for c in "*?["):
+            raise src.error(loc, f"{w.control!r}: a waiver names one control id (such as DEV-004), not a pattern")
+        if w.control not in controls:
+            near = sorted(c for c in controls if c.replace("-", "") == w.control.replace("-", "").upper())
+            hint = f"; did you mean {near[0]}?" if near else ""
+            raise src.error(loc, f"{w.control!r} is not a control of this policy set{hint}")
+    return waivers

@@ -31,6 +31,10 @@ from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
 from ailm.lineage import LineageGraph, build_input
 from ailm.policy import BUILTIN_POLICIES, ControlMeta, Decision, PolicySet, load_policies
 from ailm.policy import create as create_evaluator
+from ailm.policy.evaluator import Evaluator
+from ailm.policy.thresholds import check_overrides, thresholds_of
+from ailm.policy.timed import TimedEvaluator
+from ailm.redact import redact
 
 Progress = Callable[[str], None]
 
@@ -73,15 +77,15 @@ def collect(loaded: LoadedConfig, as_of: datetime, progress: Progress = _quiet) 
             part = collect_cached(entry.name, entry.settings(), create(entry.name, entry.settings()), ctx)
         except AilmError as exc:
             if entry.optional:
-                notes.append(f"optional {where} skipped: {exc}")
+                notes.append(redact(f"optional {where} skipped: {exc}"))
                 continue
             raise exc.within(where) from exc
         except Exception as exc:  # a collector bug must never pass silently
             if entry.optional:
-                notes.append(f"optional {where} skipped: {type(exc).__name__}: {exc}")
+                notes.append(redact(f"optional {where} skipped: {type(exc).__name__}: {exc}"))
                 continue
             raise CollectorError(f"{where}: {type(exc).__name__}: {exc}") from exc
-        notes.extend(f"{where}: {note}" for note in part.notes)
+        notes.extend(redact(f"{where}: {note}") for note in part.notes)
         merged.records.extend(part.records)
         merged.nodes.extend(part.nodes)
         merged.edges.extend(part.edges)
@@ -224,17 +228,20 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
     loaded = load_config(opts.config_path)
     cfg = loaded.config
     as_of = opts.as_of
-    waivers = load_waivers(loaded.path(cfg.waivers)) if cfg.waivers else []
-
     progress("loading policies")
     policies = load_policies(policy_folders(loaded, opts.extra_policies))
+    waivers = load_waivers(loaded.path(cfg.waivers), {c.id for c in policies.controls}) if cfg.waivers else []
     if opts.evaluator == "opa" and opts.evaluator_settings.get("mode") == "query" and cfg.thresholds:
         raise InputError(
             f"{loaded.source.where(('thresholds',))}: thresholds: an OPA in query mode decides with the data of the "
             "bundle it serves, so thresholds set here would not apply; put them in the bundle's data.json"
         )
+    check_overrides(thresholds_of(policies.data), loaded.source.data.get("thresholds", {}), loaded.source)
     policies = policies.with_data({"ailm": {"thresholds": cfg.thresholds}})
-    evaluator = create_evaluator(opts.evaluator, policies, opts.evaluator_settings)
+    if opts.evaluator == "embedded":  # in a worker process, so that a runaway policy can be stopped
+        evaluator: Evaluator = TimedEvaluator(policies, limit_s=cfg.evaluation_timeout)
+    else:
+        evaluator = create_evaluator(opts.evaluator, policies, opts.evaluator_settings)
 
     evidence, notes = collect(loaded, as_of, progress)
     graph = LineageGraph.build(evidence)

@@ -20,6 +20,7 @@ from ailm.collectors.base import CollectContext, Collection
 from ailm.collectors.manifest import dataset_node_id, model_node_id
 from ailm.errors import CollectorError, ConfigError
 from ailm.evidence.model import Edge, Evidence, Node, Source
+from ailm.redact import redact
 
 COLLECTOR = "mlflow"
 
@@ -101,11 +102,11 @@ class MlflowCollector:
         os.environ.update(http)
         try:
             client = mlflow.MlflowClient(tracking_uri=tracking, registry_uri=registry)
-            return _Reader(client, Source(collector=COLLECTOR, uri=tracking)).read(self.models)
+            return _Reader(client, Source(collector=COLLECTOR, uri=redact(tracking))).read(self.models)
         except MlflowException as exc:
-            raise CollectorError(f"MLflow at {tracking}: {exc.message}") from None
+            raise CollectorError(redact(f"MLflow at {tracking}: {exc.message}")) from None
         except Exception as exc:  # sqlalchemy and requests errors reach us unwrapped
-            raise CollectorError(f"MLflow at {tracking}: {type(exc).__name__}: {exc}") from None
+            raise CollectorError(redact(f"MLflow at {tracking}: {type(exc).__name__}: {exc}")) from None
         finally:
             for k, v in saved.items():
                 if v is None:

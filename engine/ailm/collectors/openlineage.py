@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from ailm import limits
 from ailm.canonical import sha256_bytes
 from ailm.collectors.base import CollectContext, Collection
 from ailm.errors import CollectorError, ConfigError
@@ -95,8 +96,13 @@ class OpenLineageCollector:
                 handle = path.open("rb")
             except OSError as exc:
                 raise CollectorError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            cap = limits.line_bytes()
             with handle:
-                for lineno, raw in enumerate(handle, start=1):
+                for lineno, raw in enumerate(_lines(handle, cap), start=1):
+                    if len(raw) > cap:
+                        raise CollectorError(
+                            f"{path}:{lineno}: an event line longer than {cap:,} bytes ({limits.ENV_LINE_BYTES})"
+                        )
                     if not raw.strip():
                         continue
                     try:
@@ -112,6 +118,12 @@ class OpenLineageCollector:
                         continue
                     _fold(event, f"{path}:{lineno}", runs, datasets, uris)
         return _collection(runs, datasets, files, other_events)
+
+
+def _lines(handle: Any, cap: int) -> Any:
+    """The file's lines, none read past cap + 1 bytes (a 60 MB line is not read whole to be refused)."""
+    while raw := handle.readline(cap + 1):
+        yield raw
 
 
 def _need(obj: Any, key: str, where: str, what: str) -> Any:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ailm.errors import PolicyError
+from ailm.policy import capabilities
 from ailm.policy.evaluator import Decision, clean_engine_message, decision_from
 from ailm.policy.policyset import PolicySet
 
@@ -31,6 +32,7 @@ def new_engine(policies: PolicySet, *, with_tests: bool = False) -> Any:
         except RuntimeError as exc:
             raise PolicyError(f"parse {clean_engine_message(str(exc))}") from None
     engine.add_data_json(json.dumps(policies.data))
+    capabilities.check(engine.get_ast_as_json())
     return engine
 
 

@@ -93,6 +93,9 @@ def load_policies(folders: list[Path]) -> PolicySet:
                     raise PolicyError(f"{display}: not valid JSON: {exc}") from None
                 if not isinstance(doc, dict):
                     raise PolicyError(f"{display}: a data.json holds an object")
+                from ailm.policy.thresholds import check_defaults, thresholds_of
+
+                check_defaults(thresholds_of(doc), display, thresholds_of(pset.data))
                 deep_merge(pset.data, doc)
                 pset.data_files.append(PolicyFile(path, display, text))
             elif path.suffix == ".rego":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from ailm.audit.result import AuditResult, Status
 from ailm.policy import crosswalk
 from ailm.report.base import RenderContext
@@ -12,7 +14,14 @@ ICON = {"compliant": ":white_check_mark:", "non_compliant": ":x:", "no_verdict":
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").split())
+    """Text from evidence as Markdown renders it: HTML escaped (GitHub renders raw HTML in summaries and
+    comments), pipes escaped, on one line."""
+    return " ".join(html.escape(text, quote=False).replace("|", "\\|").split())
+
+
+def _code(text: str) -> str:
+    """An identifier as inline code; a backtick in it would end the span early, so there is none."""
+    return "`" + " ".join(text.replace("`", "'").split()) + "`"
 
 
 def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
@@ -37,7 +46,7 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
             first = r.findings[0].message if r.findings else ""
             lines.append(
                 f"| **{r.control}** {_cell(r.title)} | {r.severity.value} | {STATUS_LABEL[r.status]} | "
-                f"`{r.subject}` | {_cell(first)} |"
+                f"{_code(r.subject)} | {_cell(first)} |"
             )
         if len(todo) > limit:
             lines.append(f"\n... and {len(todo) - limit} more in the full report.")
@@ -48,8 +57,8 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
         for r in waived:
             assert r.waiver is not None
             lines.append(
-                f"- **{r.control}** on `{r.subject}`: {r.waiver.ticket}, approved by {r.waiver.approver}, "
-                f"until {r.waiver.expires.date().isoformat()}"
+                f"- **{r.control}** on {_code(r.subject)}: {_cell(r.waiver.ticket)}, "
+                f"approved by {_cell(r.waiver.approver)}, until {r.waiver.expires.date().isoformat()}"
             )
         lines.append("")
     if result.errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -29,7 +30,10 @@ def generate(folder: Path, *, force: bool = False) -> tuple[Path, Path]:
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    folder.mkdir(parents=True, exist_ok=True)
+    fresh = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if fresh:
+        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
     write_atomic(private_path, private_pem, mode=0o600)
     write_atomic(public_path, public_pem, mode=0o644)
     return private_path, public_path

@@ -1,0 +1,134 @@
+"""The embedded evaluator in a worker process, with a time limit per subject.
+
+regorus holds the interpreter lock while it evaluates, so nothing in the process can stop a runaway
+policy (a comprehension over a billion items runs until it is killed). The engine runs in a child process
+instead; when one subject's evaluation passes the limit, the child is killed, a new one started, and the
+controls are evaluated one at a time with the same limit, so the control that runs away is ``error``
+(naming the limit) and the others keep their decisions. The gate then gives no verdict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+from collections.abc import Mapping
+from typing import Any
+
+from ailm.errors import EvaluatorError, PolicyError
+from ailm.policy.evaluator import Decision
+from ailm.policy.policyset import PolicySet
+
+DEFAULT_LIMIT_S = 60.0
+STARTUP_S = 60.0  # parsing the policies, before any of them runs
+
+
+def _serve(policies: PolicySet, conn: Any) -> None:
+    from ailm.errors import AilmError
+    from ailm.policy.embedded import EmbeddedEvaluator, _value, compile_check, new_engine
+    from ailm.policy.evaluator import clean_engine_message, decision_from
+
+    try:
+        evaluator = EmbeddedEvaluator.__new__(EmbeddedEvaluator)
+        evaluator.policies = policies
+        evaluator.engine = new_engine(policies)  # parsed and checked; compiled control by control below
+    except AilmError as exc:
+        conn.send(("failed", str(exc)))
+        return
+    conn.send(("ready", None))
+    packages = {c.id: c.package for c in policies.controls}
+    while True:
+        try:
+            kind, arg, payload = conn.recv()
+        except EOFError:
+            return
+        if kind == "check":
+            try:
+                compile_check(evaluator.engine, f"data.{packages[arg]}")
+                conn.send(("ok", None))
+            except AilmError as exc:
+                conn.send(("ok", str(exc)))
+            continue
+        evaluator.engine.set_input_json(payload)
+        if kind == "all":
+            conn.send(("ok", evaluator.evaluate(json.loads(payload))))
+        else:
+            try:
+                value = _value(evaluator.engine.eval_query_as_json(f"data.{packages[arg]}"))
+                conn.send(("ok", decision_from(value)))
+            except RuntimeError as exc:
+                conn.send(("ok", Decision(error=clean_engine_message(str(exc)))))
+
+
+class TimedEvaluator:
+    def __init__(self, policies: PolicySet, *, limit_s: float = DEFAULT_LIMIT_S) -> None:
+        self.policies = policies
+        self.limit_s = limit_s
+        self.runaway: set[str] = set()  # controls that did not finish even on an empty input
+        self._start()
+        # regorus compiles lazily, at the first evaluation: compile each control on an empty input, within
+        # the limit, so that a policy error stops the audit and a runaway control is known before any subject
+        for control in policies.controls:
+            answer = self._ask("check", control.id, "{}")
+            if answer is None:
+                self.runaway.add(control.id)
+            elif answer:
+                self._stop()
+                raise PolicyError(answer)
+
+    def _start(self) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(self.policies, child), daemon=True, name="ailm-evaluator")
+        self.proc.start()
+        child.close()
+        if not self.conn.poll(STARTUP_S):
+            self._stop()
+            raise EvaluatorError(f"the policy engine did not load the policies within {STARTUP_S:g} s")
+        kind, message = self.conn.recv()
+        if kind == "failed":
+            self._stop()
+            raise PolicyError(message)
+
+    def _stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+    def _ask(self, kind: str, arg: str | None, payload: str) -> Any:
+        """The answer, or None when the limit passed (the worker is then replaced)."""
+        try:
+            self.conn.send((kind, arg, payload))
+            if self.conn.poll(self.limit_s):
+                return self.conn.recv()[1]
+        except (EOFError, OSError, BrokenPipeError):
+            pass
+        self._stop()
+        self._start()
+        return None
+
+    def evaluate(self, policy_input: Mapping[str, Any]) -> dict[str, Decision]:
+        payload = json.dumps(policy_input)
+        answer = self._ask("all", None, payload)
+        if answer is not None:
+            decisions: dict[str, Decision] = answer
+            return decisions
+        out: dict[str, Decision] = {}
+        for control in self.policies.controls:
+            one = self._ask("one", control.id, payload)
+            out[control.id] = (
+                one
+                if one is not None
+                else Decision(
+                    error=f"evaluation did not finish within the time limit of {self.limit_s:g} s (evaluation_timeout)"
+                )
+            )
+        return out
+
+    def close(self) -> None:
+        self._stop()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # nothing to do about it at interpreter exit
+            self._stop()

@@ -414,8 +414,9 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.message = redact(exc.message)
-        exc.show()
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        err.print(f"ailm: error: {redact(exc.format_message())}{hint}", markup=False)
         sys.exit(EXIT_NO_VERDICT)
     except click.exceptions.Abort:
         err.print("ailm: aborted")

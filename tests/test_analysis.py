@@ -226,17 +226,19 @@ def test_records_are_reproducible_and_cached(demo_root: Path, tmp_path: Path, mo
         label="income", bootstrap=20, cache=str(tmp_path / "cache"), analyzers=["fairness", "data"]
     )
     kw = {"base_dir": loaded.base_dir, "where": "t", "as_of": AS_OF, "progress": lambda _: None}
-    first = analyze(graph, [SUBJECT], settings, **kw)
+    first, failed = analyze(graph, [SUBJECT], settings, **kw)
+    assert failed == {}
     assert len(list((tmp_path / "cache").glob("*.json"))) == 2
 
     def no_compute(*_: Any) -> Any:
         raise AssertionError("recomputed although nothing changed")
 
     monkeypatch.setattr(runner, "_measure", no_compute)
-    second = analyze(graph, [SUBJECT], settings, **kw)
+    second, failed = analyze(graph, [SUBJECT], settings, **kw)
+    assert failed == {}  # a recomputation would have failed: nothing was recomputed
     assert [r.sha256 for r in second] == [r.sha256 for r in first]
     monkeypatch.undo()
-    fresh = analyze(graph, [SUBJECT], settings.model_copy(update={"no_cache": True}), **kw)
+    fresh, _ = analyze(graph, [SUBJECT], settings.model_copy(update={"no_cache": True}), **kw)
     assert [r.sha256 for r in fresh] == [r.sha256 for r in first]  # seeded: same inputs, same digest
     reg = next(r for r in evidence.records if r.role == "reg")
     for r in first:  # what each record names as its inputs is exactly what was read
@@ -247,7 +249,7 @@ def test_records_are_reproducible_and_cached(demo_root: Path, tmp_path: Path, mo
     # a damaged cache entry is recomputed, never trusted
     for f in (tmp_path / "cache").glob("*.json"):
         f.write_text("{not json")
-    again = analyze(graph, [SUBJECT], settings, **kw)
+    again, _ = analyze(graph, [SUBJECT], settings, **kw)
     assert [r.sha256 for r in again] == [r.sha256 for r in first]
 
 
@@ -292,9 +294,14 @@ def test_missing_label_column_is_exit_2_naming_the_file(run_cli: Any, demo_copy:
         .replace("\n  cache:", "\n  no_cache: true\n  # cache:")
     )
     res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--format", "json")
-    flat = " ".join(res.err.split())
     assert res.code == 2
-    assert "no label column 'salary'" in flat and ".csv" in flat
+    # the subject's measured controls have no decision, with the cause; the report is written
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    errored = {r["control"]: r["findings"][0]["message"] for r in report["results"] if r["status"] == "error"}
+    assert {"DEV-004", "DEV-005", "DEV-007", "DATA-003", "DATA-004", "MON-001"} <= set(errored)
+    assert all("no label column 'salary'" in m and ".csv" in m for m in errored.values())
+    assert {r["status"] for r in report["results"] if r["control"] in ("GOV-001", "PLN-002")} == {"pass"}
+    assert report["gate"]["verdict"] == "no_verdict"
 
 
 def test_the_report_shows_measured_numbers_with_their_evidence(demo_root: Path, tmp_path: Path) -> None:

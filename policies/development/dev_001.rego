@@ -31,6 +31,19 @@ deny contains {"msg": lib.absent(role), "evidence": lib.absent_ids(role)} if {
 	not lib.has(role)
 }
 
+deny contains {"msg": sprintf("the registry version's status is %s, not READY: it was never registered whole", [lib.label(status)]), "evidence": [reg.id]} if {
+	reg := input.evidence.reg
+	status := lib.get(reg.data, "status")
+	status != null
+	status != "READY"
+}
+
+deny contains {"msg": sprintf("training run %s is %s in the tracking store, so its record cannot be relied on", [run_name, stage]), "evidence": [input.evidence.run.id]} if {
+	stage := lib.get(run, "lifecycle_stage")
+	stage != null
+	stage != "active"
+}
+
 deny contains {"msg": "the registry version names no source run", "evidence": [reg.id]} if {
 	reg := input.evidence.reg
 	not lib.filled(lib.get(reg.data, "run_id"))

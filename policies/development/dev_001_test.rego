@@ -35,3 +35,14 @@ test_fail_version_from_other_run if {
 	some f in dev_001.deny with input as bad
 	f.msg == "the registry version names run r2 but run r1 was collected"
 }
+
+test_fail_failed_registration_and_deleted_run if {
+	bad := json.patch(good, [
+		{"op": "add", "path": "/evidence/reg/data/status", "value": "FAILED_REGISTRATION"},
+		{"op": "add", "path": "/evidence/run/data/lifecycle_stage", "value": "deleted"},
+	])
+	dev_001.deny == {
+		{"msg": "the registry version's status is FAILED_REGISTRATION, not READY: it was never registered whole", "evidence": ["reg"]},
+		{"msg": "training run r1 is deleted in the tracking store, so its record cannot be relied on", "evidence": ["run"]},
+	} with input as bad
+}

@@ -73,6 +73,9 @@ expired(role) if count(expired_of(role)) > 0
 # The message for a role whose evidence is absent: an expired declared fact says so.
 absent(role) := sprintf("evidence '%s' (%s) expired on %s and counts as missing", [role, label(get(e, "id")), label(get(e, "expires"))]) if {
 	e := expired_of(role)[0]
+	get(e, "reason") != "asserted_after_as_of"
+} else := sprintf("evidence '%s' (%s) was asserted on %s, after the audit clock, and counts as missing", [role, label(get(e, "id")), label(get(e, "asserted_at"))]) if {
+	e := expired_of(role)[0]
 } else := sprintf("evidence '%s' is missing", [role])
 
 # Ids to cite for a missing role: the expired record if there is one, else the subject's registry record

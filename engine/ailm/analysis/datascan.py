@@ -60,10 +60,39 @@ def scan_columns(df: Any, sensitive: list[str], seed: int) -> list[dict[str, Any
     return found
 
 
+def canonical_frame(df: Any) -> Any:
+    """Every cell as one text, whatever the column's dtype: 37, 37.0 and "37" are "37"; missing is "".
+
+    A split with one odd value in a column (age "unknown") is read with that column as text while the
+    other splits read it as numbers; hashed by dtype, their identical rows would no longer match and
+    leakage would go unseen. Columns are taken in name order, so a reordered file compares the same."""
+    import numpy as np
+    import pandas as pd
+
+    out = {}
+    for col in sorted(df.columns, key=str):
+        s = df[col]
+        if pd.api.types.is_bool_dtype(s):
+            s = s.astype("object")
+        numeric = pd.api.types.is_numeric_dtype(s)
+        numbers = (s if numeric else pd.to_numeric(s, errors="coerce")).astype("float64").to_numpy()
+        finite = np.isfinite(numbers)
+        whole = finite & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
+        cells = np.full(len(s), "", dtype=object)
+        if not numeric:
+            text = s.astype("string").str.strip().fillna("").to_numpy(dtype=object)
+            cells[:] = text
+        cells[whole] = numbers[whole].astype("int64").astype(str)
+        fractional = finite & ~whole
+        cells[fractional] = numbers[fractional].astype(str)
+        out[str(col)] = cells
+    return pd.DataFrame(out, index=df.index)
+
+
 def row_hashes(df: Any) -> Any:
     import pandas as pd
 
-    return pd.util.hash_pandas_object(df, index=False).to_numpy()
+    return pd.util.hash_pandas_object(canonical_frame(df), index=False).to_numpy()
 
 
 def overlap(ctx: AnalysisContext, roles: list[str]) -> list[dict[str, Any]]:

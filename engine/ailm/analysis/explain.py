@@ -51,6 +51,14 @@ def column_owner(transformed: list[str], inputs: list[str]) -> list[str]:
     return owners
 
 
+def _dense(m: Any) -> Any:
+    import numpy as np
+
+    if hasattr(m, "toarray"):  # scipy.sparse
+        m = m.toarray()
+    return np.asarray(m, dtype=float)
+
+
 def shap_matrix(ctx: AnalysisContext, rows: Any, background: Any) -> tuple[Any, list[str], str]:
     """SHAP values (rows x model inputs) for the positive class, the input names, and the explainer used."""
     import numpy as np
@@ -60,8 +68,8 @@ def shap_matrix(ctx: AnalysisContext, rows: Any, background: Any) -> tuple[Any, 
     x = prep.transform(rows) if prep is not None else rows
     bg = prep.transform(background) if prep is not None else background
     names = [str(n) for n in prep.get_feature_names_out()] if prep is not None else [str(c) for c in rows.columns]
-    x = np.asarray(x, dtype=float)
-    bg = np.asarray(bg, dtype=float)
+    x = _dense(x)  # a one-hot encoder may give a sparse matrix
+    bg = _dense(bg)
     kind = explainer_kind(est)
     classes = [str(c) for c in getattr(est, "classes_", [])]
     positive = classes.index(str(ctx.settings.positive_label)) if str(ctx.settings.positive_label) in classes else -1

@@ -21,7 +21,7 @@ from ailm import __version__
 from ailm.analysis.context import AnalysisContext, DatasetRef, path_of, resolve_dataset
 from ailm.analysis.settings import AnalysisSettings, AnalyzerName
 from ailm.canonical import canonical_json, sha256_json
-from ailm.errors import AilmError, AnalysisError, InputError
+from ailm.errors import AilmError, InputError
 from ailm.evidence.model import Evidence, Source
 from ailm.fsutil import write_atomic
 from ailm.lineage import LineageGraph
@@ -59,6 +59,21 @@ def cache_dir(settings: AnalysisSettings, base_dir: Path) -> Path | None:
     return Path.home() / ".cache" / "ailm" / "analysis"
 
 
+SPLIT_NAMES = {
+    "train": "train", "training": "train",
+    "validation": "validation", "valid": "validation", "val": "validation", "eval": "validation",
+    "evaluation": "validation", "dev": "validation",
+    "test": "test", "testing": "test", "holdout": "test",
+}  # fmt: skip
+
+
+def split_of(context: Any) -> str | None:
+    """MLflow's dataset context as a split name: training and train are one split."""
+    if not isinstance(context, str) or not context.strip():
+        return None
+    return SPLIT_NAMES.get(context.strip().lower(), context.strip().lower())
+
+
 def build_context(
     graph: LineageGraph, subject: str, settings: AnalysisSettings, base_dir: Path, where: str
 ) -> AnalysisContext:
@@ -68,13 +83,25 @@ def build_context(
         raise InputError(f"{where}: {subject} has no registry record with a model artifact to analyse")
     model = reg[0]
     datasets: dict[str, DatasetRef] = {}
-    for r in records:
-        context = r.data.get("context")
-        source = r.data.get("source")
+    # The version's own run says which data it was trained and tested on, by digest: a retrained version
+    # under the same dataset names must be measured on its own files, never on an older version's.
+    runs = [r for r in records if r.role == "run" and r.data.get("run_id") == model.data.get("run_id")]
+    chosen: dict[str, str] = {}  # split -> the ds record it comes from
+    for entry in runs[0].data.get("datasets") or [] if runs else []:
+        r = graph.records.get(str(entry.get("evidence")))
+        context = split_of(entry.get("context"))
+        source = r.data.get("source") if r is not None else None
         uri = source.get("uri") if isinstance(source, dict) else None
-        if r.role == "ds" and context and uri and path_of(uri) is not None and context not in datasets:
-            ref = resolve_dataset(str(context), uri, base_dir, f"{r.id} (source {uri})")
-            datasets[str(context)] = dataclasses.replace(ref, evidence=r.id)
+        if r is None or not context or not uri or path_of(uri) is None:
+            continue
+        if context in chosen and chosen[context] != r.id:
+            raise InputError(
+                f"{where}: {subject}: its run names two {context} datasets, {chosen[context]} and {r.id}; "
+                "name the one to measure under analysis.datasets"
+            )
+        chosen[context] = r.id
+        ref = resolve_dataset(context, uri, base_dir, f"{r.id} (source {uri})")
+        datasets[context] = dataclasses.replace(ref, evidence=r.id)
     for role, spec in sorted(settings.datasets.items()):
         datasets[role] = resolve_dataset(role, spec, base_dir, f"{where}: analysis.datasets.{role}")
     if settings.sensitive_features is not None:
@@ -126,11 +153,25 @@ def analyze(
     where: str,
     as_of: datetime,
     progress: Progress,
-) -> list[Evidence]:
+) -> tuple[list[Evidence], dict[str, dict[str, str]]]:
+    """The measured records, and what could not be measured: {subject: {role: why}}.
+
+    A file the config names that is not there stops the audit (bad input). What fails on one subject (its
+    artifact will not load, a column is missing, an explainer breaks) does not: that subject's measured
+    roles are reported failed, with the cause, and the other subjects are measured as usual."""
+    for role, spec in sorted(settings.datasets.items()):
+        resolve_dataset(role, spec, base_dir, f"{where}: analysis.datasets.{role}")
+    if settings.sensitive_data:
+        resolve_dataset("sensitive", settings.sensitive_data.path, base_dir, f"{where}: analysis.sensitive_data")
     cache = cache_dir(settings, base_dir)
     records = []
+    failed: dict[str, dict[str, str]] = {}
     for subject in subjects:
-        ctx = build_context(graph, subject, settings, base_dir, where)
+        try:
+            ctx = build_context(graph, subject, settings, base_dir, where)
+        except AilmError as exc:
+            failed[subject] = {ROLE[name]: f"analysis of {subject}: {exc}" for name in settings.analyzers}
+            continue
         inputs = ctx.inputs_digest_view()
         evaluated = ctx.datasets.get(settings.evaluate_on) or next(iter(ctx.datasets.values()), None)
         uri = evaluated.path.as_uri() if evaluated else ctx.model_uri
@@ -152,9 +193,12 @@ def analyze(
                 try:
                     result = _measure(name, ctx, as_of)
                 except AilmError as exc:
-                    raise exc.within(f"analysis {name} of {subject}") from exc
-                except Exception as exc:
-                    raise AnalysisError(f"analysis {name} of {subject}: {type(exc).__name__}: {exc}") from exc
+                    failed.setdefault(subject, {})[ROLE[name]] = f"analysis {name} of {subject}: {exc}"
+                    continue
+                except Exception as exc:  # an analyzer bug or a library's surprise: this subject, this role
+                    why = f"analysis {name} of {subject}: {type(exc).__name__}: {exc}"
+                    failed.setdefault(subject, {})[ROLE[name]] = why
+                    continue
                 result = json.loads(canonical_json(result))  # plain JSON values, exactly as a cache hit gives
                 _store(cache, key, result)
             records.append(
@@ -167,7 +211,7 @@ def analyze(
                     data={"inputs": inputs, "method": method, "cache_key": key, "result": result},
                 )
             )
-    return records
+    return records, failed
 
 
 def _cached(cache: Path | None, key: str) -> dict[str, Any] | None:

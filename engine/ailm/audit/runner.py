@@ -246,8 +246,9 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
     evidence, notes = collect(loaded, as_of, progress)
     graph = LineageGraph.build(evidence)
     subjects = select_subjects(graph, loaded)
+    failed: dict[str, dict[str, str]] = {}
     if cfg.analysis is not None:
-        measured = analyze(
+        measured, failed = analyze(
             graph,
             subjects,
             cfg.analysis,
@@ -276,6 +277,9 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
         )
         for control in policies.controls:
             decision = decisions.get(control.id, Decision(error="the evaluator returned no decision for it"))
+            broken = [why for role, why in sorted(failed.get(subject, {}).items()) if role in control.evidence]
+            if broken:  # the control reads a measurement that failed: no decision, with the cause
+                decision = Decision(error="; ".join(broken))
             results.append(control_result(control, decision, pinput, waivers, as_of))
 
     result = AuditResult(

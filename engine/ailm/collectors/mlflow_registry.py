@@ -233,6 +233,7 @@ class _Reader:
                     "experiment_id": run.info.experiment_id,
                     "name": tags.get("mlflow.runName"),
                     "status": run.info.status,
+                    "lifecycle_stage": run.info.lifecycle_stage,  # "deleted" for a run in the trash
                     "user": tags.get("mlflow.user") or run.info.user_id,
                     "started_at": _iso(run.info.start_time),
                     "ended_at": _iso(run.info.end_time),
@@ -270,6 +271,9 @@ class _Reader:
         attrs: dict[str, Any] = {"name": ds.name, "mlflow_digest": ds.digest, "source": COLLECTOR}
         where = data["source"].get("uri") if isinstance(data["source"], dict) else None
         if isinstance(where, str) and where:  # where MLflow says the data was read from: joins other sources
+            if "://" not in where and not where.startswith("file:"):  # MLflow allows a plain path
+                where = Path(where).expanduser().resolve().as_uri()
+                data["source"] = {**data["source"], "uri": where}
             attrs["uri"] = where
         self.out.nodes.append(Node(id=node, type="dataset", attrs=attrs))
         self.out.edges.append(Edge(src=node, dst=run_node_id(run_id), type="consumed", evidence=run_record))

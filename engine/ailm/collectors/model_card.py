@@ -40,6 +40,26 @@ def front_matter(text: str, path: Path) -> tuple[YamlSource, str]:
     return src, "".join(lines[end + 1 :])
 
 
+# The card fields ailm reads, and what the Hugging Face model card spec says each is.
+_TEXT = ("license", "licence", "license_name", "library_name", "pipeline_tag", "base_model_relation")
+_TEXT_OR_LIST = ("datasets", "base_model", "language", "tags")
+
+
+def check_fields(meta: dict[str, Any], src: YamlSource) -> None:
+    def fail(key: str, what: str) -> CollectorError:
+        return CollectorError(f"{src.where((key,))}: {key}: {what}, got {type(meta[key]).__name__} {meta[key]!r:.60}")
+
+    for key in _TEXT:
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            raise fail(key, "a string is required")
+    for key in _TEXT_OR_LIST:
+        value = meta.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise fail(key, "a string or a list of strings is required")
+
+
 def eval_results(meta: dict[str, Any], src: YamlSource) -> list[dict[str, Any]]:
     """model-index -> [{model, task, dataset, metric, value, verified}]."""
     out = []
@@ -47,13 +67,24 @@ def eval_results(meta: dict[str, Any], src: YamlSource) -> list[dict[str, Any]]:
     if not isinstance(index, list):
         raise CollectorError(f"{src.where(('model-index',))}: model-index is a list")
     for i, entry in enumerate(index):
-        for j, result in enumerate((entry or {}).get("results") or []):
-            task = (result.get("task") or {}).get("type")
-            dataset = result.get("dataset") or {}
+        if not isinstance(entry, dict) or not isinstance(entry.get("results") or [], list):
+            raise CollectorError(
+                f"{src.where(('model-index', i))}: a model-index entry has a name and a list of results"
+            )
+        for j, result in enumerate(entry.get("results") or []):
+            loc = ("model-index", i, "results", j)
+            if not isinstance(result, dict) or not isinstance(result.get("metrics") or [], list):
+                raise CollectorError(f"{src.where(loc)}: a result has a task, a dataset and a list of metrics")
+            raw_task, raw_dataset = result.get("task"), result.get("dataset")
+            task = raw_task.get("type") if isinstance(raw_task, dict) else None
+            dataset: dict[str, Any] = raw_dataset if isinstance(raw_dataset, dict) else {}
             for k, metric in enumerate(result.get("metrics") or []):
                 if not isinstance(metric, dict) or "value" not in metric:
-                    where = src.where(("model-index", i, "results", j, "metrics", k))
+                    where = src.where((*loc, "metrics", k))
                     raise CollectorError(f"{where}: a metric needs a type and a value")
+                if isinstance(metric["value"], bool) or not isinstance(metric["value"], int | float):
+                    where = src.where((*loc, "metrics", k, "value"))
+                    raise CollectorError(f"{where}: a metric value is a number, got {metric['value']!r:.40}")
                 out.append(
                     {
                         "model": entry.get("name"),
@@ -83,6 +114,7 @@ class ModelCardCollector:
             raise CollectorError(f"{path}: cannot read the model card: {exc}") from None
         src, body = front_matter(text, path)
         meta: dict[str, Any] = src.data
+        check_fields(meta, src)
         licence = meta.get("license") or meta.get("licence")
         datasets = meta.get("datasets") or []
         base = meta.get("base_model")

@@ -31,6 +31,7 @@ COLLECTOR = "openlineage"
 EVENT_TYPES = frozenset({"START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"})
 TERMINAL = frozenset({"COMPLETE", "ABORT", "FAIL"})
 _SHA256 = re.compile(r"^(sha256:)?([0-9a-f]{64})$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 def dataset_uri(namespace: str, name: str) -> str:
@@ -89,6 +90,7 @@ class OpenLineageCollector:
         runs: dict[str, _Run] = {}
         datasets: dict[str, dict[str, Any]] = {}
         other_events = 0
+        events = 0
         uris: dict[tuple[str, str], str] = {}
         files = self.files(ctx)
         for path in files:
@@ -111,12 +113,17 @@ class OpenLineageCollector:
                         raise CollectorError(f"{path}:{lineno}: not a JSON event: {exc}") from None
                     if not isinstance(event, dict):
                         raise CollectorError(f"{path}:{lineno}: an OpenLineage event is a JSON object")
+                    events += 1
                     if "run" not in event:  # a DatasetEvent or JobEvent: static metadata, no run to join
+                        if "eventType" in event:
+                            raise CollectorError(f"{path}:{lineno}: a RunEvent (it has an eventType) without a run")
                         if "dataset" not in event and "job" not in event:
                             raise CollectorError(f"{path}:{lineno}: neither a RunEvent, a JobEvent nor a DatasetEvent")
                         other_events += 1
                         continue
                     _fold(event, f"{path}:{lineno}", runs, datasets, uris)
+        if events == 0:
+            raise CollectorError(f"{', '.join(str(p) for p in files)}: no OpenLineage event in the file(s)")
         return _collection(runs, datasets, files, other_events)
 
 
@@ -155,6 +162,13 @@ def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: di
         _need(job, "namespace", where, "job")
         _need(job, "name", where, "job")
         raise CollectorError(f"{where}: eventTime, run.runId, job.namespace and job.name must be strings") from None
+    if not _TIME.match(time):
+        raise CollectorError(f"{where}: eventTime {time[:40]!r} is not an RFC 3339 date-time with a time zone")
+    for key in ("producer", "schemaURL"):
+        if not isinstance(event.get(key), str) or not event[key]:
+            raise CollectorError(f"{where}: the event has no '{key}' (the OpenLineage spec requires it)")
+    if not isinstance(job["namespace"], str) or not isinstance(job["name"], str):
+        raise CollectorError(f"{where}: job.namespace and job.name must be strings")
     run = runs.get(run_id)
     if run is None:
         run = runs[run_id] = _Run(run_id=run_id, job=job_name, first_line=where)
@@ -182,7 +196,9 @@ def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: di
         for i, ds in enumerate(items):
             try:
                 ident = (ds["namespace"], ds["name"])
-                uri = uris.get(ident) or uris.setdefault(ident, dataset_uri(str(ident[0]), str(ident[1])))
+                if not (isinstance(ident[0], str) and isinstance(ident[1], str) and ident[0] and ident[1]):
+                    raise CollectorError(f"{where}: {key}[{i}]: namespace and name must be non-empty strings")
+                uri = uris.get(ident) or uris.setdefault(ident, dataset_uri(ident[0], ident[1]))
             except (KeyError, TypeError):
                 _need(ds, "namespace", where, f"{key}[{i}]")
                 _need(ds, "name", where, f"{key}[{i}]")

@@ -70,7 +70,13 @@ class ProfileCollector:
         profiles: list[tuple[dict[str, Any], dict[str, Any], str]] = []
         for spec, path in zip(self.datasets, self._paths(ctx), strict=True):
             df = read_table(path)
-            found = scan_columns(df, self.sensitive, seed=0)
+            try:
+                found = scan_columns(df, self.sensitive, seed=0)
+                quality_found = quality(df)
+                if spec.get("split"):
+                    hashes[spec["split"]] = row_hashes(df)
+            except Exception as exc:  # a damaged file (a stray carriage return, mixed types) must name itself
+                raise CollectorError(f"{path}: cannot profile: {type(exc).__name__}: {exc}") from None
             uri = path.as_uri()
             node = f"dataset:{spec['name']}" if spec.get("name") else f"dataset:{uri}"
             data: dict[str, Any] = {
@@ -90,11 +96,9 @@ class ProfileCollector:
                     }
                     for c in df.columns
                 ],
-                **quality(df),
+                **quality_found,
                 "personal_data": found,
             }
-            if spec.get("split"):
-                hashes[spec["split"]] = row_hashes(df)
             profiles.append((spec, data, node))
         for spec, data, node in profiles:
             split = spec.get("split")

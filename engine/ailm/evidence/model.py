@@ -172,9 +172,13 @@ class EvidenceView(_Frozen):
 
 
 class ExpiredFact(_Frozen):
+    """A declared fact that does not count at the audit clock: it expired, or was asserted after it."""
+
     id: str
     role: str
-    expires: AwareDatetime
+    expires: AwareDatetime | None = None
+    reason: Literal["expired", "asserted_after_as_of"] = "expired"
+    asserted_at: AwareDatetime | None = None
 
 
 class Subject(_Frozen):

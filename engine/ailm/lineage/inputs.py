@@ -29,6 +29,18 @@ def build_input(graph: LineageGraph, subject_id: str, as_of: datetime) -> Policy
             assert record.declared.expires is not None
             expired.append(ExpiredFact(id=record.id, role=record.role, expires=record.declared.expires))
             continue
+        if record.declared is not None and record.declared.asserted_at > as_of:
+            # an audit as of a past date sees only what had been asserted by then
+            expired.append(
+                ExpiredFact(
+                    id=record.id,
+                    role=record.role,
+                    reason="asserted_after_as_of",
+                    asserted_at=record.declared.asserted_at,
+                    expires=record.declared.expires,
+                )
+            )
+            continue
         view = EvidenceView.of(record)
         if record.role in MANY_ROLES:
             existing = evidence.setdefault(record.role, [])

@@ -23,7 +23,31 @@ DEFAULT_LIMIT_S = 60.0
 STARTUP_S = 60.0  # parsing the policies, before any of them runs
 
 
-def _serve(policies: PolicySet, conn: Any) -> None:
+def _orphan_proof(parent_end: Any) -> None:
+    """In the worker: die with the audit (a killed audit must not leave a worker holding its folder's lock),
+    and let go of what was inherited from it."""
+    import ctypes
+    import ctypes.util
+    import os
+    import signal
+
+    from ailm.audit import outdir
+
+    name = ctypes.util.find_library("c")
+    if name is not None:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the audit died before that took effect
+        os._exit(0)
+    parent_end.close()
+    for fd in list(outdir.HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    outdir.HELD.clear()
+
+
+def _serve(policies: PolicySet, conn: Any, parent_end: Any) -> None:
+    _orphan_proof(parent_end)
     from ailm.errors import AilmError
     from ailm.policy.embedded import EmbeddedEvaluator, _value, compile_check, new_engine
     from ailm.policy.evaluator import clean_engine_message, decision_from
@@ -79,7 +103,9 @@ class TimedEvaluator:
     def _start(self) -> None:
         ctx = multiprocessing.get_context("fork")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(self.policies, child), daemon=True, name="ailm-evaluator")
+        self.proc = ctx.Process(
+            target=_serve, args=(self.policies, child, self.conn), daemon=True, name="ailm-evaluator"
+        )
         self.proc.start()
         child.close()
         if not self.conn.poll(STARTUP_S):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ailm.analysis.settings import AnalysisSettings
 from ailm.audit.result import FailOn, Waiver
@@ -51,6 +51,17 @@ class AuditConfig(_Strict):
     waivers: str | None = None
     fail_on: FailOn = "high"
     formats: list[str] = Field(default_factory=lambda: ["json", "html", "pdf"])
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, names: list[str]) -> list[str]:
+        from ailm.report import registry
+
+        unknown = [n for n in names if n not in registry()]
+        if unknown:
+            raise ValueError(f"unknown report format {unknown[0]!r}; known: {', '.join(sorted(registry()))}")
+        return names
+
     signing: Signing = Field(default_factory=Signing)
     analysis: AnalysisSettings | None = None
     cache: str | None = Field(

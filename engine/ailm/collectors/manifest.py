@@ -89,13 +89,13 @@ def _declaration(group: FactGroup, manifest: Manifest, src: YamlSource, loc: tup
         raise src.error((*loc, "asserted_by"), "who asserted this fact? set asserted_by here or at the top")
     if at is None:
         raise src.error((*loc, "asserted_at"), "when was this fact asserted? set asserted_at here or at the top")
-    if group.expires is not None and group.expires <= at:
-        raise src.error((*loc, "expires"), "expires must come after asserted_at")
     if at > datetime.now(UTC) + timedelta(days=1):
         raise src.error(
             (*loc, "asserted_at") if group.asserted_at else ("asserted_at",),
             f"{at.isoformat()} is in the future: a fact cannot have been asserted yet",
         )
+    if group.expires is not None and group.expires <= at:
+        raise src.error((*loc, "expires"), "expires must come after asserted_at")
     return Declaration(asserted_by=by, asserted_at=at, expires=group.expires)
 
 

@@ -408,3 +408,24 @@ def test_lineage_command_up_down_and_formats(demo_copy: Path, tmp_path: Path, ru
 
     res = run_cli("lineage", "no-such-thing", "--config", cfg)
     assert res.code == 2 and "names no model version or dataset" in " ".join(res.err.split())
+
+
+def test_a_file_changed_in_place_with_its_old_size_and_mtime_is_profiled_again(tmp_path: Path) -> None:
+    import os
+    from datetime import UTC, datetime
+
+    from ailm.canonical import sha256_file
+    from ailm.collectors import CollectContext, create
+    from ailm.collectors.cache import collect_cached
+
+    data = tmp_path / "train.csv"
+    data.write_text("age,income\n37,1\n50,0\n")
+    settings = {"datasets": [{"path": "train.csv", "name": "train", "split": "train"}]}
+    ctx = CollectContext(base_dir=tmp_path, as_of=datetime(2026, 11, 23, tzinfo=UTC), cache_dir=tmp_path / "c")
+    first = collect_cached("profile", settings, create("profile", settings), ctx)
+    st = data.stat()
+    data.write_text("age,income\n38,1\n50,0\n")  # same size
+    os.utime(data, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the old modification time
+    assert data.stat().st_size == st.st_size and data.stat().st_mtime_ns == st.st_mtime_ns
+    second = collect_cached("profile", settings, create("profile", settings), ctx)
+    assert first.records[0].data["sha256"] != second.records[0].data["sha256"] == sha256_file(data)

@@ -1,6 +1,8 @@
-"""Re-collecting an unchanged source costs close to nothing: a collector that has a ``fingerprint`` (its
-files' sizes and modification times, or a digest) gets its collection cached under a key made of the
-collector's name, its settings, that fingerprint and the ailm version.
+"""Re-collecting an unchanged source costs close to nothing: a collector that has a ``fingerprint`` (the
+sha256 of every file it reads) gets its collection cached under a key made of the collector's name, its
+settings, that fingerprint and the ailm version. The key is the files' content, never their size and
+modification time: a file changed in place with its old size and a restored mtime would otherwise keep
+its old digest, and that stale digest would be signed.
 
 The cache is trusted when its key matches, like the analysis cache: whoever can write the cache folder can
 change what is collected (the records still carry their own sha256, which `ailm verify` re-checks against
@@ -10,15 +12,21 @@ their content in evidence.json).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ailm import __version__
-from ailm.canonical import sha256_json
+from ailm.canonical import sha256_file, sha256_json
 from ailm.collectors.base import CollectContext, Collection, Collector
 from ailm.evidence.model import Edge, Evidence, Node
 from ailm.fsutil import gc_paused, write_atomic
+
+
+def content_fingerprint(paths: list[Path]) -> str:
+    """What a file-reading collector's cache is keyed by: each file's path and the sha256 of its bytes."""
+    return "|".join(f"{p}:{sha256_file(p)}" for p in paths)
 
 
 def collect_cached(name: str, settings: Mapping[str, Any], collector: Collector, ctx: CollectContext) -> Collection:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError, ConfigError, InputError
 from ailm.evidence.model import Edge, Evidence, Node, Source
 from ailm.yamlsrc import YamlSource
@@ -66,14 +67,12 @@ class DvcCollector:
 
     def fingerprint(self, ctx: CollectContext) -> str:
         root, yaml_path, lock_path = self._paths(ctx)
-        parts = []
-        for p in (yaml_path, lock_path):
-            parts.append(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" if p.is_file() else f"{p}:absent")
-        # the workspace files are re-hashed against the lock, so their stamps are part of the key too
-        for p in sorted(root.rglob("*")):
-            if p.is_file() and ".dvc" not in p.parts and ".git" not in p.parts:
-                parts.append(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}")
-        return "|".join(parts)
+        # the workspace files are re-hashed against the lock, so their content is part of the key too
+        files = [yaml_path, *([lock_path] if lock_path.is_file() else [])]
+        files += [
+            p for p in sorted(root.rglob("*")) if p.is_file() and ".dvc" not in p.parts and ".git" not in p.parts
+        ]
+        return content_fingerprint(sorted(set(files)))
 
     def collect(self, ctx: CollectContext) -> Collection:
         root, yaml_path, lock_path = self._paths(ctx)

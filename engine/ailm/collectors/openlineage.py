@@ -24,6 +24,7 @@ import orjson
 from ailm import limits
 from ailm.canonical import sha256_bytes
 from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError, ConfigError
 from ailm.evidence.model import Edge, Evidence, Node, Source
 
@@ -79,12 +80,8 @@ class OpenLineageCollector:
         return [root]
 
     def fingerprint(self, ctx: CollectContext) -> str:
-        """What the cache is keyed by: every file's path, size and modification time."""
-        parts = []
-        for p in self.files(ctx):
-            st = p.stat()
-            parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
-        return "|".join(parts)
+        """What the cache is keyed by: every file's path and content digest."""
+        return content_fingerprint(self.files(ctx))
 
     def collect(self, ctx: CollectContext) -> Collection:
         runs: dict[str, _Run] = {}

@@ -17,6 +17,7 @@ from typing import Any
 
 from ailm.canonical import sha256_file
 from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError, ConfigError
 from ailm.evidence.model import Evidence, Node, Source
 
@@ -52,13 +53,11 @@ class ProfileCollector:
         return [(ctx.base_dir / d["path"]).resolve() for d in self.datasets]
 
     def fingerprint(self, ctx: CollectContext) -> str:
-        parts = []
-        for p in self._paths(ctx):
+        paths = self._paths(ctx)
+        for p in paths:
             if not p.is_file():
                 raise CollectorError(f"{p}: dataset file not found")
-            st = p.stat()
-            parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
-        return "|".join(parts)
+        return content_fingerprint(paths)
 
     def collect(self, ctx: CollectContext) -> Collection:
         import numpy as np

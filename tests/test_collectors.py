@@ -409,6 +409,13 @@ def test_lineage_command_up_down_and_formats(demo_copy: Path, tmp_path: Path, ru
     res = run_cli("lineage", "no-such-thing", "--config", cfg)
     assert res.code == 2 and "names no model version or dataset" in " ".join(res.err.split())
 
+    # the names other sources gave a merged node (OpenLineage's dataset:<uri>, the file's path) find it
+    up = json.loads(run_cli("lineage", "adult-income/1", "--config", cfg, "--format", "json").out)
+    train = next(n for n in up["nodes"] if n["id"] == "dataset:adult-train")
+    for ref in (f"dataset:{train['uri']}", train["uri"], train["uri"].removeprefix("file://")):
+        res = run_cli("lineage", ref, "--config", cfg, "--format", "json")
+        assert res.code == 0 and json.loads(res.out)["root"] == "dataset:adult-train", (ref, res.err)
+
 
 def test_a_file_changed_in_place_with_its_old_size_and_mtime_is_profiled_again(tmp_path: Path) -> None:
     import os

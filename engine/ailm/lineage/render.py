@@ -271,5 +271,8 @@ def find(graph: LineageGraph, ref: str) -> str:
     for n, d in graph.g.nodes(data=True):
         if d["type"] == "dataset" and (d["attrs"].get("name") == ref or d["attrs"].get("uri") == as_uri):
             return str(n)
+    for n, d in graph.g.nodes(data=True):  # a name another source gave the node before it was merged
+        if ref in d["attrs"].get("seen_as", []) or f"dataset:{ref}" in d["attrs"].get("seen_as", []):
+            return str(n)
     known = ", ".join(versions[:5] + graph.nodes_of_type("dataset")[:5])
     raise InputError(f"{ref!r} names no model version or dataset in the collected lineage (some there: {known})")

@@ -259,6 +259,66 @@ CASES.append(
 )
 CASES.append(Case("manifest", "manifest empty", write(MAN, ""), ("{manifest}", "a manifest is a mapping")))
 
+# ---- declared facts of the wrong type (the typed schema of each role) ----------------------------------------
+for name, old, new, expect in [
+    (
+        "retention_days quoted",
+        "retention_days: 90",
+        'retention_days: "90"',
+        ("{manifest}:", "facts.deployment.data.logging.retention_days: a number is required, got str '90'"),
+    ),
+    (
+        "reviewed_at not a date",
+        "reviewed_at: 2026-03-02",
+        "reviewed_at: last march",
+        ("{manifest}:", "facts.ai_policy.data.reviewed_at:"),
+    ),
+    (
+        "reviewed_at a day that does not exist",
+        "reviewed_at: 2026-03-02",
+        "reviewed_at: 2026-02-30",
+        ("{manifest}:", "facts.ai_policy.data.reviewed_at:", "not a day that exists"),
+    ),
+    (
+        "override_enabled text",
+        "override_enabled: true",
+        "override_enabled: 'yes'",
+        ("{manifest}:", "facts.oversight.data.override_enabled:"),
+    ),
+    (
+        "threshold quoted",
+        "threshold: 0.85",
+        'threshold: "0.85"',
+        ("{manifest}:", "facts.plan.data.success_metrics.0.threshold: a number is required"),
+    ),
+    (
+        "success_metrics text",
+        "      success_metrics:\n",
+        "      success_metrics: accuracy above 0.85\n      old_success_metrics:\n",
+        ("{manifest}:", "facts.plan.data.success_metrics:"),
+    ),
+    (
+        "direction unknown",
+        "direction: min, defined_at: 2026-01-05}\n        - {metric: test_roc_auc",
+        "direction: up, defined_at: 2026-01-05}\n        - {metric: test_roc_auc",
+        ("{manifest}:", "facts.plan.data.success_metrics.0.direction:"),
+    ),
+    ("incident items an object", "      items: []", "      items: {}", ("{manifest}:", "facts.incidents.data.items:")),
+    (
+        "dataset personal_data text",
+        "      personal_data: true\n",
+        "      personal_data: 'yes'\n",
+        ("{manifest}:", "datasets.0.data.personal_data:"),
+    ),
+    (
+        "sensitive_features text",
+        "sensitive_features: [sex, race]",
+        "sensitive_features: sex and race",
+        ("{manifest}:", "facts.plan.data.sensitive_features:"),
+    ),
+]:
+    CASES.append(Case("facts", name, text_edit(MAN, old, new), expect))
+
 # ---- YAML itself --------------------------------------------------------------------------------------------
 BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join(["*" + chr(97 + i)] * 9) + "]\n" for i in range(8)

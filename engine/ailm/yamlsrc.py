@@ -17,6 +17,8 @@ from ailm import limits
 from ailm.errors import InputError
 
 Loc = tuple[str | int, ...]
+_TAGS = frozenset({"int", "float", "str", "bool", "none", "list", "dict", "set", "literal", "union"})
+_NUMBER_ERRORS = frozenset({"int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"})
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -130,10 +132,28 @@ class YamlSource:
         field = ".".join(str(p) for p in loc)
         return InputError(f"{self.where(loc)}: {field}: {message}" if field else f"{self.where(loc)}: {message}")
 
+    def _place(self, prefix: Loc, loc: Sequence[Any]) -> Loc:
+        """The error's location in the document: the tags pydantic adds for union members and validators
+        (``int``, ``function-after[...]``) are not keys of the document and are left out."""
+        out: list[str | int] = list(prefix)
+        for p in loc:
+            in_document = (*out, p) in self._lines
+            tag = isinstance(p, str) and (p in _TAGS or "[" in p or p.startswith("function-") or p[:1].isupper())
+            if isinstance(p, int) or in_document or not tag:
+                out.append(p)
+        return tuple(out)
+
     def validation_error(self, exc: ValidationError, *, prefix: Loc = ()) -> InputError:
-        """The first pydantic error, placed at its line; the count of the others if there are more."""
+        """The first pydantic error, placed at its line; the others at the same place (one per member of a
+        union) say the same thing and are folded into it; the count of the rest if there are more."""
         errors = exc.errors()
         first = errors[0]
-        loc = (*prefix, *(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-"))))
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        return self.error(loc, f"{first['msg']}{more}")
+        loc = self._place(prefix, first["loc"])
+        same = [e for e in errors if self._place(prefix, e["loc"]) == loc]
+        kinds = {str(e["type"]) for e in same}
+        message = "a number is required" if kinds <= _NUMBER_ERRORS else str(first["msg"])
+        if "input" in first and first["type"] not in ("missing", "extra_forbidden"):
+            message += f", got {type(first['input']).__name__} {first['input']!r:.40}"
+        rest = len(errors) - len(same)
+        more = f" (and {rest} more)" if rest > 0 else ""
+        return self.error(loc, f"{message}{more}")

@@ -69,9 +69,7 @@ class DvcCollector:
         root, yaml_path, lock_path = self._paths(ctx)
         # the workspace files are re-hashed against the lock, so their content is part of the key too
         files = [yaml_path, *([lock_path] if lock_path.is_file() else [])]
-        files += [
-            p for p in sorted(root.rglob("*")) if p.is_file() and ".dvc" not in p.parts and ".git" not in p.parts
-        ]
+        files += [p for p in sorted(root.rglob("*")) if p.is_file() and ".dvc" not in p.parts and ".git" not in p.parts]
         return content_fingerprint(sorted(set(files)))
 
     def collect(self, ctx: CollectContext) -> Collection:

@@ -79,7 +79,23 @@ class ManifestCollector:
             manifest = Manifest.model_validate(src.data)
         except ValidationError as exc:
             raise src.validation_error(exc) from None
+        _check_types(manifest, src)
         return _collection(manifest, src, path)
+
+
+def _check_types(manifest: Manifest, src: YamlSource) -> None:
+    """Each fact's data by the schema of its role (ailm.evidence.facts): a wrong type names its line."""
+    from ailm.evidence.facts import ROLES, DatasetFacts
+
+    checks: list[tuple[type[BaseModel], dict[str, Any], tuple[str | int, ...]]] = [
+        (ROLES[role], group.data, ("facts", role, "data")) for role, group in manifest.facts.items() if role in ROLES
+    ]
+    checks += [(DatasetFacts, ds.data, ("datasets", i, "data")) for i, ds in enumerate(manifest.datasets)]
+    for model, data, loc in checks:
+        try:
+            model.model_validate(data)
+        except ValidationError as exc:
+            raise src.validation_error(exc, prefix=loc) from None
 
 
 def _declaration(group: FactGroup, manifest: Manifest, src: YamlSource, loc: tuple[str | int, ...]) -> Declaration:

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ailm.evidence.facts import json_schema
 from ailm.evidence.model import Evidence, EvidenceSet, PolicyInput
 from ailm.fsutil import write_atomic
 
@@ -24,6 +25,8 @@ def render_schemas() -> dict[str, str]:
         schema: dict[str, Any] = model.model_json_schema(mode="serialization")
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": name, **schema}
         out[name] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    facts = {"$id": "declared-facts.schema.json", **json_schema()}
+    out["declared-facts.schema.json"] = json.dumps(facts, indent=2, sort_keys=True) + "\n"
     return out
 
 

@@ -320,3 +320,59 @@ def test_the_report_shows_measured_numbers_with_their_evidence(demo_root: Path, 
     assert html.count("<svg") >= 3  # per-group rates, SHAP importance, drift
     report = json.loads(registry()["json"].make().render(run.result, RenderContext(evidence=run.evidence)))
     assert fair.id in {e["id"] for e in report["evidence_index"]}
+
+
+def test_leaked_rows_are_found_whatever_the_column_types(demo_root: Path, tmp_path: Path) -> None:
+    """One odd value ("unknown" in a numeric column) makes pandas read the whole column as text in that split
+    only; the rows the splits share must still be found, by the analysis and by the profiler."""
+    from ailm.analysis.datascan import row_hashes
+    from ailm.collectors import CollectContext, create
+
+    data = demo_root / ".ailm" / "demo" / "data"
+    train, test = pd.read_csv(data / "adult-train.csv"), pd.read_csv(data / "adult-test.csv")
+    shared = int(np.isin(row_hashes(test), row_hashes(train)).sum())
+    assert shared > 1000  # the demo's real leakage (Adult repeats records once fnlwgt is dropped)
+    odd = train.copy().astype({"age": "object"})
+    odd.loc[len(odd)] = {**odd.iloc[0].to_dict(), "age": "unknown"}
+    (tmp_path / "train.csv").write_text(odd.to_csv(index=False))
+    (tmp_path / "test.csv").write_text(test.to_csv(index=False))
+    reread = pd.read_csv(tmp_path / "train.csv")
+    assert not pd.api.types.is_numeric_dtype(reread["age"])  # the column is text in this split now
+    assert int(np.isin(row_hashes(test), row_hashes(reread)).sum()) == shared
+    settings = {"datasets": [{"path": "train.csv", "split": "train"}, {"path": "test.csv", "split": "test"}]}
+    profiled = create("profile", settings).collect(CollectContext(base_dir=tmp_path, as_of=AS_OF))
+    test_record = next(r for r in profiled.records if r.data["split"] == "test")
+    assert test_record.data["overlap"][0]["identical_rows"] == shared
+
+
+def test_shap_explains_a_pipeline_whose_encoder_outputs_a_sparse_matrix(tmp_path: Path) -> None:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    from ailm.analysis import explain
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {"c": rng.choice(list("abcdefgh"), 300), "x": rng.normal(size=300), "g": rng.choice(["m", "f"], 300)}
+    )
+    df["y"] = ((df["c"] < "e") ^ (df["x"] > 0)).astype(int)
+    prep = ColumnTransformer(
+        [("oh", OneHotEncoder(sparse_output=True), ["c"])], remainder="passthrough", sparse_threshold=1.0
+    )
+    model = Pipeline([("prep", prep), ("gb", GradientBoostingClassifier(random_state=0))]).fit(df[["c", "x"]], df["y"])
+    assert hasattr(model[:-1].transform(df[["c", "x"]]), "toarray")  # sparse, as in the reported failure
+    ctx = _ctx(tmp_path, df, model, shap_rows=50)
+    result = explain.analyze(ctx)
+    assert result["explainer"] == "TreeExplainer"
+    assert {r["feature"] for r in result["importance"]} == {"c", "x"}  # one-hot columns summed back to c
+
+
+def test_mlflow_contexts_name_the_splits() -> None:
+    from ailm.analysis.runner import split_of
+
+    assert [split_of(c) for c in ("training", "Train", "eval", "validation", "testing", "test", "holdout")] == [
+        "train", "train", "validation", "validation", "test", "test", "test",
+    ]  # fmt: skip
+    assert split_of("") is None and split_of(None) is None and split_of("current") == "current"

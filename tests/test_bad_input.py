@@ -279,3 +279,34 @@ def test_key_folder_is_private(tmp_path: Path, run_cli) -> None:
     assert res.code == 0
     assert stat.S_IMODE(os.stat(tmp_path / "keys").st_mode) == 0o700
     assert stat.S_IMODE(os.stat(tmp_path / "keys" / "ailm.key").st_mode) == 0o600
+
+
+def test_report_md_escapes_html_that_evidence_carries(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    manifest = demo_copy / "manifest.yaml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "{decision: go,", "{decision: '<script>alert(1)</script><img src=x onerror=alert(2)>',"
+        )
+    )
+    res = run_cli(
+        *AUDIT[:-2], "--format", "json,markdown", "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o"
+    )
+    assert res.code == 1, res.err
+    md = (tmp_path / "o" / "report.md").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in md
+    assert "<script" not in md and "<img" not in md
+
+
+def test_an_audit_as_of_a_past_date_sees_only_the_facts_asserted_by_then(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    import json
+
+    res = run_cli(
+        *AUDIT[:1], "--as-of", "2026-01-01", *AUDIT[3:], "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o"
+    )
+    assert res.code in (1, 2), res.err
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    gov = next(r for r in report["results"] if r["control"] == "GOV-001")
+    assert gov["status"] == "fail"
+    assert any("was asserted on 2026-01-05T09:00:00Z, after the audit clock" in f["message"] for f in gov["findings"])

@@ -70,6 +70,9 @@ class ContractServer:
     def owned(self, path: str) -> bool:
         return self.bundle_revision is not None and (path == "ailm" or path.startswith("ailm/"))
 
+    def refused(self, path: str) -> tuple[int, Any]:
+        return 400, {"code": "invalid_parameter", "message": f"path {path} is owned by bundle {self.BUNDLE!r}"}
+
     def answer(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
         for (m, prefix), reply in self.overrides.items():
             if m == method and path.startswith(prefix):
@@ -85,10 +88,7 @@ class ContractServer:
         if method == "PUT" and route.startswith("/v1/policies/"):
             policy_id = route.removeprefix("/v1/policies/")
             if self.owned(policy_id):
-                return 400, {
-                    "code": "invalid_parameter",
-                    "message": f"path {policy_id} is owned by bundle {self.BUNDLE!r}",
-                }
+                return self.refused(policy_id)
             candidate = {**self.modules, policy_id: body.decode("utf-8")}
             try:
                 self.engine(candidate).eval_query("true")
@@ -99,10 +99,7 @@ class ContractServer:
         if method == "PUT" and route.startswith("/v1/data/"):
             where = route.removeprefix("/v1/data/")
             if self.owned(where):
-                return 400, {
-                    "code": "invalid_parameter",
-                    "message": f"path /{where} is owned by bundle {self.BUNDLE!r}",
-                }
+                return self.refused(f"/{where}")
             node = self.data
             *parents, last = where.split("/")
             for part in parents:

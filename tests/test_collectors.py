@@ -436,3 +436,13 @@ def test_a_file_changed_in_place_with_its_old_size_and_mtime_is_profiled_again(t
     assert data.stat().st_size == st.st_size and data.stat().st_mtime_ns == st.st_mtime_ns
     second = collect_cached("profile", settings, create("profile", settings), ctx)
     assert first.records[0].data["sha256"] != second.records[0].data["sha256"] == sha256_file(data)
+
+
+def test_a_file_dataset_named_with_this_host_is_the_file_others_name() -> None:
+    import socket
+
+    from ailm.collectors.openlineage import dataset_uri
+
+    for namespace in ("file", "file://", "file://localhost", f"file://{socket.gethostname()}"):
+        assert dataset_uri(namespace, "/srv/models/model.pkl") == "file:///srv/models/model.pkl", namespace
+    assert dataset_uri("file://nas01", "/m.pkl") == "file://nas01/m.pkl"  # another machine's file stays its own

@@ -14,6 +14,7 @@ to be checked against what other sources say. A malformed line stops the collect
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ COLLECTOR = "openlineage"
 EVENT_TYPES = frozenset({"START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"})
 TERMINAL = frozenset({"COMPLETE", "ABORT", "FAIL"})
 _SHA256 = re.compile(r"^(sha256:)?([0-9a-f]{64})$")
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", socket.gethostname(), socket.getfqdn()})
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
@@ -40,6 +42,8 @@ def dataset_uri(namespace: str, name: str) -> str:
     if namespace in ("file", "file://", "file:///") or namespace.startswith("file://"):
         path = name if name.startswith("/") else "/" + name
         host = namespace.removeprefix("file://").strip("/") if namespace.startswith("file://") else ""
+        if host in _LOCAL_HOSTS:  # file://localhost/x and file://<this machine>/x are the file:///x others name
+            host = ""
         return f"file://{host}{path}"
     return f"{namespace.rstrip('/')}/{name.lstrip('/')}"
 

@@ -373,7 +373,11 @@ def test_unchanged_source_is_not_read_again(tmp_path: Path, monkeypatch: pytest.
     assert [n.id for n in again.nodes] == [n.id for n in first.nodes] and len(again.edges) == len(first.edges)
 
     st = events.stat()
-    os.utime(events, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # touched: read again
+    os.utime(events, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # touched, same content: not read again
+    collect_cached("openlineage", settings, openlineage.factory(settings), c)
+    assert calls == []
+    with events.open("a") as fh:  # new content: read again
+        fh.write("\n")
     collect_cached("openlineage", settings, openlineage.factory(settings), c)
     assert calls == [1]
 

@@ -85,6 +85,7 @@ def main() -> int:
     ctx = RenderContext(evidence=run.evidence)
     for name, fmt in registry().items():
         results[f"render_{name}_ms"] = median_ms(lambda fmt=fmt: fmt.make().render(run.result, ctx), 3)
+
     def publish_once() -> None:
         with OutputFolder(tmp / "pub") as folder:
             publish(run, folder, ["json", "html", "pdf"], key)

@@ -465,7 +465,7 @@ for name, edit, expect in [
     CASES.append(Case("policies", name, edit, expect))  # fmt: skip
 
 # ---- collectors' sources ------------------------------------------------------------------------------------
-EVENT = {"eventType": "START", "eventTime": "2026-01-01T00:00:00Z", "run": {"runId": "r1"},
+EVENT = {"eventType": "START", "eventTime": "2026-01-01T00:00:00Z", "run": {"runId": "0193a1c0-1111-7222-8333-444455556666"},
          "job": {"namespace": "ns", "name": "j"}, "producer": "p", "schemaURL": "s"}  # fmt: skip
 OL = "  - name: openlineage\n    path: events.ndjson\n"
 
@@ -492,6 +492,7 @@ for name, content, expect in [
     ("eventTime without zone", event(eventTime="2026-01-01T00:00:00"), ("events.ndjson:1: eventTime",)),
     ("no producer", event(producer=None), ("events.ndjson:1: the event has no 'producer'",)),
     ("no runId", event(run={}), ("events.ndjson:1: run has no 'runId'",)),
+    ("runId not a UUID", event(run={"runId": "r1"}), ("events.ndjson:1: not a valid OpenLineage RunEvent", "UUID")),
     ("integer namespace", event(job={"namespace": 7, "name": "j"}), ("events.ndjson:1:", "must be strings")),
     (
         "integer dataset namespace",

@@ -134,6 +134,23 @@ def _lines(handle: Any, cap: int) -> Any:
         yield raw
 
 
+def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, job: dict[str, Any], where: str) -> None:
+    """The RunEvent built with openlineage-python's classes generated from the spec, whose validators say
+    whether eventTime, producer and runId have the formats the spec requires."""
+    from openlineage.client.generated import base
+
+    try:
+        base.RunEvent(
+            eventTime=time,
+            producer=event["producer"],
+            run=base.Run(runId=run_id),
+            job=base.Job(namespace=job["namespace"], name=job["name"]),
+            eventType=base.EventType(etype) if "eventType" in event else None,
+        )
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise CollectorError(f"{where}: not a valid OpenLineage RunEvent: {exc}") from None
+
+
 def _need(obj: Any, key: str, where: str, what: str) -> Any:
     value = obj.get(key) if isinstance(obj, dict) else None
     if value is None or value == "":
@@ -170,6 +187,8 @@ def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: di
             raise CollectorError(f"{where}: the event has no '{key}' (the OpenLineage spec requires it)")
     if not isinstance(job["namespace"], str) or not isinstance(job["name"], str):
         raise CollectorError(f"{where}: job.namespace and job.name must be strings")
+    if run_id not in runs:  # once per run: the spec's own classes check the formats (runId a UUID, ...)
+        _spec_check(event, etype, time, run_id, job, where)
     run = runs.get(run_id)
     if run is None:
         run = runs[run_id] = _Run(run_id=run_id, job=job_name, first_line=where)

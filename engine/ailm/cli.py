@@ -333,9 +333,14 @@ def policy_doc(out_file: Path, folders: tuple[Path, ...]) -> None:
 def policy_bundle(out_file: Path, folders: tuple[Path, ...], no_builtin: bool) -> None:
     """Write an OPA bundle (policies, data, .manifest) that `opa run --server --bundle` can load.
 
+    The bundle's revision is the policy set's digest. This is the production set-up: OPA serves the bundle
+    (from the file or a bundle server) and `ailm audit --evaluator opa --opa-mode query` uploads nothing and
+    refuses a server whose revision is not the policy set it would report.
+
     \b
     Example:
       ailm policy bundle --out ailm-bundle.tar.gz && opa run --server --bundle ailm-bundle.tar.gz
+      ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181 --opa-mode query
     """
     from ailm.policy.bundle import write_bundle
     from ailm.policy.policyset import PolicySet

@@ -41,7 +41,7 @@ demo: $(STAMP) ## Train the demo model into a local MLflow registry, audit it, s
 	@set +e; $(BIN)/ailm audit --config evidence/demo/ailm.yaml --out out/demo; code=$$?; set -e; \
 	case $$code in \
 	  0) echo "The gate returned 0: every control at or above the fail-on severity holds.";; \
-	  1) echo "The gate returned 1: the demo model is NOT compliant. That is the honest result: its measured fairness, recall, split leakage and duplicates, its logging retention, separation of duties, documentation and monitoring fall short, and it was approved before the evaluation this run made (see out/demo/report.html). A CI job would block this model.";; \
+	  1) echo "The gate returned 1: the demo model is NOT compliant. That is the honest result: its measured fairness, recall, split leakage and duplicates, its logging retention, separation of duties, documentation and monitoring fall short, and it was approved before its evaluation ran (see out/demo/report.html). A CI job would block this model.";; \
 	  *) echo "The audit gave no verdict (exit $$code): see the error above."; exit $$code;; \
 	esac
 	@$(BIN)/ailm verify out/demo --key .ailm/keys/ailm.pub >/dev/null && echo "Signature and digests verified: ailm verify out/demo --key .ailm/keys/ailm.pub"

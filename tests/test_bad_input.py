@@ -302,11 +302,25 @@ def test_an_audit_as_of_a_past_date_sees_only_the_facts_asserted_by_then(
 ) -> None:
     import json
 
+    manifest = demo_copy / "manifest.yaml"
+    manifest.write_text(
+        manifest.read_text().replace("asserted_at: 2026-01-05T09:00:00Z", "asserted_at: 2026-11-22T09:00:00Z", 1)
+    )
     res = run_cli(
-        *AUDIT[:1], "--as-of", "2026-01-01", *AUDIT[3:], "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o"
+        *AUDIT[:1], "--as-of", "2026-11-21", *AUDIT[3:], "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o"
     )
     assert res.code in (1, 2), res.err
     report = json.loads((tmp_path / "o" / "report.json").read_text())
     gov = next(r for r in report["results"] if r["control"] == "GOV-001")
     assert gov["status"] == "fail"
-    assert any("was asserted on 2026-01-05T09:00:00Z, after the audit clock" in f["message"] for f in gov["findings"])
+    assert any("was asserted on 2026-11-22T09:00:00Z, after the audit clock" in f["message"] for f in gov["findings"])
+
+
+def test_an_audit_before_the_version_was_registered_has_nothing_to_audit(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    res = run_cli(
+        *AUDIT[:1], "--as-of", "2026-11-19", *AUDIT[3:], "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "o"
+    )
+    assert_no_verdict(res, "subjects[0]: model_version:adult-income/1 was registered after the audit clock")
+    assert not (tmp_path / "o").exists()

@@ -101,8 +101,28 @@ def _dedupe(records: list[Evidence]) -> list[Evidence]:
     return list(seen.values())
 
 
-def select_subjects(graph: LineageGraph, loaded: LoadedConfig) -> list[str]:
-    versions = graph.nodes_of_type("model_version")
+def _registered_at(graph: LineageGraph, version: str) -> datetime | None:
+    for r in graph.evidence_of([version]):
+        created = r.data.get("created_at") if r.role == "reg" else None
+        if isinstance(created, str):
+            try:
+                return datetime.fromisoformat(created.replace("Z", "+00:00"))
+            except ValueError:
+                return None
+    return None
+
+
+def select_subjects(graph: LineageGraph, loaded: LoadedConfig, as_of: datetime, notes: list[str]) -> list[str]:
+    """The versions the config selects among those registered by the audit clock: an audit as of a past date
+    sees only what existed then (a version registered later is left out, with a note)."""
+    versions, later = [], []
+    for v in graph.nodes_of_type("model_version"):
+        at = _registered_at(graph, v)
+        if at is not None and at > as_of:
+            later.append(v)
+            notes.append(f"{v} was registered at {at.isoformat()}, after the audit clock, and is not audited")
+        else:
+            versions.append(v)
     selectors = loaded.config.subjects
     if not selectors:
         chosen = versions
@@ -111,6 +131,12 @@ def select_subjects(graph: LineageGraph, loaded: LoadedConfig) -> list[str]:
         for i, sel in enumerate(selectors):
             mine = [v for v in versions if graph.node(v).attrs.get("name") == sel.model]
             picked = _pick(graph, mine, sel.version)
+            too_new = _pick(graph, [v for v in later if graph.node(v).attrs.get("name") == sel.model], sel.version)
+            if not picked and too_new:
+                raise InputError(
+                    f"{loaded.source.where(('subjects', i))}: subjects[{i}]: {', '.join(too_new)} was registered "
+                    f"after the audit clock ({as_of.isoformat()}), so it did not exist then"
+                )
             if not picked:
                 raise InputError(
                     f"{loaded.source.where(('subjects', i))}: subjects[{i}]: no version {sel.version!r} of model "
@@ -245,7 +271,7 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
 
     evidence, notes = collect(loaded, as_of, progress)
     graph = LineageGraph.build(evidence)
-    subjects = select_subjects(graph, loaded)
+    subjects = select_subjects(graph, loaded, as_of, notes)
     failed: dict[str, dict[str, str]] = {}
     if cfg.analysis is not None:
         measured, failed = analyze(

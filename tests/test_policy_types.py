@@ -19,8 +19,8 @@ import pytest
 
 import policy_inputs
 from ailm.policy import BUILTIN_POLICIES, create, load_policies
-from ailm.policy.embedded import new_engine, walk_package
-from ailm.policy.evaluator import Decision, decision_from
+from ailm.policy.embedded import EmbeddedEvaluator
+from ailm.policy.evaluator import Decision
 from policy_inputs import drop, get, is_date, mutable_paths, put
 from referee import OpaReferee, decision_key
 
@@ -40,17 +40,11 @@ class Packages:
 
     def __init__(self, library) -> None:
         self.library = library
-        self.engine = new_engine(library)
+        self.evaluator = EmbeddedEvaluator(library)
 
     def evaluate(self, pinput: dict[str, Any], ids: set[str]) -> dict[str, Decision]:
-        self.engine.set_input_json(json.dumps(pinput))
-        out = {}
-        for c in self.library.controls:
-            if c.id in ids:
-                raw = json.loads(self.engine.eval_query_as_json(f"data.{c.package}"))
-                value = raw["result"][0]["expressions"][0]["value"] if raw.get("result") else None
-                out[c.id] = decision_from(walk_package({"x": value}, "ailm.controls.x"))
-        return out
+        self.evaluator.engine.set_input_json(json.dumps(pinput))
+        return {c.id: self.evaluator.evaluate_control(c) for c in self.library.controls if c.id in ids}
 
 
 def passes(d: Decision) -> bool:

@@ -7,7 +7,6 @@ so each measured number can be traced to the exact bytes it came from.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,15 +14,12 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ailm.analysis.settings import AnalysisSettings
+from ailm.canonical import sha256_file
 from ailm.errors import InputError
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_file(path)
 
 
 def path_of(uri: str) -> Path | None:

@@ -74,8 +74,30 @@ def split_of(context: Any) -> str | None:
     return SPLIT_NAMES.get(context.strip().lower(), context.strip().lower())
 
 
+Configured = tuple[dict[str, DatasetRef], DatasetRef | None]
+
+
+def configured_files(settings: AnalysisSettings, base_dir: Path, where: str) -> Configured:
+    """The files the config names (analysis.datasets by role, and analysis.sensitive_data), hashed once for
+    every subject; one that is not there stops the audit (bad input)."""
+    datasets = {
+        role: resolve_dataset(role, spec, base_dir, f"{where}: analysis.datasets.{role}")
+        for role, spec in sorted(settings.datasets.items())
+    }
+    side = None
+    if settings.sensitive_data:
+        spec = settings.sensitive_data.path
+        side = resolve_dataset("sensitive", spec, base_dir, f"{where}: analysis.sensitive_data")
+    return datasets, side
+
+
 def build_context(
-    graph: LineageGraph, subject: str, settings: AnalysisSettings, base_dir: Path, where: str
+    graph: LineageGraph,
+    subject: str,
+    settings: AnalysisSettings,
+    base_dir: Path,
+    where: str,
+    configured: Configured | None = None,
 ) -> AnalysisContext:
     records = graph.evidence_of(graph.closure(subject))
     reg = [r for r in records if r.role == "reg" and r.subject == subject]
@@ -102,17 +124,14 @@ def build_context(
         chosen[context] = r.id
         ref = resolve_dataset(context, uri, base_dir, f"{r.id} (source {uri})")
         datasets[context] = dataclasses.replace(ref, evidence=r.id)
-    for role, spec in sorted(settings.datasets.items()):
-        datasets[role] = resolve_dataset(role, spec, base_dir, f"{where}: analysis.datasets.{role}")
+    named, side = configured if configured is not None else configured_files(settings, base_dir, where)
+    datasets.update(named)
     if settings.sensitive_features is not None:
         sensitive, sensitive_from = list(settings.sensitive_features), f"{where}: analysis.sensitive_features"
     else:
         plans = [r for r in records if r.role == "plan" and isinstance(r.data.get("sensitive_features"), list)]
         sensitive = [str(f) for f in plans[0].data["sensitive_features"]] if plans else []
         sensitive_from = plans[0].id if plans else "none declared"
-    side = None
-    if settings.sensitive_data:
-        side = resolve_dataset("sensitive", settings.sensitive_data.path, base_dir, f"{where}: analysis.sensitive_data")
     facts = {str(r.data.get("name", r.subject.split(":", 1)[-1])): r.data for r in records if r.role == "ds_facts"}
     return AnalysisContext(
         subject=subject,
@@ -159,16 +178,13 @@ def analyze(
     A file the config names that is not there stops the audit (bad input). What fails on one subject (its
     artifact will not load, a column is missing, an explainer breaks) does not: that subject's measured
     roles are reported failed, with the cause, and the other subjects are measured as usual."""
-    for role, spec in sorted(settings.datasets.items()):
-        resolve_dataset(role, spec, base_dir, f"{where}: analysis.datasets.{role}")
-    if settings.sensitive_data:
-        resolve_dataset("sensitive", settings.sensitive_data.path, base_dir, f"{where}: analysis.sensitive_data")
+    configured = configured_files(settings, base_dir, where)
     cache = cache_dir(settings, base_dir)
     records = []
     failed: dict[str, dict[str, str]] = {}
     for subject in subjects:
         try:
-            ctx = build_context(graph, subject, settings, base_dir, where)
+            ctx = build_context(graph, subject, settings, base_dir, where, configured)
         except AilmError as exc:
             failed[subject] = {ROLE[name]: f"analysis of {subject}: {exc}" for name in settings.analyzers}
             continue

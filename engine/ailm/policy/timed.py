@@ -49,18 +49,15 @@ def _orphan_proof(parent_end: Any) -> None:
 def _serve(policies: PolicySet, conn: Any, parent_end: Any) -> None:
     _orphan_proof(parent_end)
     from ailm.errors import AilmError
-    from ailm.policy.embedded import EmbeddedEvaluator, _value, compile_check, new_engine
-    from ailm.policy.evaluator import clean_engine_message, decision_from
+    from ailm.policy.embedded import EmbeddedEvaluator
 
     try:
-        evaluator = EmbeddedEvaluator.__new__(EmbeddedEvaluator)
-        evaluator.policies = policies
-        evaluator.engine = new_engine(policies)  # parsed and checked; compiled control by control below
+        evaluator = EmbeddedEvaluator(policies, check=False)  # compiled control by control, within the limit
     except AilmError as exc:
         conn.send(("failed", str(exc)))
         return
     conn.send(("ready", None))
-    packages = {c.id: c.package for c in policies.controls}
+    controls = {c.id: c for c in policies.controls}
     while True:
         try:
             kind, arg, payload = conn.recv()
@@ -68,20 +65,15 @@ def _serve(policies: PolicySet, conn: Any, parent_end: Any) -> None:
             return
         if kind == "check":
             try:
-                compile_check(evaluator.engine, f"data.{packages[arg]}")
+                evaluator.check_control(controls[arg])
                 conn.send(("ok", None))
             except AilmError as exc:
                 conn.send(("ok", str(exc)))
-            continue
-        evaluator.engine.set_input_json(payload)
-        if kind == "all":
-            conn.send(("ok", evaluator.evaluate(json.loads(payload))))
+        elif kind == "all":
+            conn.send(("ok", evaluator.evaluate_json(payload)))
         else:
-            try:
-                value = _value(evaluator.engine.eval_query_as_json(f"data.{packages[arg]}"))
-                conn.send(("ok", decision_from(value)))
-            except RuntimeError as exc:
-                conn.send(("ok", Decision(error=clean_engine_message(str(exc)))))
+            evaluator.engine.set_input_json(payload)
+            conn.send(("ok", evaluator.evaluate_control(controls[arg])))
 
 
 class TimedEvaluator:

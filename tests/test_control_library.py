@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 import policy_inputs
-from ailm.policy import BUILTIN_POLICIES, create, load_policies
+from ailm import builtin
+from ailm.policy import create, load_policies
 
 NOT_RETIRED = {"RET-003", "RET-004", "RET-005", "RET-006"}
 NOT_GENERATIVE = {"GEN-001", "GEN-002", "GEN-003", "GEN-004"}
@@ -21,7 +22,7 @@ NO_CONSENT_BASIS = {"DATA-007"}
 
 @pytest.fixture(scope="module")
 def library():
-    return load_policies([BUILTIN_POLICIES])
+    return load_policies([builtin.policies()])
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from opa_bindings import OpaEngine, OpaError, OpaUndefinedError
 
+from ailm import builtin
 from ailm.errors import MSG_NO_RESULT, EvaluatorError
-from ailm.policy import BUILTIN_POLICIES, create, load_policies
+from ailm.policy import create, load_policies
 from ailm.policy.bundle import bundle_bytes
 from ailm.policy.embedded import EmbeddedEvaluator
 from ailm.policy.opa import POLICY_ID_PREFIX, upload_order
@@ -161,13 +162,13 @@ def serve(state: ContractServer) -> Iterator[ContractServer]:
 
 @pytest.fixture
 def server() -> Iterator[ContractServer]:
-    yield from serve(ContractServer(policies=load_policies([BUILTIN_POLICIES])))
+    yield from serve(ContractServer(policies=load_policies([builtin.policies()])))
 
 
 @pytest.fixture
 def bundle_server() -> Iterator[ContractServer]:
     """An OPA started with the bundle `ailm policy bundle` writes (of the policies as they are here)."""
-    policies = load_policies([BUILTIN_POLICIES])
+    policies = load_policies([builtin.policies()])
     yield from serve(ContractServer(policies=policies, bundle_revision=policies.digest()))
 
 
@@ -215,7 +216,7 @@ def test_uploading_in_file_order_is_refused_as_real_opa_refuses_it(server: Contr
 def test_upload_order_puts_every_module_after_what_it_imports() -> None:
     from ailm.policy.metadata import package_of
 
-    modules = upload_order(load_policies([BUILTIN_POLICIES]).modules)
+    modules = upload_order(load_policies([builtin.policies()]).modules)
     position = {package_of(m.text): i for i, m in enumerate(modules)}
     for i, m in enumerate(modules):
         for imported in re.findall(r"^import data\.([\w.]+)", m.text, re.M):
@@ -311,7 +312,7 @@ def test_connection_refused() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again when the block ends: nothing listens there
     with pytest.raises(EvaluatorError, match=rf"OPA at http://127.0.0.1:{port}: not healthy: connection refused"):
-        create("opa", load_policies([BUILTIN_POLICIES]), {"url": f"http://127.0.0.1:{port}", "timeout": 1})
+        create("opa", load_policies([builtin.policies()]), {"url": f"http://127.0.0.1:{port}", "timeout": 1})
 
 
 def test_timeout(server: ContractServer) -> None:
@@ -322,7 +323,7 @@ def test_timeout(server: ContractServer) -> None:
 
 
 def test_bad_url_and_missing_url() -> None:
-    policies = load_policies([BUILTIN_POLICIES])
+    policies = load_policies([builtin.policies()])
     with pytest.raises(EvaluatorError, match="expected http://host:port"):
         create("opa", policies, {"url": "opa.internal:8181"})
     with pytest.raises(EvaluatorError, match="needs --opa-url"):
@@ -359,7 +360,7 @@ def test_cli_reports_an_unreachable_opa_with_exit_2(demo_copy: Path, tmp_path: P
 def test_bundle_holds_manifest_data_and_modules_and_is_reproducible(tmp_path: Path, run_cli) -> None:
     import io
 
-    policies = load_policies([BUILTIN_POLICIES])
+    policies = load_policies([builtin.policies()])
     data, revision = bundle_bytes(policies)
     assert bundle_bytes(policies)[0] == data  # same policies, same bytes
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
@@ -425,7 +426,7 @@ def test_real_opa_gives_the_same_findings_as_embedded_on_the_demo(
 def test_real_opa_loads_the_bundle(tmp_path: Path) -> None:
     if OPA_BINARY is None:
         pytest.skip("no `opa` binary on PATH to load the bundle with (the OPA binary cannot be installed here)")
-    data, _ = bundle_bytes(load_policies([BUILTIN_POLICIES]))
+    data, _ = bundle_bytes(load_policies([builtin.policies()]))
     (tmp_path / "b.tar.gz").write_bytes(data)
     proc = subprocess.run([OPA_BINARY, "eval", "--bundle", str(tmp_path / "b.tar.gz"), "data.ailm.thresholds"],
                           capture_output=True, text=True, timeout=60)  # fmt: skip

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ailm.policy import BUILTIN_POLICIES, load_policies
+from ailm import builtin
+from ailm.policy import load_policies
 from ailm.policy.testing import run_tests
 
 REPO = Path(__file__).resolve().parents[1]
@@ -15,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def library():
-    return load_policies([BUILTIN_POLICIES])
+    return load_policies([builtin.policies()])
 
 
 def test_every_rego_test_passes(library) -> None:

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 import policy_inputs
-from ailm.policy import BUILTIN_POLICIES, create, load_policies
+from ailm import builtin
+from ailm.policy import create, load_policies
 from ailm.policy.embedded import EmbeddedEvaluator
 from ailm.policy.evaluator import Decision
 from policy_inputs import drop, get, is_date, mutable_paths, put
@@ -32,7 +33,7 @@ BASES = ["compliant_deployed", "retired_and_archived", "generative_with_base_mod
 
 @pytest.fixture(scope="module")
 def library():
-    return load_policies([BUILTIN_POLICIES])
+    return load_policies([builtin.policies()])
 
 
 class Packages:

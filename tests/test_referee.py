@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 import policy_inputs
-from ailm.policy import BUILTIN_POLICIES, create, load_policies
+from ailm import builtin
+from ailm.policy import create, load_policies
 from ailm.policy.evaluator import Decision
 from ailm.policy.testing import run_tests
 from referee import OpaReferee, decision_key
@@ -27,7 +28,7 @@ from referee import OpaReferee, decision_key
 
 @pytest.fixture(scope="module")
 def library():
-    return load_policies([BUILTIN_POLICIES])
+    return load_policies([builtin.policies()])
 
 
 @pytest.fixture(scope="module")

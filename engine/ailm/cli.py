@@ -244,10 +244,11 @@ def policy() -> None:
     """Work with the policy library."""
 
 
-def _policy_set(folders: tuple[Path, ...], builtin: bool) -> object:
-    from ailm.policy import BUILTIN_POLICIES, load_policies
+def _policy_set(folders: tuple[Path, ...], with_builtin: bool) -> object:
+    from ailm import builtin
+    from ailm.policy import load_policies
 
-    chosen = ([BUILTIN_POLICIES] if builtin else []) + list(folders)
+    chosen = ([builtin.policies()] if with_builtin else []) + list(folders)
     if not chosen:
         raise InputError("no policy folder: pass --policies or drop --no-builtin")
     return load_policies(chosen)

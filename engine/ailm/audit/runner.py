@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ailm import __version__
+from ailm import __version__, builtin
 from ailm.analysis import analyze
 from ailm.audit.result import (
     AuditResult,
@@ -29,7 +29,7 @@ from ailm.config import LoadedConfig, load_config, load_waivers
 from ailm.errors import AilmError, CollectorError, InputError
 from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
 from ailm.lineage import LineageGraph, build_input
-from ailm.policy import BUILTIN_POLICIES, ControlMeta, Decision, PolicySet, load_policies
+from ailm.policy import ControlMeta, Decision, PolicySet, load_policies
 from ailm.policy import create as create_evaluator
 from ailm.policy.evaluator import Evaluator
 from ailm.policy.thresholds import check_overrides, thresholds_of
@@ -242,7 +242,7 @@ def control_result(
 
 
 def policy_folders(loaded: LoadedConfig, extra: tuple[Path, ...]) -> list[Path]:
-    folders = [BUILTIN_POLICIES] if loaded.config.builtin_policies else []
+    folders = [builtin.policies()] if loaded.config.builtin_policies else []
     folders += [loaded.path(p) for p in loaded.config.policies]
     folders += [Path(p).resolve() for p in extra]
     if not folders:

@@ -2,10 +2,9 @@
 
 from ailm.policy.evaluator import Decision, Evaluator, Finding, create
 from ailm.policy.metadata import ControlMeta, Severity
-from ailm.policy.policyset import BUILTIN_POLICIES, PolicySet, load_policies
+from ailm.policy.policyset import PolicySet, load_policies
 
 __all__ = [
-    "BUILTIN_POLICIES",
     "ControlMeta",
     "Decision",
     "Evaluator",

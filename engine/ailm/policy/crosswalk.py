@@ -12,12 +12,11 @@ import json
 import re
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-FRAMEWORKS_FILE = Path(__file__).with_name("frameworks.json")
 FRAMEWORK_KEYS = ("eu_ai_act", "nist_ai_rmf", "iso_42001")
 # worst first: the outcome of an item is the worst outcome of the controls mapped to it
 OUTCOME_ORDER = ("error", "fail", "warn", "waived", "pass", "not_applicable")
@@ -48,7 +47,8 @@ class FrameworkCrosswalk(BaseModel):
 
 @cache
 def catalogue() -> dict[str, Any]:
-    return {k: v for k, v in json.loads(FRAMEWORKS_FILE.read_text(encoding="utf-8")).items() if k in FRAMEWORK_KEYS}
+    text = (files("ailm.policy") / "frameworks.json").read_text(encoding="utf-8")
+    return {k: v for k, v in json.loads(text).items() if k in FRAMEWORK_KEYS}
 
 
 def item_of(framework: str, ref: str) -> str | None:

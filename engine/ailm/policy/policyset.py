@@ -16,8 +16,6 @@ from ailm.canonical import sha256_bytes, sha256_json
 from ailm.errors import PolicyError
 from ailm.policy.metadata import ControlMeta, package_of, read_control
 
-BUILTIN_POLICIES = Path(__file__).resolve().parents[3] / "policies"
-
 
 @dataclass(frozen=True)
 class PolicyFile:
@@ -47,9 +45,6 @@ class PolicySet:
 
     def manifest(self) -> list[dict[str, str]]:
         return [{"path": f.display, "sha256": f.sha256} for f in self.files()]
-
-    def by_package(self) -> dict[str, ControlMeta]:
-        return {c.package: c for c in self.controls}
 
     def with_data(self, overrides: dict[str, Any]) -> PolicySet:
         merged = dict(self.data)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from ailm import builtin
 from ailm.audit.result import AuditResult
 from ailm.errors import UnknownNameError
 from ailm.evidence.model import EvidenceSet
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[3] / "reports"
 
 
 @dataclass(frozen=True)
 class RenderContext:
     evidence: EvidenceSet
-    templates: Path = BUILTIN_TEMPLATES
+    templates: Path = field(default_factory=builtin.templates)
 
 
 class Renderer(Protocol):

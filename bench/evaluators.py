@@ -124,17 +124,22 @@ def timed_all(evaluator: Any, inputs: list[dict[str, Any]]) -> tuple[float, list
 
 
 def main() -> int:
+    from ailm import builtin
     from ailm.audit.runner import collect
     from ailm.config import load_config
     from ailm.demo import build
     from ailm.lineage import LineageGraph, build_input
-    from ailm.policy import BUILTIN_POLICIES, create, load_policies
+    from ailm.plugins import many_roles
+    from ailm.policy import create, load_policies
+    from ailm.policy.embedded import EmbeddedEvaluator
 
     build(REPO, quiet=True)
     evidence, _ = collect(load_config(CONFIG), AS_OF)
-    base = build_input(LineageGraph.build(evidence), "model_version:adult-income/1", AS_OF).model_dump(mode="json")
+    base = build_input(
+        LineageGraph.build(evidence), "model_version:adult-income/1", AS_OF, many=many_roles()
+    ).model_dump(mode="json")
     inputs = synthetic_inputs(base, VERSIONS)
-    policies = load_policies([BUILTIN_POLICIES])
+    policies = load_policies([builtin.policies()])
     results: dict[str, Any] = {
         "machine": machine(),
         "date": datetime.now(UTC).date().isoformat(),
@@ -143,7 +148,7 @@ def main() -> int:
         "input_bytes_per_version": len(json.dumps(base)),
     }
 
-    embedded = create("embedded", policies)
+    embedded = EmbeddedEvaluator(policies)
     runs = [timed_all(embedded, inputs) for _ in range(3)]
     total = statistics.median(ms for ms, _ in runs)
     emb_results = runs[0][1]

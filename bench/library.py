@@ -34,14 +34,14 @@ VERSIONS = 1000
 def main() -> int:
     from ailm.audit.runner import AuditOptions, run_audit
     from ailm.demo import build
-    from ailm.policy import create
+    from ailm.policy.embedded import EmbeddedEvaluator
 
     build(REPO, quiet=True)
     run = run_audit(AuditOptions(config_path=CONFIG, as_of=AS_OF))
     base = run.inputs[0].model_dump(mode="json")
     inputs = synthetic_inputs(base, VERSIONS)
     policies = run.policies
-    evaluator = create("embedded", policies)
+    evaluator = EmbeddedEvaluator(policies)
     engine = evaluator.engine  # type: ignore[attr-defined]
 
     def whole() -> tuple[float, list[Any]]:
@@ -122,10 +122,10 @@ def opa_in_process(policies: Any, inputs: list[Any], decisions: list[Any]) -> tu
 
 
 def _evaluate_part(args: tuple[Any, list[str]]) -> list[Any]:
-    from ailm.policy import create
+    from ailm.policy.embedded import EmbeddedEvaluator
 
     policies, payloads = args
-    evaluator = create("embedded", policies)
+    evaluator = EmbeddedEvaluator(policies)
     return [evaluator.evaluate(json.loads(p)) for p in payloads]
 
 

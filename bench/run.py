@@ -33,13 +33,16 @@ def median_ms(fn: Callable[[], Any], runs: int) -> float:
 
 
 def main() -> int:
+    from ailm import builtin
     from ailm.audit.outdir import OutputFolder
     from ailm.audit.publish import publish
     from ailm.audit.runner import AuditOptions, collect, run_audit
     from ailm.config import load_config
     from ailm.demo import build
     from ailm.lineage import LineageGraph, build_input
-    from ailm.policy import BUILTIN_POLICIES, create, load_policies
+    from ailm.plugins import many_roles
+    from ailm.policy import load_policies
+    from ailm.policy.embedded import EmbeddedEvaluator
     from ailm.report import RenderContext, registry
     from ailm.signing import generate
 
@@ -66,14 +69,16 @@ def main() -> int:
     results["collect_ms"] = median_ms(lambda: collect(loaded, AS_OF), 5)
     evidence, _ = collect(loaded, AS_OF)
     results["lineage_and_input_ms"] = median_ms(
-        lambda: build_input(LineageGraph.build(evidence), "model_version:adult-income/1", AS_OF), 20
+        lambda: build_input(LineageGraph.build(evidence), "model_version:adult-income/1", AS_OF, many=many_roles()), 20
     )
-    policies = load_policies([BUILTIN_POLICIES])
+    policies = load_policies([builtin.policies()])
     results["load_and_compile_policies_ms"] = median_ms(
-        lambda: create("embedded", load_policies([BUILTIN_POLICIES])), 10
+        lambda: EmbeddedEvaluator(load_policies([builtin.policies()])), 10
     )
-    evaluator = create("embedded", policies)
-    payload = build_input(LineageGraph.build(evidence), "model_version:adult-income/1", AS_OF).model_dump(mode="json")
+    evaluator = EmbeddedEvaluator(policies)
+    payload = build_input(
+        LineageGraph.build(evidence), "model_version:adult-income/1", AS_OF, many=many_roles()
+    ).model_dump(mode="json")
     n = 500
     t = time.perf_counter()
     for _ in range(n):

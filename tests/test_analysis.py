@@ -214,7 +214,6 @@ def test_sensitive_attributes_from_a_separate_file(tmp_path: Path) -> None:
 
 
 def test_records_are_reproducible_and_cached(demo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ailm.analysis import runner
     from ailm.audit.runner import collect
     from ailm.config import load_config
     from ailm.lineage import LineageGraph
@@ -233,7 +232,10 @@ def test_records_are_reproducible_and_cached(demo_root: Path, tmp_path: Path, mo
     def no_compute(*_: Any) -> Any:
         raise AssertionError("recomputed although nothing changed")
 
-    monkeypatch.setattr(runner, "_measure", no_compute)
+    from ailm.analysis import datascan, fairness
+
+    monkeypatch.setattr(fairness, "analyze", no_compute)
+    monkeypatch.setattr(datascan, "analyze", no_compute)
     second, failed = analyze(graph, [SUBJECT], settings, **kw)
     assert failed == {}  # a recomputation would have failed: nothing was recomputed
     assert [r.sha256 for r in second] == [r.sha256 for r in first]
@@ -309,16 +311,16 @@ def test_missing_label_column_is_exit_2_naming_the_file(run_cli: Any, demo_copy:
 
 def test_the_report_shows_measured_numbers_with_their_evidence(demo_root: Path, tmp_path: Path) -> None:
     from ailm.audit.runner import AuditOptions, run_audit
-    from ailm.report import RenderContext, registry
+    from ailm.report import RenderContext, resolve
 
     run = run_audit(AuditOptions(config_path=demo_root / "evidence" / "demo" / "ailm.yaml", as_of=AS_OF))
-    html = registry()["html"].make().render(run.result, RenderContext(evidence=run.evidence)).decode()
+    html = resolve(["html"])[0].make().render(run.result, RenderContext(evidence=run.evidence)).decode()
     fair = next(r for r in run.evidence.records if r.kind == "analysis.fairness")
     sex = fair.data["result"]["features"][0]
     assert fair.id in html and fair.sha256[:12] in html
     assert f"{sex['demographic_parity_ratio']}" in html
     assert html.count("<svg") >= 3  # per-group rates, SHAP importance, drift
-    report = json.loads(registry()["json"].make().render(run.result, RenderContext(evidence=run.evidence)))
+    report = json.loads(resolve(["json"])[0].make().render(run.result, RenderContext(evidence=run.evidence)))
     assert fair.id in {e["id"] for e in report["evidence_index"]}
 
 

@@ -208,7 +208,7 @@ def test_a_runaway_policy_is_stopped_at_the_time_limit_and_named(demo_copy: Path
     import time
 
     cfg = demo_copy / "ailm.yaml"
-    cfg.write_text(cfg.read_text().replace("fail_on: high", "fail_on: high\nevaluation_timeout: 2"))
+    cfg.write_text(cfg.read_text().replace("fail_on: high", "fail_on: high\nevaluator: {name: embedded, timeout: 2}"))
     _write_policy(tmp_path / "pol", "deny contains x if { x := count([n | some n in numbers.range(1, 900000000)]) }")
     start = time.monotonic()
     res = audit(run_cli, demo_copy, tmp_path / "out", "--policies", tmp_path / "pol")

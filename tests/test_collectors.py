@@ -362,23 +362,23 @@ def test_unchanged_source_is_not_read_again(tmp_path: Path, monkeypatch: pytest.
     emit(events, "prepare", [tmp_path / "a.csv"], [tmp_path / "b.csv"])
     c = ctx(tmp_path, cache=tmp_path / "cache")
     settings = {"path": "e.ndjson"}
-    first = collect_cached("openlineage", settings, openlineage.factory(settings), c)
+    first = collect_cached("openlineage", settings, openlineage.plugin.build(openlineage.plugin.configure(settings)), c)
     calls = []
     real = openlineage.OpenLineageCollector.collect
     monkeypatch.setattr(
         openlineage.OpenLineageCollector, "collect", lambda self, ctx: calls.append(1) or real(self, ctx)
     )
-    again = collect_cached("openlineage", settings, openlineage.factory(settings), c)
+    again = collect_cached("openlineage", settings, openlineage.plugin.build(openlineage.plugin.configure(settings)), c)
     assert calls == [] and [r.sha256 for r in again.records] == [r.sha256 for r in first.records]
     assert [n.id for n in again.nodes] == [n.id for n in first.nodes] and len(again.edges) == len(first.edges)
 
     st = events.stat()
     os.utime(events, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # touched, same content: not read again
-    collect_cached("openlineage", settings, openlineage.factory(settings), c)
+    collect_cached("openlineage", settings, openlineage.plugin.build(openlineage.plugin.configure(settings)), c)
     assert calls == []
     with events.open("a") as fh:  # new content: read again
         fh.write("\n")
-    collect_cached("openlineage", settings, openlineage.factory(settings), c)
+    collect_cached("openlineage", settings, openlineage.plugin.build(openlineage.plugin.configure(settings)), c)
     assert calls == [1]
 
 

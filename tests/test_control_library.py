@@ -13,7 +13,8 @@ import pytest
 
 import policy_inputs
 from ailm import builtin
-from ailm.policy import create, load_policies
+from ailm.policy import load_policies
+from ailm.policy.embedded import EmbeddedEvaluator
 
 NOT_RETIRED = {"RET-003", "RET-004", "RET-005", "RET-006"}
 NOT_GENERATIVE = {"GEN-001", "GEN-002", "GEN-003", "GEN-004"}
@@ -27,7 +28,7 @@ def library():
 
 @pytest.fixture(scope="module")
 def evaluator(library):
-    return create("embedded", library)
+    return EmbeddedEvaluator(library)
 
 
 def outcome(evaluator, pinput: dict[str, Any]) -> dict[str, set[str]]:

@@ -19,11 +19,9 @@ def test_every_control_is_in_the_readme() -> None:
 
 
 def test_every_collector_format_and_evaluator_is_in_the_readme() -> None:
-    from ailm.collectors import registry as collectors
-    from ailm.policy.evaluator import registry as evaluators
-    from ailm.report import registry as formats
+    from ailm.plugins import GROUPS, names
 
-    for name in [*collectors(), *formats(), *evaluators()]:
+    for name in [n for kind in GROUPS for n in names(kind)]:
         assert f"| `{name}` |" in README, name
 
 
@@ -70,7 +68,7 @@ def test_the_ci_examples_parse_and_use_real_options() -> None:
     import yaml
 
     from ailm.cli import cli
-    from ailm.report import registry as formats
+    from ailm.plugins import names
 
     doc = (REPO / "docs" / "ci.md").read_text()
     blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)
@@ -90,4 +88,4 @@ def test_the_ci_examples_parse_and_use_real_options() -> None:
         assert used <= known, (group.name, used - known)
         if "--format" in args:
             names = args[args.index("--format") + 1].split(",")
-            assert set(names) <= set(formats()), names
+            assert set(names) <= set(names("format")), names

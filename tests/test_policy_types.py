@@ -19,7 +19,7 @@ import pytest
 
 import policy_inputs
 from ailm import builtin
-from ailm.policy import create, load_policies
+from ailm.policy import load_policies
 from ailm.policy.embedded import EmbeddedEvaluator
 from ailm.policy.evaluator import Decision
 from policy_inputs import drop, get, is_date, mutable_paths, put
@@ -79,7 +79,7 @@ def changed(pinput: dict[str, Any], path: tuple[str | int, ...], value: Any) -> 
 
 
 def test_wrong_types_in_the_numbers_and_dates_a_control_reads_fail_naming_the_field(library) -> None:
-    regorus = create("embedded", library)
+    regorus = EmbeddedEvaluator(library)
     opa = OpaReferee(library)
     packages = Packages(library)
     covered: set[str] = set()

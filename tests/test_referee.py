@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 import policy_inputs
 from ailm import builtin
-from ailm.policy import create, load_policies
+from ailm.policy import load_policies
+from ailm.policy.embedded import EmbeddedEvaluator
 from ailm.policy.evaluator import Decision
 from ailm.policy.testing import run_tests
 from referee import OpaReferee, decision_key
@@ -33,7 +34,7 @@ def library():
 
 @pytest.fixture(scope="module")
 def engines(library):
-    return create("embedded", library), OpaReferee(library)
+    return EmbeddedEvaluator(library), OpaReferee(library)
 
 
 def disagreements(engines, pinput: dict[str, Any]) -> list[tuple[str, Decision, Decision]]:

@@ -85,17 +85,17 @@ def cli() -> None:
     help="Ed25519 private key to sign with (default: config signing.key)",
 )
 @click.option("--no-sign", is_flag=True, help="write no attestation")
-@click.option("--evaluator", type=click.Choice(["embedded", "opa"]), default="embedded", show_default=True,
-              help="embedded: regorus in process; opa: an OPA server")  # fmt: skip
+@click.option("--evaluator", help="an evaluator plugin: embedded (regorus, the default) or opa (an OPA server); "
+                                 "default: the config's evaluator.name")  # fmt: skip
 @click.option("--opa-url", envvar="AILM_OPA_URL", help="OPA server, e.g. http://127.0.0.1:8181 (env AILM_OPA_URL)")
 @click.option("--opa-token", envvar="AILM_OPA_TOKEN", help="bearer token for OPA (env AILM_OPA_TOKEN)")
 @click.option("--opa-ca-cert", type=click.Path(path_type=Path), help="CA bundle to verify OPA's TLS certificate")
 @click.option("--opa-client-cert", type=click.Path(path_type=Path), help="client certificate for mutual TLS")
 @click.option("--opa-client-key", type=click.Path(path_type=Path), help="client key for mutual TLS")
-@click.option("--opa-timeout", type=float, default=5.0, show_default=True, help="seconds per OPA request")
-@click.option("--opa-mode", type=click.Choice(["upload", "query"]), default="upload", show_default=True,
-              help="upload: send the policies to OPA first; query: OPA serves them as a bundle (see `ailm policy "
-                   "bundle`) and must hold this policy set's revision")  # fmt: skip
+@click.option("--opa-timeout", type=float, help="seconds per OPA request (default 5)")
+@click.option("--opa-mode", type=click.Choice(["upload", "query"]),
+              help="upload (the default): send the policies to OPA first; query: OPA serves them as a bundle "
+                   "(see `ailm policy bundle`) and must hold this policy set's revision")  # fmt: skip
 @click.option("--no-opa-revision-check", is_flag=True,
               help="with --opa-mode query: audit even when the server's bundle is another policy set")  # fmt: skip
 def audit(
@@ -107,14 +107,14 @@ def audit(
     extra_policies: tuple[Path, ...],
     key_path: Path | None,
     no_sign: bool,
-    evaluator: str,
+    evaluator: str | None,
     opa_url: str | None,
     opa_token: str | None,
     opa_ca_cert: Path | None,
     opa_client_cert: Path | None,
     opa_client_key: Path | None,
-    opa_timeout: float,
-    opa_mode: str,
+    opa_timeout: float | None,
+    opa_mode: str | None,
     no_opa_revision_check: bool,
 ) -> None:
     """Collect evidence, evaluate the controls, write signed reports; exit 0/1/2 as the gate says.
@@ -144,7 +144,7 @@ def audit(
             "client_key": str(opa_client_key) if opa_client_key else None,
             "timeout": opa_timeout,
             "mode": opa_mode,
-            "check_revision": not no_opa_revision_check,
+            "check_revision": False if no_opa_revision_check else None,
         },
     )
     # the folder is locked for the whole audit: a second audit into it stops at once, with a message

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ailm.analysis.settings import AnalysisSettings
 from ailm.audit.result import FailOn, Waiver
+from ailm.errors import AilmError, InputError
+from ailm.plugins import Plugin, load
 from ailm.yamlsrc import YamlSource
 
 
@@ -21,10 +23,19 @@ class _Strict(BaseModel):
 
 
 class CollectorEntry(BaseModel):
-    model_config = ConfigDict(extra="allow")  # the collector's own settings
+    model_config = ConfigDict(extra="allow")  # the collector's own settings, validated by its plugin's model
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="the collector plugin")
     optional: bool = False
+
+    def settings(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class EvaluatorEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")  # the evaluator's own settings, validated by its plugin's model
+
+    name: str = Field(default="embedded", min_length=1, description="the evaluator plugin")
 
     def settings(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
@@ -54,28 +65,37 @@ class AuditConfig(_Strict):
 
     @field_validator("formats")
     @classmethod
-    def _known_formats(cls, names: list[str]) -> list[str]:
-        from ailm.report import registry
+    def _known_formats(cls, chosen: list[str]) -> list[str]:
+        from ailm.plugins import names
 
-        unknown = [n for n in names if n not in registry()]
+        known = names("format")
+        unknown = [n for n in chosen if n not in known]
         if unknown:
-            raise ValueError(f"unknown report format {unknown[0]!r}; known: {', '.join(sorted(registry()))}")
-        return names
+            raise ValueError(f"unknown report format {unknown[0]!r}; known: {', '.join(known)}")
+        return chosen
 
     signing: Signing = Field(default_factory=Signing)
     analysis: AnalysisSettings | None = None
     cache: str | None = Field(
         default=None, description="folder for collector caches: an unchanged source is not re-read"
     )
-    evaluation_timeout: float = Field(
-        default=60.0, gt=0, le=86_400, description="seconds the embedded engine may spend on one model version"
-    )
+    evaluator: EvaluatorEntry = Field(default_factory=EvaluatorEntry)
+
+
+@dataclass(frozen=True)
+class ConfiguredCollector:
+    entry: CollectorEntry
+    plugin: Plugin | None  # None: an optional collector whose plugin cannot be loaded (``broken`` says why)
+    settings: BaseModel | None
+    where: str  # file:line of its entry, for messages
+    broken: str | None = None
 
 
 @dataclass(frozen=True)
 class LoadedConfig:
     config: AuditConfig
     source: YamlSource
+    collectors: tuple[ConfiguredCollector, ...] = ()
 
     @property
     def base_dir(self) -> Path:
@@ -90,9 +110,28 @@ def load_config(path: Path) -> LoadedConfig:
     if not isinstance(src.data, dict):
         raise src.error((), "a config is a mapping with apiVersion, kind, name and collectors")
     try:
-        return LoadedConfig(AuditConfig.model_validate(src.data), src)
+        config = AuditConfig.model_validate(src.data)
     except ValidationError as exc:
         raise src.validation_error(exc) from None
+    return LoadedConfig(config, src, tuple(_collectors(config, src)))
+
+
+def _collectors(config: AuditConfig, src: YamlSource) -> list[ConfiguredCollector]:
+    """Each collector's plugin and its settings, validated by the plugin's own model (errors at file:line). A
+    plugin that cannot be loaded is an error naming it, unless its entry is optional (then the audit notes it)."""
+    out = []
+    for i, entry in enumerate(config.collectors):
+        loc = ("collectors", i)
+        try:
+            plugin = load("collector", entry.name)
+        except AilmError as exc:
+            if entry.optional:  # the audit notes it when it runs the collectors
+                out.append(ConfiguredCollector(entry, None, None, src.where(loc), broken=exc.message))
+                continue
+            raise InputError(f"{src.where((*loc, 'name'))}: collectors.{i}.name: {exc.message}") from None
+        settings = plugin.configure(entry.settings(), src, loc)
+        out.append(ConfiguredCollector(entry, plugin, settings, src.where(loc)))
+    return out
 
 
 class _WaiverFile(_Strict):

@@ -7,7 +7,9 @@ so each measured number can be traced to the exact bytes it came from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,15 @@ def path_of(uri: str) -> Path | None:
     if parsed.scheme == "" and uri:
         return Path(uri)
     return None
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """What an analyzer plugin builds: a measurement of one model version, as plain JSON values."""
+
+    measure: Callable[[AnalysisContext, datetime], dict[str, Any]]
+    needs: tuple[str, ...] = ()  # dataset roles without which there is nothing to measure (skipped, no record)
+    dated: bool = False  # the result depends on the audit date (retention, consent), not only on the inputs
 
 
 @dataclass(frozen=True)

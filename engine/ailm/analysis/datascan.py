@@ -7,8 +7,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from ailm.analysis.context import AnalysisContext
+from ailm.analysis.context import AnalysisContext, Analyzer
 from ailm.analysis.fairness import _r
+from ailm.plugins import Plugin
 
 # Column names that mean a person can be identified directly (identifiers) or that hold personal data.
 DIRECT_IDENTIFIER_NAMES = re.compile(
@@ -202,3 +203,13 @@ def analyze(ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
             "overlap": "identical rows by a hash of every column (pandas.util.hash_pandas_object)",
         },
     }
+
+
+plugin = Plugin(
+    kind="analyzer",
+    name="data",
+    summary="the data itself: split overlap (leakage), duplicates, missing values, personal data, consent, retention",
+    build=lambda _settings: Analyzer(measure=analyze, dated=True),
+    roles={"data_scan": "one"},
+    libraries=("pandas", "numpy"),
+)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ailm.analysis.context import AnalysisContext
+from ailm.analysis.context import AnalysisContext, Analyzer
 from ailm.analysis.fairness import _r
+from ailm.plugins import Plugin
 
 FLOOR = 1e-4
 ALPHA = 0.05
@@ -114,3 +115,13 @@ def analyze(ctx: AnalysisContext) -> dict[str, Any]:
         "score": score,
         "max_feature_psi": max((f["psi"] for f in features if f["psi"] is not None), default=None),
     }
+
+
+plugin = Plugin(
+    kind="analyzer",
+    name="drift",
+    summary="population stability and KS per feature, and prediction drift, between the reference and current data",
+    build=lambda _settings: Analyzer(measure=lambda ctx, _as_of: analyze(ctx), needs=("current",)),
+    roles={"drift": "one"},
+    libraries=("scipy", "numpy", "pandas", "scikit-learn"),
+)

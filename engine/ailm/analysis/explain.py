@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ailm.analysis.context import AnalysisContext
+from ailm.analysis.context import AnalysisContext, Analyzer
 from ailm.analysis.fairness import _r
+from ailm.plugins import Plugin
 
 TREE_MODULES = ("sklearn.ensemble", "sklearn.tree", "xgboost", "lightgbm", "catboost")
 LINEAR_MODULES = ("sklearn.linear_model", "sklearn.svm._classes")
@@ -154,3 +155,13 @@ def analyze(ctx: AnalysisContext) -> dict[str, Any]:
         "sensitive_in_top": [f for f in top if f in ctx.sensitive_features],
         "proxy_check": {"measure": "Cramer's V", "numeric_bins": 10, "pairs": proxies},
     }
+
+
+plugin = Plugin(
+    kind="analyzer",
+    name="explanations",
+    summary="SHAP values of the real model on its evaluation data: importance, top features, sensitive ranks",
+    build=lambda _settings: Analyzer(measure=lambda ctx, _as_of: analyze(ctx)),
+    roles={"shap": "one"},
+    libraries=("shap", "scikit-learn", "numpy", "pandas", "scipy"),
+)

@@ -12,7 +12,8 @@ import math
 import warnings
 from typing import Any
 
-from ailm.analysis.context import AnalysisContext
+from ailm.analysis.context import AnalysisContext, Analyzer
+from ailm.plugins import Plugin
 
 SUMMARIES = (
     "demographic_parity_difference",
@@ -218,3 +219,13 @@ def analyze(ctx: AnalysisContext) -> dict[str, Any]:
         "bootstrap": {"resamples": s.bootstrap, "confidence": s.confidence, "method": "percentile", "seed": s.seed},
         "features": results,
     }
+
+
+plugin = Plugin(
+    kind="analyzer",
+    name="fairness",
+    summary="group metrics with bootstrap intervals per sensitive feature (fairlearn MetricFrame), accuracy, recall",
+    build=lambda _settings: Analyzer(measure=lambda ctx, _as_of: analyze(ctx)),
+    roles={"fair": "one"},
+    libraries=("fairlearn", "scikit-learn", "numpy", "pandas"),
+)

@@ -12,28 +12,24 @@ import contextlib
 import dataclasses
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ailm import __version__
-from ailm.analysis.context import AnalysisContext, DatasetRef, path_of, resolve_dataset
-from ailm.analysis.settings import AnalysisSettings, AnalyzerName
+from ailm.analysis.context import AnalysisContext, Analyzer, DatasetRef, path_of, resolve_dataset
+from ailm.analysis.settings import AnalysisSettings
 from ailm.canonical import canonical_json, sha256_json
 from ailm.errors import AilmError, InputError
 from ailm.evidence.model import Evidence, Source
 from ailm.fsutil import write_atomic
 from ailm.lineage import LineageGraph
+from ailm.plugins import Plugin, PluginError, load
+from ailm.yamlsrc import YamlSource
 
 METHOD_VERSION = "2"  # bump when an analyzer's method changes, so cached results are not reused
-ROLE: dict[AnalyzerName, str] = {"fairness": "fair", "explanations": "shap", "data": "data_scan", "drift": "drift"}
-LIBRARIES: dict[AnalyzerName, tuple[str, ...]] = {
-    "fairness": ("fairlearn", "scikit-learn", "numpy", "pandas"),
-    "explanations": ("shap", "scikit-learn", "numpy", "pandas", "scipy"),
-    "data": ("pandas", "numpy"),
-    "drift": ("scipy", "numpy", "pandas", "scikit-learn"),
-}
 Progress = Callable[[str], None]
 
 
@@ -147,16 +143,29 @@ def build_context(
     )
 
 
-def _measure(name: AnalyzerName, ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
-    from ailm.analysis import datascan, drift, explain, fairness
+@dataclass(frozen=True)
+class _Chosen:
+    plugin: Plugin
+    role: str
+    analyzer: Analyzer
 
-    if name == "fairness":
-        return fairness.analyze(ctx)
-    if name == "explanations":
-        return explain.analyze(ctx)
-    if name == "data":
-        return datascan.analyze(ctx, as_of)
-    return drift.analyze(ctx)
+
+def analyzers(settings: AnalysisSettings, src: YamlSource | None = None) -> list[_Chosen]:
+    """The analyzer plugins the settings name, each built from its own validated options."""
+    unknown = sorted(set(settings.options) - set(settings.analyzers))
+    if unknown:
+        raise InputError(f"analysis.options.{unknown[0]}: no analyzer {unknown[0]!r} is run (analysis.analyzers)")
+    out = []
+    for name in settings.analyzers:
+        plugin = load("analyzer", name)
+        if len(plugin.roles) != 1 or "*" in plugin.roles:
+            raise PluginError(f"analyzer {name!r} must declare exactly one evidence role, got {sorted(plugin.roles)}")
+        options = plugin.configure(settings.options.get(name, {}), src, ("analysis", "options", name))
+        analyzer = plugin.build(options)
+        if not isinstance(analyzer, Analyzer):
+            raise PluginError(f"analyzer {name!r} built a {type(analyzer).__name__}, not an ailm Analyzer")
+        out.append(_Chosen(plugin, next(iter(plugin.roles)), analyzer))
+    return out
 
 
 def _settings_view(settings: AnalysisSettings) -> dict[str, Any]:
@@ -172,12 +181,14 @@ def analyze(
     where: str,
     as_of: datetime,
     progress: Progress,
+    src: YamlSource | None = None,
 ) -> tuple[list[Evidence], dict[str, dict[str, str]]]:
     """The measured records, and what could not be measured: {subject: {role: why}}.
 
     A file the config names that is not there stops the audit (bad input). What fails on one subject (its
     artifact will not load, a column is missing, an explainer breaks) does not: that subject's measured
     roles are reported failed, with the cause, and the other subjects are measured as usual."""
+    chosen = analyzers(settings, src)
     configured = configured_files(settings, base_dir, where)
     cache = cache_dir(settings, base_dir)
     records = []
@@ -186,34 +197,35 @@ def analyze(
         try:
             ctx = build_context(graph, subject, settings, base_dir, where, configured)
         except AilmError as exc:
-            failed[subject] = {ROLE[name]: f"analysis of {subject}: {exc}" for name in settings.analyzers}
+            failed[subject] = {a.role: f"analysis of {subject}: {exc}" for a in chosen}
             continue
         inputs = ctx.inputs_digest_view()
         evaluated = ctx.datasets.get(settings.evaluate_on) or next(iter(ctx.datasets.values()), None)
         uri = evaluated.path.as_uri() if evaluated else ctx.model_uri
-        for name in settings.analyzers:
-            if name == "drift" and "current" not in ctx.datasets:
-                continue  # nothing to compare against: the monitoring controls say drift is unmeasured
+        for a in chosen:
+            name = a.plugin.name
+            if any(role not in ctx.datasets for role in a.analyzer.needs):
+                continue  # e.g. drift with no current data: the controls that read it say it is unmeasured
             method = {
                 "analyzer": name,
                 "method_version": METHOD_VERSION,
                 "ailm": __version__,
-                "libraries": _versions(LIBRARIES[name]),
+                "libraries": _versions(a.plugin.libraries),
                 "settings": _settings_view(settings),
             }
-            scope = {"as_of_date": as_of.date().isoformat()} if name == "data" else {}
+            scope = {"as_of_date": as_of.date().isoformat()} if a.analyzer.dated else {}
             key = sha256_json({"method": method, "inputs": inputs, **scope})
             result = _cached(cache, key)
             if result is None:
                 progress(f"measuring {name} of {subject}")
                 try:
-                    result = _measure(name, ctx, as_of)
+                    result = a.analyzer.measure(ctx, as_of)
                 except AilmError as exc:
-                    failed.setdefault(subject, {})[ROLE[name]] = f"analysis {name} of {subject}: {exc}"
+                    failed.setdefault(subject, {})[a.role] = f"analysis {name} of {subject}: {exc}"
                     continue
                 except Exception as exc:  # an analyzer bug or a library's surprise: this subject, this role
                     why = f"analysis {name} of {subject}: {type(exc).__name__}: {exc}"
-                    failed.setdefault(subject, {})[ROLE[name]] = why
+                    failed.setdefault(subject, {})[a.role] = why
                     continue
                 result = json.loads(canonical_json(result))  # plain JSON values, exactly as a cache hit gives
                 _store(cache, key, result)
@@ -221,7 +233,7 @@ def analyze(
                 Evidence.make(
                     kind=f"analysis.{name}",
                     id=f"analysis:{name}:{subject.split(':', 1)[-1]}",
-                    role=ROLE[name],
+                    role=a.role,
                     subject=subject,
                     source=Source(collector=f"analysis.{name}", uri=uri),
                     data={"inputs": inputs, "method": method, "cache_key": key, "result": result},

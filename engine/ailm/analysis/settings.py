@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-AnalyzerName = Literal["fairness", "explanations", "data", "drift"]
-ALL_ANALYZERS: tuple[AnalyzerName, ...] = ("fairness", "explanations", "data", "drift")
+ALL_ANALYZERS: tuple[str, ...] = ("fairness", "explanations", "data", "drift")  # the built-ins, run by default
 
 
 class _Strict(BaseModel):
@@ -43,6 +42,25 @@ class AnalysisSettings(_Strict):
     top_features: int = Field(default=5, ge=1)
     drift_bins: int = Field(default=10, ge=2, le=100)
     seed: int = 20261123
-    analyzers: list[AnalyzerName] = Field(default_factory=lambda: list(ALL_ANALYZERS))
+    analyzers: list[str] = Field(
+        default_factory=lambda: list(ALL_ANALYZERS), description="analyzer plugins to run, by name"
+    )
+    options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="analyzer name -> that analyzer's own settings (validated by its model)"
+    )
+
+    @field_validator("analyzers")
+    @classmethod
+    def _known(cls, chosen: list[str]) -> list[str]:
+        from ailm.plugins import names
+
+        known = names("analyzer")
+        for name in chosen:
+            if name not in known:
+                raise ValueError(f"unknown analyzer {name!r}; known: {', '.join(known)}")
+        if len(set(chosen)) != len(chosen):
+            raise ValueError("an analyzer is named twice")
+        return chosen
+
     cache: str | None = Field(default=None, description="cache folder; default $AILM_CACHE_DIR or ~/.cache/ailm")
     no_cache: bool = False

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ailm.audit.outdir import OutputFolder
 from ailm.audit.runner import AuditRun
+from ailm.plugins import PluginError
 from ailm.report import RenderContext, resolve
 from ailm.report.markdown import render_markdown
 from ailm.signing import ATTESTATION_NAME, attestation, load_private
@@ -24,9 +25,9 @@ INPUTS_NAME = "inputs.json"
 
 def output_names() -> frozenset[str]:
     """Every file an audit may write into its folder (what an earlier audit's folder may hold)."""
-    from ailm.report import registry
+    from ailm.report import known
 
-    files = {f.filename for f in registry().values() if f.filename}
+    files = {f.filename for f in known() if f.filename}
     return frozenset({EVIDENCE_NAME, INPUTS_NAME, ATTESTATION_NAME, *files})
 
 
@@ -44,6 +45,15 @@ def publish(
     Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
     """
     chosen = resolve(formats)
+    reserved = {EVIDENCE_NAME, INPUTS_NAME, ATTESTATION_NAME}
+    seen: dict[str, str] = {}
+    for fmt in chosen:
+        name = fmt.filename
+        if name is not None and (name in reserved or "/" in name or name.startswith(".") or name in seen):
+            why = f"the {seen[name]} format writes it too" if name in seen else "not a plain file name of its own"
+            raise PluginError(f"format {fmt.name!r} would write {name!r}: {why}")
+        if name is not None:
+            seen[name] = fmt.name
     key = load_private(key_path) if key_path is not None else None  # fail before writing anything
     folder.write(EVIDENCE_NAME, (run.evidence.model_dump_json(indent=2) + "\n").encode("utf-8"))
     inputs = [i.model_dump(mode="json") for i in run.inputs]

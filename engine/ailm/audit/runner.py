@@ -10,8 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ailm import __version__, builtin
 from ailm.analysis import analyze
+from ailm.analysis.settings import AnalysisSettings
 from ailm.audit.result import (
     AuditResult,
     ControlResult,
@@ -23,17 +26,17 @@ from ailm.audit.result import (
     Waiver,
 )
 from ailm.canonical import sha256_json
-from ailm.collectors import CollectContext, Collection, create
+from ailm.collectors import CollectContext, Collection
 from ailm.collectors.cache import collect_cached
 from ailm.config import LoadedConfig, load_config, load_waivers
-from ailm.errors import AilmError, CollectorError, InputError
+from ailm.errors import AilmError, CollectorError, InputError, UnknownNameError
 from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
 from ailm.lineage import LineageGraph, build_input
+from ailm.plugins import Cardinality, Plugin, PluginError, cardinality, load
 from ailm.policy import ControlMeta, Decision, PolicySet, load_policies
 from ailm.policy import create as create_evaluator
 from ailm.policy.evaluator import Evaluator
 from ailm.policy.thresholds import check_overrides, thresholds_of
-from ailm.policy.timed import TimedEvaluator
 from ailm.redact import redact
 
 Progress = Callable[[str], None]
@@ -45,8 +48,8 @@ class AuditOptions:
     as_of: datetime
     fail_on: FailOn | None = None
     extra_policies: tuple[Path, ...] = ()
-    evaluator: str = "embedded"
-    evaluator_settings: dict[str, Any] = field(default_factory=dict)
+    evaluator: str | None = None  # None: the config's (evaluator.name), else embedded
+    evaluator_settings: dict[str, Any] = field(default_factory=dict)  # from the command line: override the config's
 
 
 @dataclass(frozen=True)
@@ -65,16 +68,27 @@ def _quiet(_: str) -> None:
 
 
 def collect(loaded: LoadedConfig, as_of: datetime, progress: Progress = _quiet) -> tuple[EvidenceSet, list[str]]:
-    """Run every collector; a failing required one ends the audit, an optional one leaves a note."""
+    """Run every collector; a failing required one ends the audit, an optional one leaves a note. Every record
+    must carry a role its collector declares (a plugin that emits an undeclared role is an error)."""
     cache = loaded.path(loaded.config.cache) if loaded.config.cache else None
     ctx = CollectContext(base_dir=loaded.base_dir, as_of=as_of, cache_dir=cache)
     merged = Collection()
     notes: list[str] = []
-    for i, entry in enumerate(loaded.config.collectors):
-        where = f"{loaded.source.where(('collectors', i))}: collector {entry.name}"
+    for configured in loaded.collectors:
+        entry, plugin = configured.entry, configured.plugin
+        where = f"{configured.where}: collector {entry.name}"
+        if plugin is None:
+            notes.append(redact(f"optional {where} skipped: {configured.broken}"))
+            continue
         progress(f"collecting {entry.name}")
         try:
-            part = collect_cached(entry.name, entry.settings(), create(entry.name, entry.settings()), ctx)
+            part = collect_cached(entry.name, entry.settings(), plugin.build(configured.settings), ctx)
+            undeclared = sorted({r.role for r in part.records if not _declares(plugin, r.role)})
+            if undeclared:
+                raise PluginError(
+                    f"it emitted evidence role {undeclared[0]!r}, which its plugin does not declare "
+                    f"(declared: {', '.join(sorted(plugin.roles)) or 'none'})"
+                )
         except AilmError as exc:
             if entry.optional:
                 notes.append(redact(f"optional {where} skipped: {exc}"))
@@ -90,6 +104,18 @@ def collect(loaded: LoadedConfig, as_of: datetime, progress: Progress = _quiet) 
         merged.nodes.extend(part.nodes)
         merged.edges.extend(part.edges)
     return EvidenceSet(records=_dedupe(merged.records), nodes=merged.nodes, edges=merged.edges), notes
+
+
+def _declares(plugin: Plugin, role: str) -> bool:
+    return role in plugin.roles or "*" in plugin.roles
+
+
+def role_cardinality(loaded: LoadedConfig, chosen: Iterable[Plugin]) -> dict[str, Cardinality]:
+    """One or many records per subject, for every role the audit's collectors and analyzers declare."""
+    used = [c.plugin for c in loaded.collectors if c.plugin is not None]
+    roles = cardinality([*used, *chosen])
+    roles.pop("*", None)
+    return roles
 
 
 def _dedupe(records: list[Evidence]) -> list[Evidence]:
@@ -250,6 +276,35 @@ def policy_folders(loaded: LoadedConfig, extra: tuple[Path, ...]) -> list[Path]:
     return folders
 
 
+def analyzer_plugins(settings: AnalysisSettings | None) -> list[Plugin]:
+    return [load("analyzer", name) for name in settings.analyzers] if settings is not None else []
+
+
+def evaluator_choice(loaded: LoadedConfig, opts: AuditOptions) -> tuple[str, BaseModel]:
+    """The evaluator and its settings: the config's ``evaluator:`` block, the command line's flags over it. The
+    config's settings apply only to the evaluator it names; a token is never taken from the config file."""
+    entry = loaded.config.evaluator
+    name = opts.evaluator or entry.name
+    from_config = entry.settings() if name == entry.name else {}
+    if "token" in from_config:
+        raise loaded.source.error(
+            ("evaluator", "token"), "a token does not belong in a config file: use --opa-token or AILM_OPA_TOKEN"
+        )
+    try:
+        plugin = load("evaluator", name)
+    except UnknownNameError as exc:
+        where = "--evaluator" if opts.evaluator else f"{loaded.source.where(('evaluator', 'name'))}: evaluator.name"
+        raise InputError(f"{where}: {exc.message}") from None
+    for key in ("ca_cert", "client_cert", "client_key"):  # paths in the config are relative to it
+        if isinstance(from_config.get(key), str):
+            from_config[key] = str(loaded.path(from_config[key]))
+    plugin.configure(from_config, loaded.source, ("evaluator",))  # a mistake in the file names its line
+    # the --opa-* flags (and their environment variables) apply to an evaluator that has such settings
+    fields = plugin.settings.model_fields
+    given = {k: v for k, v in opts.evaluator_settings.items() if v is not None and k in fields}
+    return name, plugin.configure({**from_config, **given})
+
+
 def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
     loaded = load_config(opts.config_path)
     cfg = loaded.config
@@ -257,17 +312,15 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
     progress("loading policies")
     policies = load_policies(policy_folders(loaded, opts.extra_policies))
     waivers = load_waivers(loaded.path(cfg.waivers), {c.id for c in policies.controls}) if cfg.waivers else []
-    if opts.evaluator == "opa" and opts.evaluator_settings.get("mode") == "query" and cfg.thresholds:
+    evaluator_name, evaluator_settings = evaluator_choice(loaded, opts)
+    if getattr(evaluator_settings, "mode", None) == "query" and cfg.thresholds:
         raise InputError(
             f"{loaded.source.where(('thresholds',))}: thresholds: an OPA in query mode decides with the data of the "
             "bundle it serves, so thresholds set here would not apply; put them in the bundle's data.json"
         )
     check_overrides(thresholds_of(policies.data), loaded.source.data.get("thresholds", {}), loaded.source)
     policies = policies.with_data({"ailm": {"thresholds": cfg.thresholds}})
-    if opts.evaluator == "embedded":  # in a worker process, so that a runaway policy can be stopped
-        evaluator: Evaluator = TimedEvaluator(policies, limit_s=cfg.evaluation_timeout)
-    else:
-        evaluator = create_evaluator(opts.evaluator, policies, opts.evaluator_settings)
+    evaluator: Evaluator = create_evaluator(evaluator_name, policies, evaluator_settings)
 
     evidence, notes = collect(loaded, as_of, progress)
     graph = LineageGraph.build(evidence)
@@ -282,17 +335,19 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
             where=loaded.source.where(("analysis",)),
             as_of=as_of,
             progress=progress,
+            src=loaded.source,
         )
         evidence = EvidenceSet(records=[*evidence.records, *measured], nodes=evidence.nodes, edges=evidence.edges)
         for record in measured:
             graph.attach(record)
 
+    many = {role for role, card in role_cardinality(loaded, analyzer_plugins(cfg.analysis)).items() if card == "many"}
     inputs: list[PolicyInput] = []
     results: list[ControlResult] = []
     summaries: list[SubjectSummary] = []
     for subject in subjects:
         progress(f"evaluating {subject}")
-        pinput = build_input(graph, subject, as_of)
+        pinput = build_input(graph, subject, as_of, many=many)
         payload = pinput.model_dump(mode="json")
         decisions = evaluator.evaluate(payload)
         inputs.append(pinput)
@@ -314,7 +369,7 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
         as_of=as_of,
         generated_at=datetime.now(UTC),
         ailm_version=__version__,
-        evaluator=opts.evaluator,
+        evaluator=evaluator_name,
         fail_on=opts.fail_on or cfg.fail_on,
         subjects=summaries,
         results=results,

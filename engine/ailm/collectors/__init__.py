@@ -1,5 +1,5 @@
 """Collectors read one source each and return typed evidence plus the lineage edges they know."""
 
-from ailm.collectors.base import CollectContext, Collection, Collector, create, registry
+from ailm.collectors.base import CollectContext, Collection, Collector, create
 
-__all__ = ["CollectContext", "Collection", "Collector", "create", "registry"]
+__all__ = ["CollectContext", "Collection", "Collector", "create"]

@@ -1,18 +1,14 @@
-"""The collector Protocol: one method, one module per source, chosen by name from one registry."""
+"""The collector Protocol: one method, one module per source, each registered as a plugin (ailm.plugins)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
 
-from ailm.errors import UnknownNameError
 from ailm.evidence.model import Edge, Evidence, Node
-
-ENTRY_POINT_GROUP = "ailm.collectors"
 
 
 @dataclass(frozen=True)
@@ -40,26 +36,10 @@ class Collector(Protocol):
         ...
 
 
-class Fingerprinted(Protocol):
-    """A collector that can say cheaply whether its source changed (file sizes and times, a digest)."""
-
-    def fingerprint(self, ctx: CollectContext) -> str: ...
-
-
-# A factory builds a collector from its settings in the config (everything but ``name`` and ``optional``).
-CollectorFactory = Callable[[Mapping[str, Any]], Collector]
-
-
-def registry() -> dict[str, CollectorFactory]:
-    """All collectors by name: built-ins and third parties alike register under ``ailm.collectors``."""
-    found: dict[str, CollectorFactory] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        found[ep.name] = ep.load()
-    return found
-
-
 def create(name: str, settings: Mapping[str, Any]) -> Collector:
-    known = registry()
-    if name not in known:
-        raise UnknownNameError.of("collector", name, list(known))
-    return known[name](settings)
+    """A collector by its plugin name, from raw settings (validated by the plugin's model)."""
+    from ailm.plugins import load
+
+    plugin = load("collector", name)
+    collector: Collector = plugin.build(plugin.configure(settings))
+    return collector

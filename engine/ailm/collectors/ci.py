@@ -11,10 +11,13 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ailm.collectors.base import CollectContext, Collection
-from ailm.collectors.manifest import model_node_id
-from ailm.errors import CollectorError, ConfigError
+from ailm.errors import CollectorError
+from ailm.evidence import ids
 from ailm.evidence.model import Evidence, Node, Source
+from ailm.plugins import Plugin
 
 COLLECTOR = "ci"
 
@@ -70,7 +73,7 @@ class CiCollector:
             raise CollectorError("not running in GitHub Actions or GitLab CI (GITHUB_ACTIONS / GITLAB_CI unset)")
         if not data["commit"]:
             raise CollectorError(f"{data['provider']}: the commit variable is empty")
-        node = model_node_id(self.model)
+        node = ids.model(self.model)
         record = Evidence.make(
             kind=f"ci.{data['provider']}",
             id=f"ci:{data['provider']}:{data['run_id']}:{self.model}",
@@ -82,8 +85,17 @@ class CiCollector:
         return Collection(records=[record], nodes=[Node(id=node, type="model", attrs={"name": self.model})])
 
 
-def factory(settings: Mapping[str, Any]) -> CiCollector:
-    model = settings.get("model")
-    if not isinstance(model, str) or not model:
-        raise ConfigError("collector 'ci' needs 'model': the registered model the audit is about")
-    return CiCollector(model=model)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(min_length=1, description="the registered model the audit is about")
+
+
+plugin = Plugin(
+    kind="collector",
+    name="ci",
+    summary="the CI run that audits (GitHub Actions or GitLab CI: commit, workflow, actor, run URL)",
+    settings=Settings,
+    build=lambda s: CiCollector(model=s.model),
+    roles={"ci": "one"},
+)

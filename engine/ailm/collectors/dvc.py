@@ -17,10 +17,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ailm.collectors.base import CollectContext, Collection
 from ailm.collectors.cache import content_fingerprint
-from ailm.errors import CollectorError, ConfigError, InputError
+from ailm.errors import CollectorError, InputError
+from ailm.evidence import ids
 from ailm.evidence.model import Edge, Evidence, Node, Source
+from ailm.plugins import Plugin
 from ailm.yamlsrc import YamlSource
 
 COLLECTOR = "dvc"
@@ -102,7 +106,7 @@ def _collection(
 
     def dataset(rel: str, md5: str | None) -> str:
         path = (root / rel).resolve()
-        node = f"dataset:{path.as_uri()}"
+        node = ids.dataset(path.as_uri())
         attrs: dict[str, Any] = {"name": path.name, "uri": path.as_uri(), "source": f"{COLLECTOR}: dvc.lock"}
         if md5 and not md5.endswith(".dir"):
             attrs["md5"] = md5
@@ -174,8 +178,17 @@ def _md5(entry: Mapping[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def factory(settings: Mapping[str, Any]) -> DvcCollector:
-    path = settings.get("path", ".")
-    if not isinstance(path, str) or not path:
-        raise ConfigError("collector 'dvc' needs 'path': the folder with dvc.yaml and dvc.lock")
-    return DvcCollector(path=path)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(default=".", min_length=1, description="the folder with dvc.yaml and dvc.lock")
+
+
+plugin = Plugin(
+    kind="collector",
+    name="dvc",
+    summary="a DVC pipeline: stages, their locked inputs and outputs by md5",
+    settings=Settings,
+    build=lambda s: DvcCollector(path=s.path),
+    roles={"dvc_stage": "many"},
+)

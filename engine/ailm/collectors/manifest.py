@@ -18,7 +18,6 @@ datasets:                      # declared facts about a dataset, joined by name
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -26,8 +25,9 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from ailm.collectors.base import CollectContext, Collection
-from ailm.errors import ConfigError
+from ailm.evidence import ids
 from ailm.evidence.model import Declaration, Evidence, Node, Source
+from ailm.plugins import Cardinality, Plugin
 from ailm.yamlsrc import YamlSource
 
 COLLECTOR = "manifest"
@@ -56,14 +56,6 @@ class Manifest(_Strict):
     asserted_at: AwareDatetime | None = None
     facts: dict[str, FactGroup] = Field(default_factory=dict)
     datasets: list[DatasetFacts] = Field(default_factory=list)
-
-
-def model_node_id(name: str) -> str:
-    return f"model:{name}"
-
-
-def dataset_node_id(name: str) -> str:
-    return f"dataset:{name}"
 
 
 class ManifestCollector:
@@ -117,7 +109,7 @@ def _declaration(group: FactGroup, manifest: Manifest, src: YamlSource, loc: tup
 
 def _collection(manifest: Manifest, src: YamlSource, path: Path) -> Collection:
     source = Source(collector=COLLECTOR, uri=path.as_uri())
-    model = model_node_id(manifest.model)
+    model = ids.model(manifest.model)
     out = Collection(nodes=[Node(id=model, type="model", attrs={"name": manifest.model})])
     for role, group in manifest.facts.items():
         out.records.append(
@@ -136,7 +128,7 @@ def _collection(manifest: Manifest, src: YamlSource, path: Path) -> Collection:
         if ds.name in seen:
             raise src.error(("datasets", i, "name"), f"dataset {ds.name!r} is declared twice")
         seen.add(ds.name)
-        node = dataset_node_id(ds.name)
+        node = ids.dataset(ds.name)
         attrs: dict[str, Any] = {"name": ds.name, "source": COLLECTOR}
         where = ds.data.get("uri")
         if isinstance(where, str) and where:  # where the dataset lives: joins it with what other sources saw
@@ -159,8 +151,22 @@ def _collection(manifest: Manifest, src: YamlSource, path: Path) -> Collection:
     return out
 
 
-def factory(settings: Mapping[str, Any]) -> ManifestCollector:
-    path = settings.get("path")
-    if not isinstance(path, str) or not path:
-        raise ConfigError("collector 'manifest' needs 'path': the manifest file, relative to the config")
-    return ManifestCollector(path=path)
+class Settings(_Strict):
+    path: str = Field(min_length=1, description="the manifest file, relative to the config")
+
+
+def _roles() -> dict[str, Cardinality]:
+    from ailm.evidence.facts import ROLES
+
+    # the declared-fact roles of the schema, one record each; "*": an organisation's own roles, one each too
+    return {**dict.fromkeys(ROLES, "one"), "ds_facts": "many", "*": "one"}
+
+
+plugin = Plugin(
+    kind="collector",
+    name="manifest",
+    summary="declared facts (owner, purpose, risk, oversight, ...) and dataset facts from a YAML manifest",
+    settings=Settings,
+    build=lambda s: ManifestCollector(path=s.path),
+    roles=_roles(),
+)

@@ -9,28 +9,22 @@ Versions registered from the same run say so (``shared_run_with``).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ailm.canonical import sha256_file, sha256_json
 from ailm.collectors.base import CollectContext, Collection
-from ailm.collectors.manifest import dataset_node_id, model_node_id
-from ailm.errors import CollectorError, ConfigError
+from ailm.errors import CollectorError
+from ailm.evidence import ids
 from ailm.evidence.model import Edge, Evidence, Node, Source
+from ailm.plugins import Plugin
 from ailm.redact import redact
 
 COLLECTOR = "mlflow"
-
-
-def version_node_id(name: str, version: str | int) -> str:
-    return f"model_version:{name}/{version}"
-
-
-def run_node_id(run_id: str) -> str:
-    return f"run:{run_id}"
 
 
 def _iso(ms: int | None) -> str | None:
@@ -131,15 +125,15 @@ class _Reader:
         by_run: dict[str, list[str]] = {}
         for name, mv, _ in pending:
             if mv.run_id:
-                by_run.setdefault(mv.run_id, []).append(version_node_id(name, mv.version))
+                by_run.setdefault(mv.run_id, []).append(ids.version(name, mv.version))
         for name, mv, aliases in pending:
-            others = [v for v in by_run.get(mv.run_id or "", []) if v != version_node_id(name, mv.version)]
+            others = [v for v in by_run.get(mv.run_id or "", []) if v != ids.version(name, mv.version)]
             self._version(name, mv, aliases, others)
         return self.out
 
     def _model(self, name: str) -> list[tuple[str, Any, list[str]]]:
         rm = self.client.get_registered_model(name)
-        node = model_node_id(name)
+        node = ids.model(name)
         self.out.nodes.append(Node(id=node, type="model", attrs={"name": name}))
         self.out.records.append(
             Evidence.make(
@@ -168,14 +162,14 @@ class _Reader:
         ]
 
     def _version(self, name: str, mv: Any, aliases: list[str], shared_run_with: list[str]) -> None:
-        node = version_node_id(name, mv.version)
+        node = ids.version(name, mv.version)
         model_id = mv.source.removeprefix("models:/") if str(mv.source).startswith("models:/") else None
         location = mv.source
         if model_id:
             location = self.client.get_logged_model(model_id).artifact_location
         digest, files = artifact_digest(location)
         self.out.nodes.append(Node(id=node, type="model_version", attrs={"name": name, "version": str(mv.version)}))
-        self.out.edges.append(Edge(src=model_node_id(name), dst=node, type="version_of"))
+        self.out.edges.append(Edge(src=ids.model(name), dst=node, type="version_of"))
         record_id = f"mlflow:model_version:{name}/{mv.version}"
         self.out.records.append(
             Evidence.make(
@@ -204,7 +198,7 @@ class _Reader:
             )
         )
         if mv.run_id:
-            self.out.edges.append(Edge(src=run_node_id(mv.run_id), dst=node, type="produced", evidence=record_id))
+            self.out.edges.append(Edge(src=ids.run(mv.run_id), dst=node, type="produced", evidence=record_id))
             self._run(mv.run_id)
 
     def _run(self, run_id: str) -> None:
@@ -212,7 +206,7 @@ class _Reader:
             return
         self.runs_done.add(run_id)
         run = self.client.get_run(run_id)
-        node = run_node_id(run_id)
+        node = ids.run(run_id)
         tags = dict(run.data.tags)
         name = tags.get("mlflow.runName")
         attrs = {"run_id": run_id, "source": COLLECTOR} | ({"job": f"mlflow/{name}"} if name else {})
@@ -251,7 +245,7 @@ class _Reader:
 
         ds = di.dataset
         context = next((t.value for t in di.tags if t.key == "mlflow.data.context"), None)
-        node = dataset_node_id(ds.name)
+        node = ids.dataset(ds.name)
 
         def _json(text: str | None) -> Any:
             try:
@@ -276,7 +270,7 @@ class _Reader:
                 data["source"] = {**data["source"], "uri": where}
             attrs["uri"] = where
         self.out.nodes.append(Node(id=node, type="dataset", attrs=attrs))
-        self.out.edges.append(Edge(src=node, dst=run_node_id(run_id), type="consumed", evidence=run_record))
+        self.out.edges.append(Edge(src=node, dst=ids.run(run_id), type="consumed", evidence=run_record))
         record_id = f"mlflow:dataset:{ds.name}@{ds.digest}"
         if not any(r.id == record_id for r in self.out.records):
             self.out.records.append(
@@ -287,17 +281,23 @@ class _Reader:
         return {"name": ds.name, "digest": ds.digest, "context": context, "evidence": record_id}
 
 
-def factory(settings: Mapping[str, Any]) -> MlflowCollector:
-    uri = settings.get("tracking_uri")
-    if not isinstance(uri, str) or not uri:
-        raise ConfigError("collector 'mlflow' needs 'tracking_uri': a sqlite file or a tracking server URL")
-    models = settings.get("models")
-    if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):
-        raise ConfigError("collector 'mlflow': 'models' is a list of registered model names")
-    registry = settings.get("registry_uri")
-    retries, timeout = settings.get("retries", 2), settings.get("timeout", 30)
-    if not isinstance(retries, int) or retries < 0:
-        raise ConfigError("collector 'mlflow': 'retries' is a whole number >= 0")
-    if not isinstance(timeout, int | float) or timeout <= 0:
-        raise ConfigError("collector 'mlflow': 'timeout' is a number of seconds > 0")
-    return MlflowCollector(tracking_uri=uri, registry_uri=registry, models=models, retries=retries, timeout=timeout)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tracking_uri: str = Field(min_length=1, description="a sqlite file, sqlite:/// URI or a tracking server URL")
+    registry_uri: str | None = Field(default=None, min_length=1, description="default: the tracking URI")
+    models: list[str] | None = Field(default=None, description="registered model names; default: every one")
+    retries: int = Field(default=2, ge=0, le=20, description="retries of a failed request to a server")
+    timeout: float = Field(default=30, gt=0, le=3600, description="seconds per request to a server")
+
+
+plugin = Plugin(
+    kind="collector",
+    name="mlflow",
+    summary="an MLflow registry: models, versions, aliases, their runs, parameters, metrics and input datasets",
+    settings=Settings,
+    build=lambda s: MlflowCollector(
+        tracking_uri=s.tracking_uri, registry_uri=s.registry_uri, models=s.models, retries=s.retries, timeout=s.timeout
+    ),
+    roles={"registry_model": "one", "reg": "one", "run": "one", "ds": "many"},
+)

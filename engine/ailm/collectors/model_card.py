@@ -8,14 +8,16 @@ The record is ``input.evidence.model_card``; its front matter errors name the ca
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ailm.collectors.base import CollectContext, Collection
-from ailm.collectors.manifest import model_node_id
-from ailm.errors import CollectorError, ConfigError, InputError
+from ailm.errors import CollectorError, InputError
+from ailm.evidence import ids
 from ailm.evidence.model import Evidence, Node, Source
+from ailm.plugins import Plugin
 from ailm.yamlsrc import YamlSource
 
 COLLECTOR = "model_card"
@@ -131,7 +133,7 @@ class ModelCardCollector:
             "eval_results": eval_results(meta, src),
             "sections": _HEADING.findall(body),
         }
-        node = model_node_id(self.model)
+        node = ids.model(self.model)
         record = Evidence.make(
             kind="huggingface.model_card",
             id=f"model_card:{self.model}",
@@ -143,10 +145,18 @@ class ModelCardCollector:
         return Collection(records=[record], nodes=[Node(id=node, type="model", attrs={"name": self.model})])
 
 
-def factory(settings: Mapping[str, Any]) -> ModelCardCollector:
-    path, model = settings.get("path"), settings.get("model")
-    if not isinstance(path, str) or not path:
-        raise ConfigError("collector 'model_card' needs 'path': the model card README.md")
-    if not isinstance(model, str) or not model:
-        raise ConfigError("collector 'model_card' needs 'model': the registered model the card describes")
-    return ModelCardCollector(path=path, model=model)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, description="the model card README.md (Hugging Face format)")
+    model: str = Field(min_length=1, description="the registered model the card describes")
+
+
+plugin = Plugin(
+    kind="collector",
+    name="model_card",
+    summary="a Hugging Face model card: its YAML metadata and model-index metrics",
+    settings=Settings,
+    build=lambda s: ModelCardCollector(path=s.path, model=s.model),
+    roles={"model_card": "one"},
+)

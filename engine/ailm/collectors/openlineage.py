@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic import BaseModel, ConfigDict, Field
 
 from ailm import limits
 from ailm.canonical import sha256_bytes
 from ailm.collectors.base import CollectContext, Collection
 from ailm.collectors.cache import content_fingerprint
-from ailm.errors import CollectorError, ConfigError
+from ailm.errors import CollectorError
 from ailm.evidence.model import Edge, Evidence, Node, Source
+from ailm.plugins import Plugin
 
 COLLECTOR = "openlineage"
 EVENT_TYPES = frozenset({"START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"})
@@ -303,8 +304,17 @@ def _collection(
     return out
 
 
-def factory(settings: Mapping[str, Any]) -> OpenLineageCollector:
-    path = settings.get("path")
-    if not isinstance(path, str) or not path:
-        raise ConfigError("collector 'openlineage' needs 'path': an NDJSON event file or a folder of them")
-    return OpenLineageCollector(path=path)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, description="an NDJSON file of OpenLineage events, or a folder of them")
+
+
+plugin = Plugin(
+    kind="collector",
+    name="openlineage",
+    summary="OpenLineage run events (NDJSON): runs, jobs, input and output datasets",
+    settings=Settings,
+    build=lambda s: OpenLineageCollector(path=s.path),
+    roles={"ol_run": "many", "ol_dataset": "many"},
+)

@@ -11,15 +11,18 @@ Profiles are cached by each file's size and modification time when the config na
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ailm.canonical import sha256_file
 from ailm.collectors.base import CollectContext, Collection
 from ailm.collectors.cache import content_fingerprint
-from ailm.errors import CollectorError, ConfigError
+from ailm.errors import CollectorError
+from ailm.evidence import ids
 from ailm.evidence.model import Evidence, Node, Source
+from ailm.plugins import Plugin
 
 COLLECTOR = "profile"
 SPLITS = ("train", "validation", "test")
@@ -77,7 +80,7 @@ class ProfileCollector:
             except Exception as exc:  # a damaged file (a stray carriage return, mixed types) must name itself
                 raise CollectorError(f"{path}: cannot profile: {type(exc).__name__}: {exc}") from None
             uri = path.as_uri()
-            node = f"dataset:{spec['name']}" if spec.get("name") else f"dataset:{uri}"
+            node = ids.dataset(spec["name"] if spec.get("name") else uri)
             data: dict[str, Any] = {
                 "name": spec.get("name") or path.name,
                 "path": str(path),
@@ -135,16 +138,28 @@ class ProfileCollector:
         return out
 
 
-def factory(settings: Mapping[str, Any]) -> ProfileCollector:
-    datasets = settings.get("datasets")
-    if not isinstance(datasets, list) or not datasets:
-        raise ConfigError("collector 'profile' needs 'datasets': a list of {path, name?, split?}")
-    for i, d in enumerate(datasets):
-        if not isinstance(d, dict) or not isinstance(d.get("path"), str):
-            raise ConfigError(f"collector 'profile': datasets[{i}] needs a 'path'")
-        if d.get("split") not in (None, *SPLITS):
-            raise ConfigError(f"collector 'profile': datasets[{i}].split is one of {', '.join(SPLITS)}")
-    sensitive = settings.get("sensitive", [])
-    if not isinstance(sensitive, list):
-        raise ConfigError("collector 'profile': 'sensitive' is a list of column names")
-    return ProfileCollector(datasets=datasets, sensitive=[str(s) for s in sensitive])
+class DatasetEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, description="a CSV or Parquet file, relative to the config")
+    name: str | None = Field(default=None, min_length=1, description="the dataset's name in the lineage graph")
+    split: Literal["train", "validation", "test"] | None = None
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    datasets: list[DatasetEntry] = Field(min_length=1)
+    sensitive: list[str] = Field(default_factory=list, description="column names holding sensitive attributes")
+
+
+plugin = Plugin(
+    kind="collector",
+    name="profile",
+    summary="a measured profile of dataset files: rows, columns, missing values, sensitive columns, overlaps",
+    settings=Settings,
+    build=lambda s: ProfileCollector(
+        datasets=[d.model_dump(exclude_none=True) for d in s.datasets], sensitive=list(s.sensitive)
+    ),
+    roles={"ds_profile": "many"},
+)

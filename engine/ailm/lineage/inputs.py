@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from ailm.errors import InputError
 from ailm.evidence.model import EvidenceView, ExpiredFact, LineageView, PolicyInput, Subject
 from ailm.lineage.graph import LineageGraph
 
-# Roles that hold many records per subject; every other role holds at most one.
-MANY_ROLES = frozenset(
-    {"ds", "ds_facts", "incident", "evaluation", "alert", "ol_run", "ol_dataset", "ds_profile", "dvc_stage"}
-)
-
 
 def as_of_ns(as_of: datetime) -> int:
     return int(as_of.timestamp()) * 1_000_000_000 + as_of.microsecond * 1000
 
 
-def build_input(graph: LineageGraph, subject_id: str, as_of: datetime) -> PolicyInput:
+def build_input(
+    graph: LineageGraph, subject_id: str, as_of: datetime, *, many: Collection[str] = frozenset()
+) -> PolicyInput:
+    """``many``: the roles that hold a list of records (as the collector and analyzer plugins declare them);
+    every other role holds one record, and two records for it are an error."""
     subject_id = graph.resolve(subject_id)
     node = graph.node(subject_id)
     nodes = graph.closure(subject_id)
@@ -42,7 +42,7 @@ def build_input(graph: LineageGraph, subject_id: str, as_of: datetime) -> Policy
             )
             continue
         view = EvidenceView.of(record)
-        if record.role in MANY_ROLES:
+        if record.role in many:
             existing = evidence.setdefault(record.role, [])
             assert isinstance(existing, list)
             existing.append(view)

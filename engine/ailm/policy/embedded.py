@@ -6,7 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ailm.errors import PolicyError
+from ailm.plugins import Plugin
 from ailm.policy import capabilities
 from ailm.policy.evaluator import Decision, clean_engine_message, decision_from
 from ailm.policy.metadata import ControlMeta
@@ -89,5 +92,24 @@ def walk_package(tree: Any, package: str) -> Any:
     return node
 
 
-def factory(policies: PolicySet, settings: Mapping[str, Any]) -> EmbeddedEvaluator:
-    return EmbeddedEvaluator(policies)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    timeout: float = Field(
+        default=60.0, gt=0, le=86_400, description="seconds the engine may spend on one model version"
+    )
+
+
+def _build(settings: Settings, policies: PolicySet) -> Any:
+    from ailm.policy.timed import TimedEvaluator  # in a worker process, so that a runaway policy can be stopped
+
+    return TimedEvaluator(policies, limit_s=settings.timeout)
+
+
+plugin = Plugin(
+    kind="evaluator",
+    name="embedded",
+    summary="regorus (Microsoft's Rust Rego engine) in a worker process, with a time limit per model version",
+    settings=Settings,
+    build=_build,
+)

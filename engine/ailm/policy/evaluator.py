@@ -1,13 +1,14 @@
-"""The evaluator Protocol: one method, two implementations (embedded regorus, OPA server) chosen by name."""
+"""The evaluator Protocol: one method; the implementations (embedded regorus, OPA server) are plugins."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ailm.errors import UnknownNameError
+from pydantic import BaseModel
+
 from ailm.policy.policyset import PolicySet
 
 MSG_BAD_FINDING = "a finding must be a string or an object with a string 'msg'"
@@ -35,20 +36,14 @@ class Evaluator(Protocol):
         ...
 
 
-EvaluatorFactory = Callable[[PolicySet, Mapping[str, Any]], Evaluator]
+def create(name: str, policies: PolicySet, settings: Mapping[str, Any] | BaseModel | None = None) -> Evaluator:
+    """An evaluator by its plugin name, from raw settings (validated by its model) or validated ones."""
+    from ailm.plugins import load
 
-
-def registry() -> dict[str, EvaluatorFactory]:
-    from ailm.policy import embedded, opa
-
-    return {"embedded": embedded.factory, "opa": opa.factory}
-
-
-def create(name: str, policies: PolicySet, settings: Mapping[str, Any] | None = None) -> Evaluator:
-    known = registry()
-    if name not in known:
-        raise UnknownNameError.of("evaluator", name, list(known))
-    return known[name](policies, settings or {})
+    plugin = load("evaluator", name)
+    chosen = settings if isinstance(settings, BaseModel) else plugin.configure(settings or {})
+    evaluator: Evaluator = plugin.build(chosen, policies)
+    return evaluator
 
 
 def decision_from(value: Any) -> Decision:

@@ -25,7 +25,10 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ailm.errors import MSG_NO_RESULT, EvaluatorError
+from ailm.plugins import Plugin
 from ailm.policy.embedded import walk_package
 from ailm.policy.evaluator import Decision, decision_from
 from ailm.policy.policyset import PolicyFile, PolicySet
@@ -247,21 +250,42 @@ def data_documents(data: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return docs
 
 
-def factory(policies: PolicySet, settings: Mapping[str, Any]) -> OpaEvaluator:
-    url = settings.get("url")
-    if not url:
-        raise EvaluatorError("the opa evaluator needs --opa-url (or AILM_OPA_URL)")
-    mode = settings.get("mode") or "upload"
-    if mode not in MODES:
-        raise EvaluatorError(f"--opa-mode {mode!r}: expected one of {', '.join(MODES)}")
+class Settings(BaseModel):
+    """The OPA evaluator's settings: in the config under ``evaluator:``, or from the ``--opa-*`` flags (which win).
+    The token is never read from the config file: it comes from ``--opa-token`` or ``AILM_OPA_TOKEN``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(default=None, min_length=1, description="the OPA server, e.g. http://127.0.0.1:8181")
+    token: str | None = Field(default=None, description="bearer token (from --opa-token or AILM_OPA_TOKEN only)")
+    ca_cert: str | None = Field(default=None, min_length=1, description="CA bundle to verify OPA's certificate")
+    client_cert: str | None = Field(default=None, min_length=1, description="client certificate for mutual TLS")
+    client_key: str | None = Field(default=None, min_length=1, description="client key for mutual TLS")
+    timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, le=3600, description="seconds per request")
+    mode: Mode = Field(default="upload", description="upload the policies, or query a server that serves the bundle")
+    check_revision: bool = Field(default=True, description="query mode: the bundle revision must be the local digest")
+
+
+def _build(settings: Settings, policies: PolicySet) -> OpaEvaluator:
+    if not settings.url:
+        raise EvaluatorError("the opa evaluator needs a server: --opa-url, AILM_OPA_URL or evaluator.url")
     return OpaEvaluator(
         policies,
-        url=str(url),
-        token=settings.get("token"),
-        ca_cert=settings.get("ca_cert"),
-        client_cert=settings.get("client_cert"),
-        client_key=settings.get("client_key"),
-        timeout=float(settings.get("timeout") or DEFAULT_TIMEOUT),
-        mode="query" if mode == "query" else "upload",
-        check_revision=bool(settings.get("check_revision", True)),
+        url=settings.url,
+        token=settings.token,
+        ca_cert=settings.ca_cert,
+        client_cert=settings.client_cert,
+        client_key=settings.client_key,
+        timeout=settings.timeout,
+        mode=settings.mode,
+        check_revision=settings.check_revision,
     )
+
+
+plugin = Plugin(
+    kind="evaluator",
+    name="opa",
+    summary="an OPA server (opa-python-client): upload the policies, or query one that serves the bundle",
+    settings=Settings,
+    build=_build,
+)

@@ -139,7 +139,7 @@ class TimedEvaluator:
                 one
                 if one is not None
                 else Decision(
-                    error=f"evaluation did not finish within the time limit of {self.limit_s:g} s (evaluation_timeout)"
+                    error=f"evaluation did not finish within the time limit of {self.limit_s:g} s (evaluator.timeout)"
                 )
             )
         return out

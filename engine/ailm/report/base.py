@@ -1,4 +1,4 @@
-"""The renderer Protocol: one method, one module per format, chosen by name from one registry."""
+"""The renderer Protocol: one method, one module per format, each registered as a plugin (ailm.plugins)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Protocol
 
 from ailm import builtin
 from ailm.audit.result import AuditResult
-from ailm.errors import UnknownNameError
 from ailm.evidence.model import EvidenceSet
+from ailm.plugins import Plugin, load, load_all
 
 
 @dataclass(frozen=True)
@@ -30,27 +30,19 @@ class Format:
     make: Callable[[], Renderer]
 
 
-def registry() -> dict[str, Format]:
-    from ailm.report import github, html, json_report, junit, markdown, pdf, sarif
-
-    formats = [
-        Format("json", "report.json", json_report.JsonRenderer),
-        Format("html", "report.html", html.HtmlRenderer),
-        Format("pdf", "report.pdf", pdf.PdfRenderer),
-        Format("junit", "report.junit.xml", junit.JunitRenderer),
-        Format("sarif", "report.sarif", sarif.SarifRenderer),
-        Format("markdown", "report.md", markdown.MarkdownRenderer),
-        Format("github", None, github.GithubRenderer),
-    ]
-    return {f.name: f for f in formats}
+def _format(plugin: Plugin) -> Format:
+    return Format(plugin.name, plugin.filename, lambda: plugin.build(plugin.configure({})))
 
 
 def resolve(names: list[str]) -> list[Format]:
-    known = registry()
-    out = []
+    """The formats by plugin name, in the order given, each once; an unknown or broken one is an error."""
+    out: list[Format] = []
     for name in names:
-        if name not in known:
-            raise UnknownNameError.of("report format", name, list(known))
-        if known[name] not in out:
-            out.append(known[name])
+        if name not in [f.name for f in out]:
+            out.append(_format(load("format", name)))
     return out
+
+
+def known() -> list[Format]:
+    """Every format that loads (a broken third-party one is left out here; naming it is an error)."""
+    return [_format(p) for p in load_all("format")[0]]

@@ -6,6 +6,7 @@ The Markdown summary goes to ``$GITHUB_STEP_SUMMARY`` when it is set (see ailm.a
 from __future__ import annotations
 
 from ailm.audit.result import AuditResult, Status
+from ailm.plugins import Plugin
 from ailm.report.base import RenderContext
 from ailm.report.sarif import artifact_uri
 
@@ -42,3 +43,12 @@ def workflow_commands(result: AuditResult) -> str:
 class GithubRenderer:
     def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
         return workflow_commands(result).encode("utf-8")
+
+
+plugin = Plugin(
+    kind="format",
+    name="github",
+    summary="GitHub Actions workflow commands (annotations) on standard output",
+    build=lambda _settings: GithubRenderer(),
+    filename=None,
+)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ailm.audit.result import AuditResult, ControlResult, Status
 from ailm.errors import InputError
+from ailm.plugins import Plugin
 from ailm.policy import crosswalk
 from ailm.policy.metadata import STAGES
 from ailm.report.base import RenderContext
@@ -115,3 +116,12 @@ def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = Fa
 class HtmlRenderer:
     def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
         return render_html(result, ctx).encode("utf-8")
+
+
+plugin = Plugin(
+    kind="format",
+    name="html",
+    summary="a self-contained page for people: verdict, findings, evidence, lineage, crosswalk",
+    build=lambda _settings: HtmlRenderer(),
+    filename="report.html",
+)

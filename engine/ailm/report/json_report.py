@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ailm.audit.result import AuditResult
+from ailm.plugins import Plugin
 from ailm.policy import crosswalk
 from ailm.report.base import RenderContext
 
@@ -16,3 +17,12 @@ class JsonRenderer:
         doc["counts"] = result.counts()
         doc["crosswalk"] = [c.model_dump(mode="json") for c in crosswalk.build(result.results)]
         return (json.dumps(doc, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+plugin = Plugin(
+    kind="format",
+    name="json",
+    summary="the audit result as data: every other format is rendered from it",
+    build=lambda _settings: JsonRenderer(),
+    filename="report.json",
+)

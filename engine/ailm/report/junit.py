@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from ailm.audit.result import AuditResult, ControlResult, Status
+from ailm.plugins import Plugin
 from ailm.report.base import RenderContext
 
 
@@ -76,3 +77,12 @@ class JunitRenderer:
         ET.indent(root)
         data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
         return data + b"\n"
+
+
+plugin = Plugin(
+    kind="format",
+    name="junit",
+    summary="one test case per control and subject, for CI test views",
+    build=lambda _settings: JunitRenderer(),
+    filename="report.junit.xml",
+)

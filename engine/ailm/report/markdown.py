@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from ailm.audit.result import AuditResult, Status
+from ailm.plugins import Plugin
 from ailm.policy import crosswalk
 from ailm.report.base import RenderContext
 from ailm.report.html import STATUS_LABEL, attention
@@ -78,3 +79,12 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
 class MarkdownRenderer:
     def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
         return render_markdown(result).encode("utf-8")
+
+
+plugin = Plugin(
+    kind="format",
+    name="markdown",
+    summary="a short summary for pull requests and CI step summaries",
+    build=lambda _settings: MarkdownRenderer(),
+    filename="report.md",
+)

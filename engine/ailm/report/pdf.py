@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from ailm.audit.result import AuditResult
+from ailm.plugins import Plugin
 from ailm.report.base import RenderContext
 from ailm.report.html import render_html
 
@@ -20,3 +21,12 @@ class PdfRenderer:
         pdf = doc.write_pdf()
         assert isinstance(pdf, bytes)
         return pdf
+
+
+plugin = Plugin(
+    kind="format",
+    name="pdf",
+    summary="the HTML report typeset for print (WeasyPrint)",
+    build=lambda _settings: PdfRenderer(),
+    filename="report.pdf",
+)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ailm.audit.result import AuditResult, ControlResult, Status
 from ailm.canonical import sha256_json
+from ailm.plugins import Plugin
 from ailm.policy.metadata import Severity
 from ailm.report.base import RenderContext
 
@@ -146,3 +147,12 @@ def sarif_document(result: AuditResult) -> dict[str, Any]:
 class SarifRenderer:
     def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
         return (json.dumps(sarif_document(result), indent=2) + "\n").encode("utf-8")
+
+
+plugin = Plugin(
+    kind="format",
+    name="sarif",
+    summary="SARIF 2.1.0 for code-scanning views (GitHub, GitLab, Azure DevOps)",
+    build=lambda _settings: SarifRenderer(),
+    filename="report.sarif",
+)

@@ -352,6 +352,56 @@ def policy_bundle(out_file: Path, folders: tuple[Path, ...], no_builtin: bool) -
     out.print(f"Wrote {out_file}: {len(pset.modules)} modules, revision {revision}")
 
 
+@cli.command("plugins")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def plugins_list(fmt: str) -> None:
+    """List the installed plugins: collectors, analyzers, evaluators and report formats, built-in or not.
+
+    A plugin that cannot be loaded is listed with the reason; it breaks nothing until a config names it.
+
+    \b
+    Example:
+      ailm plugins --format json
+    """
+    import json
+
+    from ailm import plugins
+
+    rows: list[dict[str, object]] = []
+    for kind in plugins.GROUPS:
+        eps = plugins._entry_points(kind)
+        for name in plugins.names(kind):
+            origin = plugins.origin(eps[name])
+            try:
+                p = plugins.load(kind, name)
+            except AilmError as exc:
+                rows.append({"kind": kind, "name": name, "from": origin, "ok": False, "error": exc.message})
+                continue
+            roles = {r: c for r, c in sorted(p.roles.items())}
+            rows.append({"kind": kind, "name": name, "from": origin, "ok": True, "summary": p.summary,
+                         "roles": roles, "filename": p.filename})  # fmt: skip
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table()
+    for col in ("Kind", "Name", "From", "What it does"):
+        table.add_column(col)
+    for r in rows:
+        what = str(r["summary"]) if r["ok"] else f"[red]broken:[/] {r['error']}"
+        declared = r.get("roles")
+        pairs = list(declared.items()) if isinstance(declared, dict) else []
+        many = [str(k) for k, v in pairs if v == "many"]
+        one = [str(k) for k, v in pairs if v == "one"]
+        if one or many:
+            listed = one if len(one) <= 3 else [f"{len(one)} roles"]
+            what += " (roles: " + "; ".join(
+                filter(None, [", ".join(listed), ", ".join(many) + " (many)" if many else ""])
+            )
+            what += ")"
+        table.add_row(str(r["kind"]), str(r["name"]), str(r["from"]), what)
+    out.print(table)
+
+
 @cli.command("lineage")
 @click.argument("ref")
 @click.option("--config", "config_path", required=True, type=click.Path(path_type=Path), help="the audit config")

@@ -94,10 +94,14 @@ def names(kind: Kind) -> list[str]:
     return sorted(_entry_points(kind))
 
 
-def _origin(ep: EntryPoint) -> str:
+def origin(ep: EntryPoint) -> str:
+    """The distribution that registers an entry point, as ``name version``."""
     dist = getattr(ep, "dist", None)
-    package = f"package {dist.name} {dist.version}, " if dist is not None else ""
-    return f"{package}entry point {ep.group}:{ep.name} = {ep.value}"
+    return f"{dist.name} {dist.version}" if dist is not None else "unknown distribution"
+
+
+def _origin(ep: EntryPoint) -> str:
+    return f"package {origin(ep)}, entry point {ep.group}:{ep.name} = {ep.value}"
 
 
 @cache

@@ -378,3 +378,20 @@ def test_mlflow_contexts_name_the_splits() -> None:
         "train", "train", "validation", "validation", "test", "test", "test",
     ]  # fmt: skip
     assert split_of("") is None and split_of(None) is None and split_of("current") == "current"
+
+
+def test_the_drift_chart_draws_the_thresholds_the_control_used(demo_copy: Path) -> None:
+    """An organisation that sets its own PSI limits sees those lines in the chart, and MON-003 decides by them."""
+    from ailm.audit.runner import AuditOptions, run_audit
+    from ailm.report import RenderContext, resolve
+
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(cfg.read_text() + "thresholds:\n  psi_warn: 0.07\n  psi_fail: 0.4\n")
+    run = run_audit(AuditOptions(config_path=cfg, as_of=AS_OF))
+    assert run.result.thresholds["psi_fail"] == 0.4 and run.result.thresholds["psi_warn"] == 0.07
+    html = resolve(["html"])[0].make().render(run.result, RenderContext(evidence=run.evidence)).decode()
+    drift = html[html.index("Population stability index") :]
+    assert "fail 0.4" in drift and "warn 0.07" in drift
+    assert "fail 0.25" not in html and "warn 0.1<" not in html  # the library's defaults are not drawn
+    report = json.loads(resolve(["json"])[0].make().render(run.result, RenderContext(evidence=run.evidence)))
+    assert report["thresholds"]["psi_fail"] == 0.4 and report["schema_version"] == "ailm.result/v2"

@@ -70,15 +70,20 @@ def test_sarif_validates_against_the_2_1_0_schema_and_maps_controls_to_rules(ci_
 
 
 def test_junit_keeps_failures_errors_and_skips_apart(ci_out) -> None:
+    """A <failure> is exactly what blocks the gate: the JUnit file and the exit code never disagree."""
     out, _, _ = ci_out
     root = ET.parse(out / "report.junit.xml").getroot()
+    report = json.loads((out / "report.json").read_text())
     assert root.tag == "testsuites"
+    blocking = DEMO_FAIL - DEMO_MEDIUM_FAIL - {"GOV-004"}  # GOV-004 is waived: skipped, not a failure
     assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == (
         str(len(DEMO_PASS | DEMO_FAIL | DEMO_NOT_APPLICABLE)),
-        str(len(DEMO_FAIL) - 1),  # GOV-004 is waived: skipped, not a failure
+        str(len(blocking)),
         "0",
-        str(len(DEMO_NOT_APPLICABLE) + 1),
+        str(len(DEMO_NOT_APPLICABLE) + 1 + len(DEMO_MEDIUM_FAIL)),
     )
+    failed = {c.get("name", "").split()[0] for c in root.iter("testcase") if c.find("failure") is not None}
+    assert failed == set(report["gate"]["reason"].split(": ", 1)[1].split(", ")) == blocking
     suite = root.find("testsuite")
     assert suite is not None and suite.get("name") == "model_version:adult-income/1"
     cases = {c.get("name", "").split()[0]: c for c in suite.findall("testcase")}
@@ -88,6 +93,11 @@ def test_junit_keeps_failures_errors_and_skips_apart(ci_out) -> None:
     skipped = cases["GOV-004"].find("skipped")
     assert skipped is not None and "waived until 2026-12-31 by cro@example.org (RISK-118)" in skipped.get("message", "")
     assert cases["GOV-001"].find("failure") is None and cases["GOV-001"].find("skipped") is None
+    for medium in DEMO_MEDIUM_FAIL:  # fails below the gate: shown apart, not counted as a failed test
+        case = cases[medium]
+        assert case.find("failure") is None
+        assert case.find("skipped").get("message", "").startswith("fails, not blocking (medium, below fail-on high)")  # type: ignore[union-attr]
+        assert "deny: " in (case.find("system-out").text or "")  # type: ignore[union-attr]
 
 
 def test_markdown_summary_fits_a_pr_comment(ci_out) -> None:

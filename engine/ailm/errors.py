@@ -12,7 +12,6 @@ EXIT_NO_VERDICT = 2
 
 # Messages that tests assert are named constants.
 MSG_NO_RESULT = "no decision: the evaluator returned no result"
-MSG_EXPIRED_FACT = "declared fact expired"
 
 
 class AilmError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -12,7 +12,7 @@ from ailm.errors import EXIT_COMPLIANT, EXIT_NO_VERDICT, EXIT_NON_COMPLIANT
 from ailm.evidence.model import Evidence
 from ailm.policy.metadata import Frameworks, Severity
 
-RESULT_SCHEMA: Final = "ailm.result/v1"
+RESULT_SCHEMA: Final = "ailm.result/v2"  # v2: no top-level "errors" (an error is a control result)
 
 
 class Status(StrEnum):
@@ -113,7 +113,7 @@ class Gate(BaseModel):
 class AuditResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    schema_version: Literal["ailm.result/v1"] = RESULT_SCHEMA
+    schema_version: Literal["ailm.result/v2"] = RESULT_SCHEMA
     audit_id: str
     name: str
     as_of: AwareDatetime
@@ -123,36 +123,42 @@ class AuditResult(BaseModel):
     fail_on: FailOn
     subjects: list[SubjectSummary]
     results: list[ControlResult]
-    errors: list[str] = Field(default_factory=list, description="problems that prevent a verdict")
     notes: list[str] = Field(default_factory=list, description="optional sources that could not be read")
     evidence_sha256: str
     evidence_count: int
     evidence_index: list[EvidenceRef]
     policy_sha256: str
     policy_files: list[dict[str, str]]
+    thresholds: dict[str, Any] = Field(
+        default_factory=dict, description="the thresholds the controls used (the library's, the config's over them)"
+    )
 
     def counts(self) -> dict[str, int]:
         c = Counter(r.status.value for r in self.results)
         return {s.value: c.get(s.value, 0) for s in Status}
 
+    def is_blocking(self, r: ControlResult) -> bool:
+        """Whether this result fails the gate at the audit's ``fail_on`` (the one rule every format shows)."""
+        if r.status is Status.FAIL:
+            return self.fail_on == "warn" or r.severity.rank >= Severity(self.fail_on).rank
+        return r.status is Status.WARN and self.fail_on == "warn"
+
     def blocking(self) -> list[ControlResult]:
         """Results that fail the gate at the configured ``fail_on``."""
-        out = []
-        for r in self.results:
-            if (
-                r.status is Status.FAIL and (self.fail_on == "warn" or r.severity.rank >= Severity(self.fail_on).rank)
-            ) or (r.status is Status.WARN and self.fail_on == "warn"):
-                out.append(r)
-        return out
+        return [r for r in self.results if self.is_blocking(r)]
+
+    def errored(self) -> list[ControlResult]:
+        """Results with no decision: any one of them makes the gate give no verdict."""
+        return [r for r in self.results if r.status is Status.ERROR]
 
     def gate(self) -> Gate:
-        errored = [r for r in self.results if r.status is Status.ERROR]
-        if self.errors or errored:
-            what = self.errors[:1] or [
-                f"{r.control} on {r.subject}: {r.findings[0].message if r.findings else 'error'}" for r in errored[:1]
-            ]
-            n = len(self.errors) + len(errored)
-            return Gate(exit_code=EXIT_NO_VERDICT, verdict="no_verdict", reason=f"{n} error(s), first: {what[0]}")
+        errored = self.errored()
+        if errored:
+            r = errored[0]
+            what = f"{r.control} on {r.subject}: {r.findings[0].message if r.findings else 'error'}"
+            return Gate(
+                exit_code=EXIT_NO_VERDICT, verdict="no_verdict", reason=f"{len(errored)} error(s), first: {what}"
+            )
         if not self.results:
             return Gate(exit_code=EXIT_NO_VERDICT, verdict="no_verdict", reason="no control was evaluated")
         blocking = self.blocking()

@@ -379,5 +379,6 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
         evidence_index=[EvidenceRef.of(r) for r in sorted(evidence.records, key=lambda r: r.id)],
         policy_sha256=policies.digest(),
         policy_files=policies.manifest(),
+        thresholds=thresholds_of(policies.data),
     )
     return AuditRun(result=result, evidence=evidence, inputs=inputs, policies=policies, config=loaded)

@@ -83,9 +83,10 @@ def shap_importance(result: dict[str, Any], limit: int = 12) -> str:
     return hbars(items, title=f"Mean |SHAP| ({result['explainer']}, {result['rows_explained']} rows)")
 
 
-def drift_psi(result: dict[str, Any], warn: float, fail: float) -> str:
+def drift_psi(result: dict[str, Any], warn: float | None, fail: float | None) -> str:
+    """PSI per feature, with the warn and fail lines the audit's thresholds set (none drawn where unknown)."""
     items = [(f["feature"], f["psi"], None, False) for f in result["features"]]
     items.append(("model score", result["score"].get("psi"), None, False))
-    top = max([fail * 1.2, *(v for _, v, _, _ in items if v is not None)])
-    return hbars(items, title="Population stability index, reference vs current", scale_max=top,
-                 marks=[(warn, f"warn {warn}"), (fail, f"fail {fail}")])  # fmt: skip
+    lines = [(v, f"{name} {v:g}") for v, name in ((warn, "warn"), (fail, "fail")) if v is not None]
+    top = max([*(v * 1.2 for v, _ in lines), *(v for _, v, _, _ in items if v is not None), 1e-9])
+    return hbars(items, title="Population stability index, reference vs current", scale_max=top, marks=lines)

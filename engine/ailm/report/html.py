@@ -28,7 +28,7 @@ def attention(result: AuditResult) -> list[ControlResult]:
     return sorted(bad, key=lambda r: (STATUS_ORDER.index(r.status), -r.severity.rank, r.control, r.subject))
 
 
-def measured(ctx: RenderContext) -> dict[str, dict[str, Any]]:
+def measured(result: AuditResult, ctx: RenderContext) -> dict[str, dict[str, Any]]:
     """Per subject, the analysis records by analyzer, with their charts (SVG we drew, so marked safe)."""
     import markupsafe
 
@@ -46,13 +46,19 @@ def measured(ctx: RenderContext) -> dict[str, dict[str, Any]]:
         elif name == "explanations":
             svg = [charts.shap_importance(res)]
         elif name == "drift":
-            svg = [charts.drift_psi(res, 0.1, 0.25)]
+            # the lines the controls decided by: this audit's thresholds, never the library's defaults
+            warn, fail = result.thresholds.get("psi_warn"), result.thresholds.get("psi_fail")
+            svg = [charts.drift_psi(res, _number(warn), _number(fail))]
         out[rec.subject][name] = {
             "record": rec,
             "result": res,
             "charts": [markupsafe.Markup(c) for c in svg],  # noqa: S704
         }
     return dict(out)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def lineage_pictures(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
@@ -84,7 +90,7 @@ def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
         "stages": stages,
         "labels": STATUS_LABEL,
         "evidence": {e.id: e for e in result.evidence_index},
-        "measured": measured(ctx),
+        "measured": measured(result, ctx),
         "crosswalk": crosswalk.build(result.results),
         "lineage": lineage_pictures(result, ctx),
     }

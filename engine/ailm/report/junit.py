@@ -1,7 +1,12 @@
 """report.junit.xml: one test suite per subject, one test case per control.
 
-Failures (fail), errors (error) and skips (not applicable, waived) are kept apart; a warning passes
-and says so in system-out, unless the gate fails on warnings.
+Whether a case fails is the gate's decision (``AuditResult.is_blocking``), never this file's: a failing
+control at or above ``fail_on`` is a ``<failure>``, which CI systems count as a failed test. A failing
+control below ``fail_on`` (a medium finding under ``fail_on: high``) does not block, so it is not a
+``<failure>``: it is ``<skipped>`` with a message that starts "fails, not blocking", and the findings in
+``<system-out>``, so that a CI view shows it apart from the passes without failing the job. A warning that
+does not block passes, with its findings in ``<system-out>``. Errors are ``<error>``; not applicable and
+waived are ``<skipped>``.
 """
 
 from __future__ import annotations
@@ -43,9 +48,14 @@ def junit_document(result: AuditResult) -> ET.Element:
         for r in rows:
             case = ET.SubElement(suite, "testcase", classname=f"ailm.{r.stage}", name=f"{r.control} {r.title}")
             first = r.findings[0].message if r.findings else ""
-            if r.status is Status.FAIL or (r.status is Status.WARN and result.fail_on == "warn"):
+            if result.is_blocking(r):
                 ET.SubElement(case, "failure", message=first, type=r.severity.value).text = _text(r)
                 counts["failures"] += 1
+            elif r.status is Status.FAIL:
+                note = f"fails, not blocking ({r.severity.value}, below fail-on {result.fail_on}): {first}"
+                ET.SubElement(case, "skipped", message=note)
+                ET.SubElement(case, "system-out").text = _text(r)
+                counts["skipped"] += 1
             elif r.status is Status.ERROR:
                 ET.SubElement(case, "error", message=first, type="error").text = _text(r)
                 counts["errors"] += 1

@@ -62,8 +62,13 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
                 f"approved by {_cell(r.waiver.approver)}, until {r.waiver.expires.date().isoformat()}"
             )
         lines.append("")
-    if result.errors:
-        lines += ["**Errors:**", *[f"- {_cell(e)}" for e in result.errors], ""]
+    errored = result.errored()
+    if errored:
+        lines.append("**Errors** (no decision, so no verdict):")
+        lines += [
+            f"- **{r.control}** on {_code(r.subject)}: {_cell(r.findings[0].message)}" for r in errored if r.findings
+        ]
+        lines.append("")
     lines += ["| Framework | Covered | Failing items |", "|---|---|---|"]
     for fw in crosswalk.build(result.results):
         failing = [i.ref for i in fw.items if i.outcome in ("fail", "error")]

@@ -128,7 +128,12 @@ def sarif_document(result: AuditResult) -> dict[str, Any]:
                         "exitCode": gate.exit_code,
                         "exitCodeDescription": gate.reason,
                         "toolExecutionNotifications": [
-                            {"level": "error", "message": {"text": e}} for e in result.errors
+                            {
+                                "level": "error",
+                                "message": {"text": f"{r.control} on {r.subject}: {r.findings[0].message}"},
+                            }
+                            for r in result.errored()
+                            if r.findings
                         ],
                     }
                 ],

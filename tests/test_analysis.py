@@ -16,8 +16,9 @@ import pytest
 
 from ailm.analysis import AnalysisSettings
 from ailm.analysis import fairness as fair_mod
-from ailm.analysis.context import AnalysisContext, file_sha256, resolve_dataset
+from ailm.analysis.context import AnalysisContext, resolve_dataset
 from ailm.analysis.runner import analyze, build_context
+from ailm.canonical import sha256_file
 from ailm.errors import InputError
 
 AS_OF = datetime(2026, 11, 23, tzinfo=UTC)
@@ -246,7 +247,7 @@ def test_records_are_reproducible_and_cached(demo_root: Path, tmp_path: Path, mo
     for r in first:  # what each record names as its inputs is exactly what was read
         assert r.data["inputs"]["model"]["artifact_sha256"] == reg.data["artifact_digest"]
         for d in r.data["inputs"]["datasets"].values():
-            assert d["sha256"] == file_sha256(Path(d["uri"].removeprefix("file://")))
+            assert d["sha256"] == sha256_file(Path(d["uri"].removeprefix("file://")))
         assert r.data["method"]["libraries"]["numpy"] == np.__version__
     # a damaged cache entry is recomputed, never trusted
     for f in (tmp_path / "cache").glob("*.json"):

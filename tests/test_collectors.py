@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from ailm.collectors.base import CollectContext
-from ailm.errors import CollectorError
+from ailm.errors import CollectorError, InputError
 from ailm.evidence.model import EvidenceSet
 from ailm.lineage import LineageGraph
 
@@ -345,7 +345,7 @@ def test_profiler_on_csv_and_parquet(tmp_path: Path) -> None:
     assert f"dataset:{(tmp_path / 'test.parquet').as_uri()}" in nodes
 
     (tmp_path / "bad.parquet").write_bytes(b"not parquet")
-    with pytest.raises(CollectorError, match=r"bad\.parquet: cannot read as parquet"):
+    with pytest.raises(InputError, match=r"bad\.parquet: cannot read as parquet"):
         ProfileCollector(datasets=[{"path": "bad.parquet"}], sensitive=[]).collect(ctx(tmp_path))
 
 

@@ -17,18 +17,20 @@ from ailm.policy.metadata import Frameworks, Severity
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _record(**data: object) -> Evidence:
+def _record(collected_at: datetime | None = None, **data: object) -> Evidence:
     return Evidence.make(
         kind="declared.plan", id="m:plan", role="plan", subject="model:m",
         source=Source(collector="manifest", uri="file:///m.yaml"), data=dict(data),
         declared=Declaration(asserted_by="a@x", asserted_at=datetime(2026, 1, 1, tzinfo=UTC)),
+        collected_at=collected_at,
     )  # fmt: skip
 
 
 def test_digest_is_of_content_not_of_collection_time() -> None:
-    a, b = _record(x=1), _record(x=1)
-    assert a.collected_at != b.collected_at or a.collected_at == b.collected_at
-    assert a.sha256 == b.sha256 == a.content_digest()
+    a = _record(datetime(2026, 11, 1, tzinfo=UTC), x=1)
+    b = _record(datetime(2026, 11, 23, 17, 5, tzinfo=UTC), x=1)
+    assert a.collected_at != b.collected_at  # collected weeks apart ...
+    assert a.sha256 == b.sha256 == a.content_digest()  # ... the same content, the same digest
     assert _record(x=2).sha256 != a.sha256
 
 

@@ -55,9 +55,8 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], budget: list[int], p
                 )
             if isinstance(key, str):
                 seen[key] = line
-            lines[(*loc, key)] = line
             _walk(value_node, (*loc, key), lines, budget, path)
-            lines[(*loc, key)] = line
+            lines[(*loc, key)] = line  # a key's line, not its value's (which _walk recorded for a block value)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _walk(item, (*loc, i), lines, budget, path)

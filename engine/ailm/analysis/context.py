@@ -18,10 +18,7 @@ from urllib.parse import unquote, urlparse
 from ailm.analysis.settings import AnalysisSettings
 from ailm.canonical import sha256_file
 from ailm.errors import InputError
-
-
-def file_sha256(path: Path) -> str:
-    return sha256_file(path)
+from ailm.tables import read_table
 
 
 def path_of(uri: str) -> Path | None:
@@ -52,23 +49,6 @@ class DatasetRef:
 
     def describe(self) -> dict[str, Any]:
         return {"role": self.role, "uri": self.path.as_uri(), "sha256": self.sha256, "evidence": self.evidence}
-
-
-def read_table(ref: DatasetRef) -> Any:
-    import pandas as pd
-
-    name = ref.path.name.lower()
-    try:
-        if name.endswith((".parquet", ".pq")):
-            try:
-                return pd.read_parquet(ref.path)
-            except ImportError:
-                raise InputError(f"{ref.path}: reading Parquet needs pyarrow, which is not installed") from None
-        return pd.read_csv(ref.path, low_memory=False)
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError(f"{ref.path} ({ref.where}): cannot read as a table: {exc}") from None
 
 
 @dataclass
@@ -117,7 +97,7 @@ class AnalysisContext:
     def frame(self, role: str) -> Any:
         if role not in self._frames:
             ref = self.dataset(role)
-            df = read_table(ref)
+            df = read_table(ref.path, ref.where)
             if len(df) == 0:
                 raise InputError(f"{ref.path} ({ref.where}): the {role} dataset has no rows")
             if role == self.settings.evaluate_on and self.sensitive_file is not None:
@@ -138,7 +118,7 @@ class AnalysisContext:
     def _join_sensitive(self, df: Any) -> Any:
         assert self.sensitive_file is not None and self.settings.sensitive_data is not None
         key = self.settings.sensitive_data.id_column
-        side = read_table(self.sensitive_file)
+        side = read_table(self.sensitive_file.path, self.sensitive_file.where)
         for table, ref in ((df, self.dataset(self.settings.evaluate_on)), (side, self.sensitive_file)):
             if key not in table.columns:
                 raise InputError(f"{ref.path}: no id column {key!r} to join the sensitive attributes on")
@@ -200,7 +180,7 @@ def resolve_dataset(role: str, spec: str, base_dir: Path, where: str) -> Dataset
     if not path.is_file():
         raise InputError(f"{where}: {path}: no such file")
     try:
-        digest = file_sha256(path)
+        digest = sha256_file(path)
     except OSError as exc:
         raise InputError(f"{where}: {path}: cannot read: {exc.strerror}") from None
     return DatasetRef(role=role, path=path, sha256=digest, where=where)

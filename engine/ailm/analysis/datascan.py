@@ -96,6 +96,15 @@ def row_hashes(df: Any) -> Any:
     return pd.util.hash_pandas_object(canonical_frame(df), index=False).to_numpy()
 
 
+def shared_rows(a: Any, b: Any) -> tuple[int, float]:
+    """How many rows of ``b`` (row hashes) are also in ``a``, and their share of ``b``: the one measure of
+    split overlap (leakage), used by the profile collector and the data analyzer alike."""
+    import numpy as np
+
+    shared = np.isin(b, a)
+    return int(shared.sum()), round(float(shared.mean()), 6) if len(b) else 0.0
+
+
 def overlap(ctx: AnalysisContext, roles: list[str]) -> list[dict[str, Any]]:
     import numpy as np
 
@@ -103,12 +112,12 @@ def overlap(ctx: AnalysisContext, roles: list[str]) -> list[dict[str, Any]]:
     out = []
     for i, a in enumerate(roles):
         for b in roles[i + 1 :]:
-            shared = np.isin(hashes[b], hashes[a])
+            rows, share = shared_rows(hashes[a], hashes[b])
             pair: dict[str, Any] = {
                 "a": a,
                 "b": b,
-                "identical_rows_in_b": int(shared.sum()),
-                "share_of_b": _r(shared.mean()),
+                "identical_rows_in_b": rows,
+                "share_of_b": share,
                 "same_file": ctx.dataset(a).sha256 == ctx.dataset(b).sha256,
             }
             key = ctx.settings.id_column

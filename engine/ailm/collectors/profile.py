@@ -23,28 +23,10 @@ from ailm.errors import CollectorError
 from ailm.evidence import ids
 from ailm.evidence.model import Evidence, Node, Source
 from ailm.plugins import Plugin
+from ailm.tables import read_table, table_format
 
 COLLECTOR = "profile"
 SPLITS = ("train", "validation", "test")
-FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-
-
-def read_table(path: Path) -> Any:
-    import pandas as pd
-
-    fmt = FORMATS.get(path.suffix.lower()) or (
-        FORMATS.get(Path(path.stem).suffix.lower()) if path.suffix == ".gz" else None
-    )
-    try:
-        if fmt == "csv":
-            return pd.read_csv(path)
-        if fmt == "parquet":
-            return pd.read_parquet(path)
-    except FileNotFoundError:
-        raise CollectorError(f"{path}: dataset file not found") from None
-    except Exception as exc:  # pandas and pyarrow raise many kinds for a damaged file
-        raise CollectorError(f"{path}: cannot read as {fmt}: {type(exc).__name__}: {exc}") from None
-    raise CollectorError(f"{path}: not a CSV or Parquet file (by its extension)")
 
 
 class ProfileCollector:
@@ -63,9 +45,7 @@ class ProfileCollector:
         return content_fingerprint(paths)
 
     def collect(self, ctx: CollectContext) -> Collection:
-        import numpy as np
-
-        from ailm.analysis.datascan import quality, row_hashes, scan_columns
+        from ailm.analysis.datascan import quality, row_hashes, scan_columns, shared_rows
 
         out = Collection()
         hashes: dict[str, Any] = {}
@@ -87,7 +67,7 @@ class ProfileCollector:
                 "uri": uri,
                 "sha256": sha256_file(path),
                 "size": path.stat().st_size,
-                "format": FORMATS.get(path.suffix.lower(), "csv"),
+                "format": table_format(path),
                 "split": spec.get("split"),
                 "rows": len(df),
                 "columns": [
@@ -105,17 +85,11 @@ class ProfileCollector:
         for spec, data, node in profiles:
             split = spec.get("split")
             if split:
-                data["overlap"] = [
-                    {
-                        "with": other,
-                        "identical_rows": int(np.isin(hashes[split], hashes[other]).sum()),
-                        "share": round(float(np.isin(hashes[split], hashes[other]).mean()), 6)
-                        if len(hashes[split])
-                        else 0.0,
-                    }
-                    for other in SPLITS
-                    if other != split and other in hashes
-                ]
+                data["overlap"] = []
+                for other in SPLITS:
+                    if other != split and other in hashes:
+                        rows, share = shared_rows(hashes[other], hashes[split])
+                        data["overlap"].append({"with": other, "identical_rows": rows, "share": share})
             attrs: dict[str, Any] = {
                 "name": data["name"],
                 "uri": data["uri"],

@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create .venv and install ailm with its dependencies
 
 demo: $(STAMP) ## Train the demo model into a local MLflow registry, audit it, sign and verify the report
-	@$(BIN)/python -m ailm.demo --root .
+	@$(BIN)/python evidence/demo/train_demo.py --root .
 	@test -f .ailm/keys/ailm.key || $(BIN)/ailm keys generate --out .ailm/keys
 	@set +e; $(BIN)/ailm audit --config evidence/demo/ailm.yaml --out out/demo; code=$$?; set -e; \
 	case $$code in \
@@ -54,11 +54,11 @@ policy-test: $(STAMP) ## Run the Rego unit tests of the policy library
 	$(BIN)/ailm policy test
 
 lint: $(STAMP) ## ruff check and format check
-	$(BIN)/ruff check engine tests bench
-	$(BIN)/ruff format --check engine tests bench
+	$(BIN)/ruff check engine tests bench evidence
+	$(BIN)/ruff format --check engine tests bench evidence
 
 typecheck: $(STAMP) ## mypy on engine/
-	$(BIN)/mypy engine/ailm
+	$(BIN)/mypy engine/ailm evidence/demo/train_demo.py
 
 check: lint typecheck test ## Everything CI cares about
 

@@ -91,7 +91,8 @@ def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--phases":
         print(json.dumps(phases(Path(sys.argv[2]), {})))
         return 0
-    from ailm.demo import build
+    sys.path.insert(0, str(REPO / "evidence" / "demo"))
+    from train_demo import build
 
     build(REPO, quiet=True)
     results: dict[str, Any] = {

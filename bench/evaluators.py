@@ -127,7 +127,10 @@ def main() -> int:
     from ailm import builtin
     from ailm.audit.runner import collect
     from ailm.config import load_config
-    from ailm.demo import build
+
+    sys.path.insert(0, str(REPO / "evidence" / "demo"))
+    from train_demo import build
+
     from ailm.lineage import LineageGraph, build_input
     from ailm.plugins import many_roles
     from ailm.policy import create, load_policies

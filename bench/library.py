@@ -33,7 +33,10 @@ VERSIONS = 1000
 
 def main() -> int:
     from ailm.audit.runner import AuditOptions, run_audit
-    from ailm.demo import build
+
+    sys.path.insert(0, str(REPO / "evidence" / "demo"))
+    from train_demo import build
+
     from ailm.policy.embedded import EmbeddedEvaluator
 
     build(REPO, quiet=True)

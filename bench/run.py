@@ -38,7 +38,10 @@ def main() -> int:
     from ailm.audit.publish import publish
     from ailm.audit.runner import AuditOptions, collect, run_audit
     from ailm.config import load_config
-    from ailm.demo import build
+
+    sys.path.insert(0, str(REPO / "evidence" / "demo"))
+    from train_demo import build
+
     from ailm.lineage import LineageGraph, build_input
     from ailm.plugins import many_roles
     from ailm.policy import load_policies

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "evidence" / "demo"))  # the demo trainer: a script of the demo, not of ailm
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo folder with its MLflow store built by the real demo trainer."""
-    from ailm.demo import build
+    from train_demo import build
 
     root = tmp_path_factory.mktemp("demo-root")
     shutil.copytree(REPO / "evidence" / "demo", root / "evidence" / "demo")

@@ -43,9 +43,9 @@ def test_fairness_number_in_report_is_reproducible_from_the_evidence(audited: Pa
     import mlflow
     import pandas as pd
     from fairlearn.metrics import demographic_parity_ratio
+    from train_demo import FEATURES, TARGET
 
     from ailm.canonical import sha256_file
-    from ailm.demo import FEATURES, TARGET
 
     report = json.loads((audited / "report.json").read_text())
     dev004 = next(r for r in report["results"] if r["control"] == "DEV-004")

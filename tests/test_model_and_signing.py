@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ailm.audit.result import AuditResult, ControlResult, Status
 from ailm.evidence.model import Declaration, Evidence, Source
 from ailm.policy.metadata import Frameworks, Severity
+from ailm.result import AuditResult, ControlResult, Status
 
 REPO = Path(__file__).resolve().parents[1]
 

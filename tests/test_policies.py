@@ -136,9 +136,9 @@ def test_policy_doc_writes_the_reference(tmp_path: Path, run_cli, library) -> No
 
 
 def test_crosswalk_rolls_clauses_up_and_lists_what_is_not_covered() -> None:
-    from ailm.audit.result import Status
     from ailm.policy.crosswalk import build, item_of
     from ailm.policy.metadata import Frameworks
+    from ailm.result import Status
 
     assert item_of("eu_ai_act", "Art. 10(2)(f)") == "Art. 10"
     assert item_of("eu_ai_act", "Annex IV 2(g)") == "Annex IV"

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from ailm import __version__
-from ailm.audit.result import FAIL_ON_CHOICES, AuditResult, Status
 from ailm.errors import EXIT_NO_VERDICT, AilmError, InputError
 from ailm.redact import redact
+from ailm.result import FAIL_ON_CHOICES, AuditResult, Status
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)

@@ -12,9 +12,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ailm.analysis.settings import AnalysisSettings
-from ailm.audit.result import FailOn, Waiver
 from ailm.errors import AilmError, InputError
 from ailm.plugins import Plugin, load
+from ailm.result import FailOn, Waiver
 from ailm.yamlsrc import YamlSource
 
 

@@ -48,3 +48,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+HELD: set[int] = set()  # lock descriptors this process holds (output folders): a forked worker closes its copies

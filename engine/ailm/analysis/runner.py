@@ -23,6 +23,7 @@ from ailm.analysis.context import AnalysisContext, Analyzer, DatasetRef, path_of
 from ailm.analysis.settings import AnalysisSettings
 from ailm.canonical import canonical_json, sha256_json
 from ailm.errors import AilmError, InputError
+from ailm.evidence import ids
 from ailm.evidence.model import Evidence, Source
 from ailm.fsutil import write_atomic
 from ailm.lineage import LineageGraph
@@ -96,14 +97,14 @@ def build_context(
     configured: Configured | None = None,
 ) -> AnalysisContext:
     records = graph.evidence_of(graph.closure(subject))
-    reg = [r for r in records if r.role == "reg" and r.subject == subject]
+    reg = [r for r in records if r.role == ids.REG and r.subject == subject]
     if not reg or not reg[0].data.get("artifact_location"):
         raise InputError(f"{where}: {subject} has no registry record with a model artifact to analyse")
     model = reg[0]
     datasets: dict[str, DatasetRef] = {}
     # The version's own run says which data it was trained and tested on, by digest: a retrained version
     # under the same dataset names must be measured on its own files, never on an older version's.
-    runs = [r for r in records if r.role == "run" and r.data.get("run_id") == model.data.get("run_id")]
+    runs = [r for r in records if r.role == ids.RUN and r.data.get("run_id") == model.data.get("run_id")]
     chosen: dict[str, str] = {}  # split -> the ds record it comes from
     for entry in runs[0].data.get("datasets") or [] if runs else []:
         r = graph.records.get(str(entry.get("evidence")))
@@ -125,10 +126,10 @@ def build_context(
     if settings.sensitive_features is not None:
         sensitive, sensitive_from = list(settings.sensitive_features), f"{where}: analysis.sensitive_features"
     else:
-        plans = [r for r in records if r.role == "plan" and isinstance(r.data.get("sensitive_features"), list)]
+        plans = [r for r in records if r.role == ids.PLAN and isinstance(r.data.get("sensitive_features"), list)]
         sensitive = [str(f) for f in plans[0].data["sensitive_features"]] if plans else []
         sensitive_from = plans[0].id if plans else "none declared"
-    facts = {str(r.data.get("name", r.subject.split(":", 1)[-1])): r.data for r in records if r.role == "ds_facts"}
+    facts = {str(r.data.get("name", r.subject.split(":", 1)[-1])): r.data for r in records if r.role == ids.DS_FACTS}
     return AnalysisContext(
         subject=subject,
         settings=settings,

@@ -1,5 +1,2 @@
-"""Running an audit and the result it produces."""
-
-from ailm.audit.result import AuditResult, ControlResult, Status
-
-__all__ = ["AuditResult", "ControlResult", "Status"]
+"""The audit pipeline on top of everything else: run (collect, analyse, evaluate), publish (render, sign) into an
+output folder. The result types it produces live in :mod:`ailm.result`, which config and report import."""

@@ -21,11 +21,11 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from ailm import fsutil
 from ailm.canonical import sha256_bytes
 from ailm.errors import InputError
 
 MSG_LOCKED = "another audit is writing to this folder now"
-HELD: set[int] = set()  # lock descriptors this process holds: a forked worker closes its copies
 MSG_FOREIGN = "holds files that are not an earlier audit's, which replacing the folder would lose"
 _RENAME_EXCHANGE = 2
 
@@ -84,7 +84,7 @@ class OutputFolder:
             os.close(fd)
             raise InputError(f"--out {self.out}: {MSG_LOCKED}; wait for it or choose another --out") from None
         self._lock_fd = fd
-        HELD.add(fd)
+        fsutil.HELD.add(fd)
         foreign = sorted(p.name for p in self.out.iterdir() if p.name not in self.ours) if self.out.is_dir() else []
         if foreign:
             self.__exit__(None, None, None)
@@ -131,7 +131,7 @@ class OutputFolder:
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
         if self._lock_fd is not None:
-            HELD.discard(self._lock_fd)
+            fsutil.HELD.discard(self._lock_fd)
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)
             self._lock_fd = None

@@ -15,7 +15,21 @@ from pydantic import BaseModel
 from ailm import __version__, builtin
 from ailm.analysis import analyze
 from ailm.analysis.settings import AnalysisSettings
-from ailm.audit.result import (
+from ailm.canonical import sha256_json
+from ailm.collectors import CollectContext, Collection
+from ailm.collectors.cache import collect_cached
+from ailm.config import LoadedConfig, load_config, load_waivers
+from ailm.errors import AilmError, CollectorError, InputError, UnknownNameError
+from ailm.evidence import ids
+from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
+from ailm.lineage import LineageGraph, build_input
+from ailm.plugins import Cardinality, Plugin, PluginError, cardinality, load
+from ailm.policy import ControlMeta, Decision, PolicySet, load_policies
+from ailm.policy import create as create_evaluator
+from ailm.policy.evaluator import Evaluator
+from ailm.policy.thresholds import check_overrides, thresholds_of
+from ailm.redact import redact
+from ailm.result import (
     AuditResult,
     ControlResult,
     EvidenceRef,
@@ -25,19 +39,6 @@ from ailm.audit.result import (
     SubjectSummary,
     Waiver,
 )
-from ailm.canonical import sha256_json
-from ailm.collectors import CollectContext, Collection
-from ailm.collectors.cache import collect_cached
-from ailm.config import LoadedConfig, load_config, load_waivers
-from ailm.errors import AilmError, CollectorError, InputError, UnknownNameError
-from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
-from ailm.lineage import LineageGraph, build_input
-from ailm.plugins import Cardinality, Plugin, PluginError, cardinality, load
-from ailm.policy import ControlMeta, Decision, PolicySet, load_policies
-from ailm.policy import create as create_evaluator
-from ailm.policy.evaluator import Evaluator
-from ailm.policy.thresholds import check_overrides, thresholds_of
-from ailm.redact import redact
 
 Progress = Callable[[str], None]
 
@@ -129,7 +130,7 @@ def _dedupe(records: list[Evidence]) -> list[Evidence]:
 
 def _registered_at(graph: LineageGraph, version: str) -> datetime | None:
     for r in graph.evidence_of([version]):
-        created = r.data.get("created_at") if r.role == "reg" else None
+        created = r.data.get("created_at") if r.role == ids.REG else None
         if isinstance(created, str):
             try:
                 return datetime.fromisoformat(created.replace("Z", "+00:00"))
@@ -188,7 +189,7 @@ def _pick(graph: LineageGraph, versions: list[str], wanted: str) -> list[str]:
             v
             for v in versions
             for r in graph.evidence_of([v])
-            if r.role == "reg" and alias in r.data.get("aliases", [])
+            if r.role == ids.REG and alias in r.data.get("aliases", [])
         ]
     return [v for v in versions if graph.node(v).attrs.get("version") == wanted]
 
@@ -224,7 +225,7 @@ def control_result(
     findings = [FindingOut(level="deny", message=f.message, evidence=list(f.evidence)) for f in decision.deny]
     findings += [FindingOut(level="warn", message=f.message, evidence=list(f.evidence)) for f in decision.warn]
     # "does not apply" rests on the evidence the control looked at (or, with none, on the version's record)
-    scope = _in_scope(control, pinput) or _in_scope_roles(("reg",), pinput)
+    scope = _in_scope(control, pinput) or _in_scope_roles((ids.REG,), pinput)
     findings += [
         FindingOut(level="not_applicable", message=f.message, evidence=list(f.evidence) or scope)
         for f in decision.not_applicable

@@ -144,7 +144,7 @@ def _collection(
                 str(cmd if isinstance(cmd, str) else " && ".join(cmd)).split()
             )
             state = "locked" if same_cmd else "changed_since_lock"
-        node = f"run:dvc:{root.as_uri()}#{name}"
+        node = ids.run(f"dvc:{root.as_uri()}#{name}")
         record_id = f"dvc:stage:{root.name}:{name}"
         out.nodes.append(Node(id=node, type="run", attrs={"stage": name, "job": f"dvc/{name}", "source": COLLECTOR}))
         for d in deps:
@@ -156,7 +156,7 @@ def _collection(
             Evidence.make(
                 kind="dvc.stage",
                 id=record_id,
-                role="dvc_stage",
+                role=ids.DVC_STAGE,
                 subject=node,
                 source=source,
                 data={
@@ -190,5 +190,5 @@ plugin = Plugin(
     summary="a DVC pipeline: stages, their locked inputs and outputs by md5",
     settings=Settings,
     build=lambda s: DvcCollector(path=s.path),
-    roles={"dvc_stage": "many"},
+    roles={ids.DVC_STAGE: "many"},
 )

@@ -141,7 +141,7 @@ def _collection(manifest: Manifest, src: YamlSource, path: Path) -> Collection:
             Evidence.make(
                 kind="declared.dataset",
                 id=f"manifest:{manifest.model}:dataset:{ds.name}",
-                role="ds_facts",
+                role=ids.DS_FACTS,
                 subject=node,
                 source=source,
                 declared=_declaration(ds, manifest, src, ("datasets", i)),
@@ -159,7 +159,7 @@ def _roles() -> dict[str, Cardinality]:
     from ailm.evidence.facts import ROLES
 
     # the declared-fact roles of the schema, one record each; "*": an organisation's own roles, one each too
-    return {**dict.fromkeys(ROLES, "one"), "ds_facts": "many", "*": "one"}
+    return {**dict.fromkeys(ROLES, "one"), ids.DS_FACTS: "many", "*": "one"}
 
 
 plugin = Plugin(

@@ -175,7 +175,7 @@ class _Reader:
             Evidence.make(
                 kind="mlflow.model_version",
                 id=record_id,
-                role="reg",
+                role=ids.REG,
                 subject=node,
                 source=self.source,
                 data={
@@ -219,7 +219,7 @@ class _Reader:
             Evidence.make(
                 kind="mlflow.run",
                 id=record_id,
-                role="run",
+                role=ids.RUN,
                 subject=node,
                 source=self.source,
                 data={
@@ -275,7 +275,7 @@ class _Reader:
         if not any(r.id == record_id for r in self.out.records):
             self.out.records.append(
                 Evidence.make(
-                    kind="mlflow.dataset", id=record_id, role="ds", subject=node, source=self.source, data=data
+                    kind="mlflow.dataset", id=record_id, role=ids.DS, subject=node, source=self.source, data=data
                 )
             )
         return {"name": ds.name, "digest": ds.digest, "context": context, "evidence": record_id}
@@ -299,5 +299,5 @@ plugin = Plugin(
     build=lambda s: MlflowCollector(
         tracking_uri=s.tracking_uri, registry_uri=s.registry_uri, models=s.models, retries=s.retries, timeout=s.timeout
     ),
-    roles={"registry_model": "one", "reg": "one", "run": "one", "ds": "many"},
+    roles={"registry_model": "one", ids.REG: "one", ids.RUN: "one", ids.DS: "many"},
 )

@@ -27,6 +27,7 @@ from ailm.canonical import sha256_bytes
 from ailm.collectors.base import CollectContext, Collection
 from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError
+from ailm.evidence import ids
 from ailm.evidence.model import Edge, Evidence, Node, Source
 from ailm.plugins import Plugin
 
@@ -50,7 +51,7 @@ def dataset_uri(namespace: str, name: str) -> str:
 
 
 def dataset_id(uri: str) -> str:
-    return f"dataset:{uri}"
+    return ids.dataset(uri)
 
 
 @dataclass
@@ -268,7 +269,7 @@ def _collection(
             )
         )
     for run_id, run in sorted(runs.items()):
-        node = f"run:{run_id}"
+        node = ids.run(run_id)
         record_id = f"openlineage:{scope}:run:{run_id}"
         attrs = {"run_id": run_id, "job": run.job, "source": COLLECTOR}
         out.nodes.append(Node(id=node, type="run", attrs=attrs))
@@ -281,7 +282,7 @@ def _collection(
             Evidence.make(
                 kind="openlineage.run",
                 id=record_id,
-                role="ol_run",
+                role=ids.OL_RUN,
                 subject=node,
                 source=source,
                 data={
@@ -316,5 +317,5 @@ plugin = Plugin(
     summary="OpenLineage run events (NDJSON): runs, jobs, input and output datasets",
     settings=Settings,
     build=lambda s: OpenLineageCollector(path=s.path),
-    roles={"ol_run": "many", "ol_dataset": "many"},
+    roles={ids.OL_RUN: "many", "ol_dataset": "many"},
 )

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from ailm.errors import InputError
+from ailm.evidence import ids
 from ailm.evidence.model import Edge, Evidence, EvidenceSet, Node
 from ailm.fsutil import gc_paused
 
@@ -144,7 +145,7 @@ class LineageGraph:
             raise InputError(f"evidence {record.id} is about {record.subject}, which no collector saw")
         self.records[record.id] = record
         self.g.nodes[subject]["evidence"].append(record.id)
-        if record.role == "ds_facts":  # declared facts that say what a dataset is
+        if record.role == ids.DS_FACTS:  # declared facts that say what a dataset is
             attrs = self.g.nodes[subject]["attrs"]
             for key in ("raw", "personal_data"):
                 if record.data.get(key) is True:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from ailm.evidence import ids as roles_of  # `ids` is a common local name here
 from ailm.lineage.graph import LineageGraph
 
 TYPE_FILL = {
@@ -50,7 +51,7 @@ def view(graph: LineageGraph, root: str, direction: str) -> View:
         state = [
             graph.records[r].data.get("state")
             for r in d["evidence"]
-            if graph.records[r].role in ("ol_run", "dvc_stage")
+            if graph.records[r].role in (roles_of.OL_RUN, roles_of.DVC_STAGE)
         ]
         if state:
             info["state"] = state[0]
@@ -257,13 +258,14 @@ def find(graph: LineageGraph, ref: str) -> str:
             if graph.g.nodes[v]["attrs"].get("name") != name:
                 continue
             if any(
-                graph.records[r].role == "reg" and alias in graph.records[r].data.get("aliases", [])
+                graph.records[r].role == roles_of.REG and alias in graph.records[r].data.get("aliases", [])
                 for r in graph.g.nodes[v]["evidence"]
             ):
                 return v
         raise InputError(f"no version of model {name!r} has alias {alias!r}")
-    if f"model_version:{ref}" in graph.g:
-        return f"model_version:{ref}"
+    name, _, number = ref.rpartition("/")
+    if name and roles_of.version(name, number) in graph.g:  # NAME/VERSION
+        return roles_of.version(name, number)
     mine = [v for v in versions if graph.g.nodes[v]["attrs"].get("name") == ref]
     if mine:
         return max(mine, key=lambda v: int(str(graph.g.nodes[v]["attrs"].get("version", "0")) or 0))
@@ -272,7 +274,7 @@ def find(graph: LineageGraph, ref: str) -> str:
         if d["type"] == "dataset" and (d["attrs"].get("name") == ref or d["attrs"].get("uri") == as_uri):
             return str(n)
     for n, d in graph.g.nodes(data=True):  # a name another source gave the node before it was merged
-        if ref in d["attrs"].get("seen_as", []) or f"dataset:{ref}" in d["attrs"].get("seen_as", []):
+        if ref in d["attrs"].get("seen_as", []) or roles_of.dataset(ref) in d["attrs"].get("seen_as", []):
             return str(n)
     known = ", ".join(versions[:5] + graph.nodes_of_type("dataset")[:5])
     raise InputError(f"{ref!r} names no model version or dataset in the collected lineage (some there: {known})")

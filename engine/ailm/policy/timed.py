@@ -31,7 +31,7 @@ def _orphan_proof(parent_end: Any) -> None:
     import os
     import signal
 
-    from ailm.audit import outdir
+    from ailm import fsutil
 
     name = ctypes.util.find_library("c")
     if name is not None:
@@ -40,10 +40,10 @@ def _orphan_proof(parent_end: Any) -> None:
     if os.getppid() == 1:  # the audit died before that took effect
         os._exit(0)
     parent_end.close()
-    for fd in list(outdir.HELD):
+    for fd in list(fsutil.HELD):
         with contextlib.suppress(OSError):
             os.close(fd)
-    outdir.HELD.clear()
+    fsutil.HELD.clear()
 
 
 def _serve(policies: PolicySet, conn: Any, parent_end: Any) -> None:

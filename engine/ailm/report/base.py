@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ailm import builtin
-from ailm.audit.result import AuditResult
 from ailm.evidence.model import EvidenceSet
 from ailm.plugins import Plugin, load, load_all
+from ailm.result import AuditResult
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ The Markdown summary goes to ``$GITHUB_STEP_SUMMARY`` when it is set (see ailm.a
 
 from __future__ import annotations
 
-from ailm.audit.result import AuditResult, Status
 from ailm.plugins import Plugin
 from ailm.report.base import RenderContext
 from ailm.report.sarif import artifact_uri
+from ailm.result import AuditResult, Status
 
 COMMAND = {Status.FAIL: "error", Status.ERROR: "error", Status.WARN: "warning", Status.WAIVED: "notice"}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ailm.audit.result import AuditResult, ControlResult, Status
 from ailm.errors import InputError
 from ailm.plugins import Plugin
 from ailm.policy import crosswalk
 from ailm.policy.metadata import STAGES
 from ailm.report.base import RenderContext
+from ailm.result import AuditResult, ControlResult, Status
 
 STATUS_ORDER = [Status.ERROR, Status.FAIL, Status.WARN, Status.WAIVED, Status.PASS, Status.NOT_APPLICABLE]
 STATUS_LABEL = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ailm.audit.result import AuditResult
 from ailm.plugins import Plugin
 from ailm.policy import crosswalk
 from ailm.report.base import RenderContext
+from ailm.result import AuditResult
 
 
 class JsonRenderer:

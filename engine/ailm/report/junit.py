@@ -14,9 +14,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from ailm.audit.result import AuditResult, ControlResult, Status
 from ailm.plugins import Plugin
 from ailm.report.base import RenderContext
+from ailm.result import AuditResult, ControlResult, Status
 
 
 def _text(r: ControlResult) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 
-from ailm.audit.result import AuditResult, Status
 from ailm.plugins import Plugin
 from ailm.policy import crosswalk
 from ailm.report.base import RenderContext
 from ailm.report.html import STATUS_LABEL, attention
+from ailm.result import AuditResult, Status
 
 VERDICT = {"compliant": "Compliant", "non_compliant": "Not compliant", "no_verdict": "No verdict"}
 ICON = {"compliant": ":white_check_mark:", "non_compliant": ":x:", "no_verdict": ":warning:"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from ailm.audit.result import AuditResult
 from ailm.plugins import Plugin
 from ailm.report.base import RenderContext
 from ailm.report.html import render_html
+from ailm.result import AuditResult
 
 
 class PdfRenderer:

@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ailm.audit.result import AuditResult, ControlResult, Status
 from ailm.canonical import sha256_json
 from ailm.plugins import Plugin
 from ailm.policy.metadata import Severity
 from ailm.report.base import RenderContext
+from ailm.result import AuditResult, ControlResult, Status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note"}

@@ -4,7 +4,8 @@ What a data-science team's own pipeline would leave behind: a run with its param
 and fairlearn's group metrics on the test split), the three data splits as dataset inputs with digests, a
 registered model version with an alias, and the approver's tag. ailm then audits what is there.
 
-Run as ``python -m ailm.demo --root .``; the store goes to ``.ailm/demo/`` (git-ignored).
+Run as ``python evidence/demo/train_demo.py --root .`` (``make demo`` does); a script of the demo, not part of
+the engine (the wheel does not carry it); the store goes to ``.ailm/demo/`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -345,7 +346,7 @@ def _git_commit(root: Path) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ailm.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python evidence/demo/train_demo.py", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the ailm checkout (default: here)")
     parser.add_argument("--force", action="store_true", help="rebuild the store even if it exists")
     args = parser.parse_args(argv)

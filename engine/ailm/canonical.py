@@ -38,7 +38,8 @@ _ENCODER = json.JSONEncoder(
 
 
 def canonical_json(obj: Any) -> bytes:
-    """Sorted keys, no insignificant white space, UTF-8, finite numbers only (close to RFC 8785)."""
+    """Sorted keys, no insignificant white space, UTF-8, finite numbers only; floats as Python's repr. This is
+    not RFC 8785 (its numbers are ECMAScript's); docs/evidence.md gives the exact form, and tests hold it."""
     try:
         text = _ENCODER.encode(obj)
     except ValueError:

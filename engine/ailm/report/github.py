@@ -26,6 +26,8 @@ def workflow_commands(result: AuditResult) -> str:
     lines = []
     for r in result.results:
         command = COMMAND.get(r.status)
+        if r.status is Status.FAIL and not result.is_blocking(r):
+            command = "warning"  # fails, below fail_on: shown, but not as an error that fails the check
         if command is None:
             continue
         for f in r.findings:

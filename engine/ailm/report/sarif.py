@@ -65,7 +65,7 @@ def _location(r: ControlResult, evidence_uris: list[str]) -> dict[str, Any]:
     }
 
 
-def _results(r: ControlResult, index: int, uris: dict[str, str]) -> list[dict[str, Any]]:
+def _results(r: ControlResult, index: int, uris: dict[str, str], blocking: bool) -> list[dict[str, Any]]:
     out = []
     if r.status in (Status.PASS, Status.NOT_APPLICABLE):
         kind = "pass" if r.status is Status.PASS else "notApplicable"
@@ -74,7 +74,10 @@ def _results(r: ControlResult, index: int, uris: dict[str, str]) -> list[dict[st
         return [{"ruleId": r.control, "ruleIndex": index, "kind": kind, "level": "none",
                  "message": {"text": f"{r.subject}: {text}"}, "locations": [loc]}]  # fmt: skip
     for f in r.findings:
-        level = "warning" if f.level == "warn" else "error" if f.level == "error" else LEVEL[r.severity]
+        # the gate decides: a deny that blocks is an error, one below fail_on at most a warning
+        level = "error" if f.level == "error" or (blocking and f.level == "deny") else "warning"
+        if f.level == "deny" and not blocking and LEVEL[r.severity] == "note":
+            level = "note"
         ev = f.evidence or r.evidence
         result: dict[str, Any] = {
             "ruleId": r.control,
@@ -107,7 +110,7 @@ def sarif_document(result: AuditResult) -> dict[str, Any]:
             rules[r.control] = len(rule_list)
             rule_list.append(_rule(r))
     uris = {e.id: e.uri for e in result.evidence_index}
-    results = [x for r in result.results for x in _results(r, rules[r.control], uris)]
+    results = [x for r in result.results for x in _results(r, rules[r.control], uris, result.is_blocking(r))]
     gate = result.gate()
     return {
         "$schema": SARIF_SCHEMA,

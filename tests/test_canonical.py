@@ -1,0 +1,55 @@
+"""The canonical form is exactly what docs/evidence.md says, so that a third party can re-hash any record."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ailm.canonical import canonical_json
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = (REPO / "docs" / "evidence.md").read_text()
+
+
+def _documented(obj: object) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+def test_the_documented_examples() -> None:
+    assert canonical_json({"b": 1e-05, "a": [1.5e-07, 1e16, 0.1, 12345678.9, 2.0]}) == (
+        b'{"a":[1.5e-07,1e+16,0.1,12345678.9,2.0],"b":1e-05}'
+    )
+    for text in ("1e-05", "1.5e-07", "1e+16", "0.1", "12345678.9", "2.0"):
+        assert f"`{text}`" in DOC  # the page shows the same forms
+    assert canonical_json({"s": 'é"\\\n\x07\u2028', "n": 1_764_000_000_000_000_000, "z": None, "t": True}) == (
+        '{"n":1764000000000000000,"s":"é\\"\\\\\\n\\u0007\u2028","t":true,"z":null}'.encode()
+    )
+    assert canonical_json({"é": 1, "z": 2, "a": 3, "Z": 4}) == '{"Z":4,"a":3,"z":2,"é":1}'.encode()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON)
+def test_canonical_json_is_the_documented_one_liner(value: object) -> None:
+    assert canonical_json(value) == _documented(value)
+
+
+def test_the_documented_recipe_rehashes_every_record_of_an_audit(audited: Path) -> None:
+    block = DOC.split("To check one record", 1)[1]
+    code = re.search(r"```python\n(.*?)```", block, flags=re.S)
+    assert code is not None
+    recipe = code.group(1).replace('"out/demo/evidence.json"', "path").replace('["records"][0]', '["records"][i]')
+    records = json.loads((audited / "evidence.json").read_text())["records"]
+    assert len(records) > 20
+    for i in range(len(records)):
+        exec(compile(recipe, "docs/evidence.md", "exec"), {"path": audited / "evidence.json", "i": i})

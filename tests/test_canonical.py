@@ -48,7 +48,7 @@ def test_the_documented_recipe_rehashes_every_record_of_an_audit(audited: Path) 
     block = DOC.split("To check one record", 1)[1]
     code = re.search(r"```python\n(.*?)```", block, flags=re.S)
     assert code is not None
-    recipe = code.group(1).replace('"out/demo/evidence.json"', "path").replace('["records"][0]', '["records"][i]')
+    recipe = code.group(1).replace('Path("out/demo/evidence.json")', "path").replace('["records"][0]', '["records"][i]')
     records = json.loads((audited / "evidence.json").read_text())["records"]
     assert len(records) > 20
     for i in range(len(records)):

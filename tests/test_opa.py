@@ -326,7 +326,7 @@ def test_bad_url_and_missing_url() -> None:
     policies = load_policies([builtin.policies()])
     with pytest.raises(EvaluatorError, match="expected http://host:port"):
         create("opa", policies, {"url": "opa.internal:8181"})
-    with pytest.raises(EvaluatorError, match="needs --opa-url"):
+    with pytest.raises(EvaluatorError, match="needs a server: --opa-url"):
         create("opa", policies, {})
 
 

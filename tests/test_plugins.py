@@ -30,9 +30,11 @@ PACKAGE = {
 
         [project.entry-points."ailm.formats"]
         acme_csv = "ailm_acme:csv_format"
+        acme_crash = "ailm_acme:crash_format"
 
         [project.entry-points."ailm.analyzers"]
         acme_rows = "ailm_acme:rows"
+        acme_list = "ailm_acme:listing"
     """,
     "ailm_acme/__init__.py": '''
         """A tiny third-party ailm plugin package: a ticket collector, a CSV report and a row counter."""
@@ -91,6 +93,17 @@ PACKAGE = {
 
         rows = Plugin(kind="analyzer", name="acme_rows", summary="rows per dataset",
                       build=lambda _s: Analyzer(measure=_rows), roles={"acme_rows": "one"}, libraries=("pandas",))
+
+
+        class Crash:
+            def render(self, result, ctx):
+                return 1 / 0
+
+
+        crash_format = Plugin(kind="format", name="acme_crash", summary="a bug", build=lambda _s: Crash(),
+                              filename="report.crash")
+        listing = Plugin(kind="analyzer", name="acme_list", summary="breaks its contract",
+                         build=lambda _s: Analyzer(measure=lambda ctx, as_of: [1, 2]), roles={"acme_list": "one"})
     ''',
     "ailm_acme/broken.py": """
         raise ImportError("acme_broken needs the acme SDK, which is not installed")
@@ -204,6 +217,33 @@ def test_a_broken_plugin_breaks_nothing_until_it_is_used_and_then_is_named(
     assert res.returncode == 1, res.stdout + res.stderr  # the audit goes on; its report notes what was skipped
     notes = json.loads((tmp_path / "o2" / "report.json").read_text())["notes"]
     assert any("optional" in n and "acme_broken" in n and "needs the acme SDK" in n for n in notes), notes
+
+
+def test_a_plugin_that_breaks_at_run_time_is_named_and_nothing_is_half_written(
+    plugin_path: Path, demo_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    earlier = _ailm(plugin_path, "audit", "--config", _config(demo_copy, "", "[json]"), "--out", out, "--no-sign",
+                    "--as-of", "2026-11-23")  # fmt: skip
+    assert earlier.returncode == 1, earlier.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    cfg = _config(demo_copy, "", "[json, acme_crash]")
+    res = _ailm(plugin_path, "audit", "--config", cfg, "--out", out, "--no-sign", "--as-of", "2026-11-23")
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "format 'acme_crash' failed to render: ZeroDivisionError" in res.stderr, res.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier audit, whole
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.new")] == []  # no staging left behind
+
+    fresh = tmp_path / "fresh"
+    res = _ailm(plugin_path, "audit", "--config", cfg, "--out", fresh, "--no-sign", "--as-of", "2026-11-23")
+    assert res.returncode == 2 and not fresh.exists(), res.stderr  # nothing half written
+
+    listing = _config(demo_copy, "", "[json]", "[fairness, acme_list]")
+    res = _ailm(plugin_path, "audit", "--config", listing, "--out", tmp_path / "o3", "--no-sign", "--as-of",
+                "2026-11-23")  # fmt: skip
+    assert res.returncode == 1, res.stdout + res.stderr  # no control reads its role: a note, the rest decides
+    notes = json.loads((tmp_path / "o3" / "report.json").read_text())["notes"]
+    assert any("acme_list" in n and "returned a list, not an object" in n for n in notes), notes
 
 
 def test_every_builtin_is_a_plugin_that_keeps_the_contract() -> None:

@@ -22,7 +22,7 @@ from ailm import __version__
 from ailm.analysis.context import AnalysisContext, Analyzer, DatasetRef, path_of, resolve_dataset
 from ailm.analysis.settings import AnalysisSettings
 from ailm.canonical import canonical_json, sha256_json
-from ailm.errors import AilmError, InputError
+from ailm.errors import AilmError, AnalysisError, InputError
 from ailm.evidence import ids
 from ailm.evidence.model import Evidence, Source
 from ailm.fsutil import write_atomic
@@ -221,6 +221,8 @@ def analyze(
                 progress(f"measuring {name} of {subject}")
                 try:
                     result = a.analyzer.measure(ctx, as_of)
+                    if not isinstance(result, dict):
+                        raise AnalysisError(f"it returned a {type(result).__name__}, not an object of results")
                 except AilmError as exc:
                     failed.setdefault(subject, {})[a.role] = f"analysis {name} of {subject}: {exc}"
                     continue

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ailm.audit.outdir import OutputFolder
 from ailm.audit.runner import AuditRun
+from ailm.errors import AilmError
 from ailm.plugins import PluginError
 from ailm.report import RenderContext, resolve
 from ailm.report.markdown import render_markdown
@@ -62,7 +63,14 @@ def publish(
     ctx = RenderContext(evidence=run.evidence)
     printed: list[str] = []
     for fmt in chosen:
-        rendered = fmt.make().render(run.result, ctx)
+        try:
+            rendered = fmt.make().render(run.result, ctx)
+        except AilmError:
+            raise
+        except Exception as exc:  # a format plugin's bug: named, and nothing half written (the folder is staged)
+            raise PluginError(f"format {fmt.name!r} failed to render: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(rendered, bytes):
+            raise PluginError(f"format {fmt.name!r} rendered a {type(rendered).__name__}, not bytes")
         if fmt.filename is None:
             printed.append(rendered.decode("utf-8"))
             continue

@@ -341,6 +341,8 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
         evidence = EvidenceSet(records=[*evidence.records, *measured], nodes=evidence.nodes, edges=evidence.edges)
         for record in measured:
             graph.attach(record)
+        for subject in sorted(failed):  # every control that reads one is error; the report says each cause
+            notes.extend(redact(why) for _, why in sorted(failed[subject].items()))
 
     many = {role for role, card in role_cardinality(loaded, analyzer_plugins(cfg.analysis)).items() if card == "many"}
     inputs: list[PolicyInput] = []
@@ -358,7 +360,11 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
             )
         )
         for control in policies.controls:
-            decision = decisions.get(control.id, Decision(error="the evaluator returned no decision for it"))
+            decision = decisions.get(control.id) if isinstance(decisions, dict) else None
+            if decision is None:
+                decision = Decision(error=f"the {evaluator_name} evaluator returned no decision for it")
+            elif not isinstance(decision, Decision):  # a third-party evaluator that breaks its contract
+                decision = Decision(error=f"the {evaluator_name} evaluator returned a {type(decision).__name__}")
             broken = [why for role, why in sorted(failed.get(subject, {}).items()) if role in control.evidence]
             if broken:  # the control reads a measurement that failed: no decision, with the cause
                 decision = Decision(error="; ".join(broken))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
+from ailm.canonical import sha256_json
 from ailm.errors import InputError
-from ailm.evidence.model import EvidenceView, ExpiredFact, LineageView, PolicyInput, Subject
+from ailm.evidence import ids
+from ailm.evidence.model import Evidence, EvidenceView, ExpiredFact, LineageView, PolicyInput, Subject
 from ailm.lineage.graph import LineageGraph
 
 
@@ -24,6 +28,7 @@ def build_input(
     nodes = graph.closure(subject_id)
     evidence: dict[str, EvidenceView | list[EvidenceView]] = {}
     expired: list[ExpiredFact] = []
+    facts: dict[str, list[Evidence]] = defaultdict(list)  # dataset node -> the facts declared about it
     for record in graph.evidence_of(nodes):
         if record.declared is not None and record.declared.expired(as_of):
             assert record.declared.expires is not None
@@ -41,6 +46,9 @@ def build_input(
                 )
             )
             continue
+        if record.role == ids.DS_FACTS:
+            facts[graph.resolve(record.subject)].append(record)
+            continue
         view = EvidenceView.of(record)
         if record.role in many:
             existing = evidence.setdefault(record.role, [])
@@ -52,6 +60,11 @@ def build_input(
             raise InputError(f"two records give '{record.role}' for {subject_id}: {other.id} and {record.id}; keep one")
         else:
             evidence[record.role] = view
+    kept, conflicts = _merge_facts(facts)
+    if kept:
+        evidence[ids.DS_FACTS] = [EvidenceView.of(r) for r in kept]
+    checks = graph.checks(subject_id)
+    checks["hash_conflicts"] = [*checks["hash_conflicts"], *conflicts]
     subject = Subject(
         id=subject_id,
         type=node.type,
@@ -66,5 +79,27 @@ def build_input(
         evidence=evidence,
         expired=expired,
         lineage=lineage,
-        lineage_checks=graph.checks(subject_id),
+        lineage_checks=checks,
     )
+
+
+def _merge_facts(facts: dict[str, list[Evidence]]) -> tuple[list[Evidence], list[dict[str, Any]]]:
+    """One set of declared facts per dataset. Models of one registry share datasets, and each model's manifest
+    may declare the same raw dataset: identical facts are one (the record with the first id is kept); facts
+    that differ are a conflict naming every source (DATA-010 fails on it), and the first is kept for the
+    other controls, so that no control sees two answers to one question."""
+    kept: list[Evidence] = []
+    conflicts: list[dict[str, Any]] = []
+    for node, records in sorted(facts.items()):
+        records = sorted(records, key=lambda r: r.id)
+        kept.append(records[0])
+        digests = {r.id: sha256_json(r.data) for r in records}
+        if len(set(digests.values())) > 1:
+            conflicts.append(
+                {
+                    "node": node,
+                    "key": "declared facts",
+                    "values": [{"source": rid, "value": f"sha256:{d[:12]}"} for rid, d in sorted(digests.items())],
+                }
+            )
+    return kept, conflicts

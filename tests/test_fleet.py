@@ -57,3 +57,51 @@ def test_differing_facts_are_a_conflict_naming_both_sources(demo_copy: Path, tmp
     message = next(f["message"] for f in data010["findings"] if "declared facts" in f["message"])
     assert "manifest:adult-income:dataset:uci-adult-data says sha256:" in message
     assert "manifest:adult-income-challenger:dataset:uci-adult-data says sha256:" in message
+
+
+def _subjects(folder: Path, block: str) -> Path:
+    cfg = folder / "ailm.yaml"
+    text = cfg.read_text()
+    start = text.index("subjects:\n")
+    end = text.index("fail_on:")
+    cfg.write_text(text[:start] + block + text[end:])
+    return cfg
+
+
+def test_a_glob_selector_reports_each_model_without_a_matching_version(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    cfg = _subjects(
+        demo_copy, 'subjects:\n  - {model: "adult-*", version: "@champion"}\n  - {model: "*", version: "@retired"}\n'
+    )
+    res = run_cli(
+        "audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--as-of", "2026-11-23", "--format", "json"
+    )
+    assert res.code == 1, res.err
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert [s["id"] for s in report["subjects"]] == ["model_version:adult-income/1"]
+    assert any("subjects[1]" in n and "model adult-income has no version that matches" in n for n in report["notes"])
+
+
+def test_a_glob_that_matches_no_model_and_a_tag_no_version_has_are_bad_input(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    cfg = _subjects(demo_copy, 'subjects:\n  - {model: "fraud-*"}\n')
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--as-of", "2026-11-23")
+    assert (
+        res.code == 2
+        and f"{cfg}:20: subjects[0]: no registered model matches 'fraud-*' (found: adult-income)" in res.err
+    )
+    cfg = _subjects(demo_copy, "subjects:\n  - {model: adult-income, tags: {team: fraud}}\n")
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--as-of", "2026-11-23")
+    assert res.code == 2 and "no version matching model 'adult-income', version '*', tag team='fraud'" in res.err
+    assert not (tmp_path / "o").exists()
+
+
+def test_all_audits_every_version_whatever_the_subjects_say(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = _subjects(demo_copy, 'subjects:\n  - {model: adult-income, version: "@champion"}\n')
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--as-of", "2026-11-23",
+                  "--format", "json", "--all")  # fmt: skip
+    assert res.code == 1, res.err
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert [s["id"] for s in report["subjects"]] == ["model_version:adult-income/1"]  # the demo registers one

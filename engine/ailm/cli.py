@@ -85,6 +85,8 @@ def cli() -> None:
     help="Ed25519 private key to sign with (default: config signing.key)",
 )
 @click.option("--no-sign", is_flag=True, help="write no attestation")
+@click.option("--all", "every", is_flag=True,
+              help="audit every version of every model the collectors found (instead of subjects:)")  # fmt: skip
 @click.option("--evaluator", help="an evaluator plugin: embedded (regorus, the default) or opa (an OPA server); "
                                  "default: the config's evaluator.name")  # fmt: skip
 @click.option("--opa-url", envvar="AILM_OPA_URL", help="OPA server, e.g. http://127.0.0.1:8181 (env AILM_OPA_URL)")
@@ -107,6 +109,7 @@ def audit(
     extra_policies: tuple[Path, ...],
     key_path: Path | None,
     no_sign: bool,
+    every: bool,
     evaluator: str | None,
     opa_url: str | None,
     opa_token: str | None,
@@ -123,6 +126,7 @@ def audit(
     Exit codes: 0 compliant, 1 non-compliant (a finding at or above --fail-on), 2 no verdict.
     Example:
       ailm audit --config ailm.yaml --out out/ --as-of 2026-11-23 --fail-on high
+      ailm audit --config ailm.yaml --out out/fleet --all
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://opa:8181 --opa-mode query
     """
@@ -136,6 +140,7 @@ def audit(
         fail_on=fail_on,  # type: ignore[arg-type]
         extra_policies=extra_policies,
         evaluator=evaluator,
+        every=every,
         evaluator_settings={
             "url": opa_url,
             "token": opa_token,

@@ -42,8 +42,13 @@ class EvaluatorEntry(BaseModel):
 
 
 class SubjectSelector(_Strict):
-    model: str = Field(min_length=1)
+    model: str = Field(min_length=1, description="a registered model's name, or a glob ('*', 'credit-*')")
     version: str = Field(default="*", description="a version number, 'latest', '@alias', or '*' for all")
+    tags: dict[str, str] = Field(default_factory=dict, description="version tags that must all be set to these")
+    stage: str | None = Field(default=None, min_length=1, description="the MLflow stage (Production, Staging, ...)")
+
+    def is_glob(self) -> bool:
+        return any(c in self.model for c in "*?[")
 
 
 class Signing(_Strict):

@@ -18,7 +18,7 @@ from ailm.analysis.settings import AnalysisSettings
 from ailm.canonical import sha256_json
 from ailm.collectors import CollectContext, Collection
 from ailm.collectors.cache import collect_cached
-from ailm.config import LoadedConfig, load_config, load_waivers
+from ailm.config import LoadedConfig, SubjectSelector, load_config, load_waivers
 from ailm.errors import AilmError, CollectorError, InputError, UnknownNameError
 from ailm.evidence import ids
 from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
@@ -51,6 +51,7 @@ class AuditOptions:
     extra_policies: tuple[Path, ...] = ()
     evaluator: str | None = None  # None: the config's (evaluator.name), else embedded
     evaluator_settings: dict[str, Any] = field(default_factory=dict)  # from the command line: override the config's
+    every: bool = False  # --all: every version of every registered model, whatever the config's subjects say
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,9 @@ def _registered_at(graph: LineageGraph, version: str) -> datetime | None:
     return None
 
 
-def select_subjects(graph: LineageGraph, loaded: LoadedConfig, as_of: datetime, notes: list[str]) -> list[str]:
+def select_subjects(
+    graph: LineageGraph, loaded: LoadedConfig, as_of: datetime, notes: list[str], *, every: bool = False
+) -> list[str]:
     """The versions the config selects among those registered by the audit clock: an audit as of a past date
     sees only what existed then (a version registered later is left out, with a note)."""
     versions, later = [], []
@@ -150,14 +153,34 @@ def select_subjects(graph: LineageGraph, loaded: LoadedConfig, as_of: datetime, 
             notes.append(f"{v} was registered at {at.isoformat()}, after the audit clock, and is not audited")
         else:
             versions.append(v)
-    selectors = loaded.config.subjects
+    selectors = list(loaded.config.subjects)
+    if every:  # --all: every version of every registered model
+        selectors = [SubjectSelector(model="*", version="*")]
     if not selectors:
         chosen = versions
     else:
         chosen = []
         for i, sel in enumerate(selectors):
+            if sel.is_glob():  # each model the glob matches must have a version the selector picks, or say so
+                names = sorted({str(graph.node(v).attrs.get("name")) for v in [*versions, *later]})
+                matched = [n for n in names if fnmatch.fnmatchcase(n, sel.model)]
+                if not matched:
+                    raise InputError(
+                        f"{loaded.source.where(('subjects', i))}: subjects[{i}]: no registered model matches "
+                        f"{sel.model!r} (found: {', '.join(names) or 'none'})"
+                    )
+                for name in matched:
+                    mine = [v for v in versions if graph.node(v).attrs.get("name") == name]
+                    picked = _filter(graph, _pick(graph, mine, sel.version), sel)
+                    if not picked:
+                        notes.append(
+                            f"subjects[{i}] ({_describe(sel)}): model {name} has no version that matches, "
+                            f"so it is not audited (versions: {', '.join(mine) or 'none'})"
+                        )
+                    chosen.extend(p for p in picked if p not in chosen)
+                continue
             mine = [v for v in versions if graph.node(v).attrs.get("name") == sel.model]
-            picked = _pick(graph, mine, sel.version)
+            picked = _filter(graph, _pick(graph, mine, sel.version), sel)
             too_new = _pick(graph, [v for v in later if graph.node(v).attrs.get("name") == sel.model], sel.version)
             if not picked and too_new:
                 raise InputError(
@@ -165,14 +188,39 @@ def select_subjects(graph: LineageGraph, loaded: LoadedConfig, as_of: datetime, 
                     f"after the audit clock ({as_of.isoformat()}), so it did not exist then"
                 )
             if not picked:
+                what = (
+                    f"version {sel.version!r}" if not (sel.tags or sel.stage) else f"version matching {_describe(sel)}"
+                )
                 raise InputError(
-                    f"{loaded.source.where(('subjects', i))}: subjects[{i}]: no version {sel.version!r} of model "
+                    f"{loaded.source.where(('subjects', i))}: subjects[{i}]: no {what} of model "
                     f"{sel.model!r} was collected (found: {', '.join(mine) or 'none'})"
                 )
             chosen.extend(p for p in picked if p not in chosen)
     if not chosen:
         raise InputError(f"{loaded.source.path}: no model version was collected, so there is nothing to audit")
     return chosen
+
+
+def _describe(sel: SubjectSelector) -> str:
+    parts = [f"model {sel.model!r}", f"version {sel.version!r}"]
+    parts += [f"tag {k}={v!r}" for k, v in sorted(sel.tags.items())]
+    parts += [f"stage {sel.stage!r}"] if sel.stage else []
+    return ", ".join(parts)
+
+
+def _filter(graph: LineageGraph, versions: list[str], sel: SubjectSelector) -> list[str]:
+    """The versions whose registry record has every tag the selector names, and its stage."""
+    if not sel.tags and sel.stage is None:
+        return versions
+    out = []
+    for v in versions:
+        reg = [r for r in graph.evidence_of([v]) if r.role == ids.REG]
+        tags = reg[0].data.get("tags") if reg else None
+        tags = tags if isinstance(tags, dict) else {}
+        stage = reg[0].data.get("stage") if reg else None
+        if all(tags.get(k) == want for k, want in sel.tags.items()) and (sel.stage is None or stage == sel.stage):
+            out.append(v)
+    return out
 
 
 def _pick(graph: LineageGraph, versions: list[str], wanted: str) -> list[str]:
@@ -325,7 +373,7 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
 
     evidence, notes = collect(loaded, as_of, progress)
     graph = LineageGraph.build(evidence)
-    subjects = select_subjects(graph, loaded, as_of, notes)
+    subjects = select_subjects(graph, loaded, as_of, notes, every=opts.every)
     failed: dict[str, dict[str, str]] = {}
     if cfg.analysis is not None:
         measured, failed = analyze(

@@ -185,6 +185,7 @@ class _Reader:
                     "model_id": model_id,
                     "run_id": mv.run_id,
                     "status": mv.status,
+                    "stage": getattr(mv, "current_stage", None) or None,
                     "tags": dict(mv.tags or {}),
                     "aliases": aliases,
                     "created_at": _iso(mv.creation_timestamp),

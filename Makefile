@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OPA_REFEREE := opa-golib-python-bindings>=0.4.4,<0.5
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils postgresql
 export MLFLOW_DISABLE_TELEMETRY := true
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -45,6 +45,7 @@ demo: $(STAMP) ## Train the demo model into a local MLflow registry, audit it, s
 	  *) echo "The audit gave no verdict (exit $$code): see the error above."; exit $$code;; \
 	esac
 	@$(BIN)/ailm verify out/demo --key .ailm/keys/ailm.pub >/dev/null && echo "Signature and digests verified: ailm verify out/demo --key .ailm/keys/ailm.pub"
+	@$(BIN)/ailm history verify --config evidence/demo/ailm.yaml --key .ailm/keys/ailm.pub
 	@echo "Reports: out/demo/report.html, out/demo/report.pdf, out/demo/report.json"
 
 test: $(STAMP) ## Run the whole test suite (what CI runs)

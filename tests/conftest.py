@@ -69,6 +69,7 @@ def demo_copy(demo_root: Path, tmp_path: Path) -> Path:
     store = demo_root / ".ailm" / "demo" / "mlflow.db"
     text = cfg.read_text().replace("../../.ailm/demo/mlflow.db", str(store))
     text = text.replace("../../.ailm/keys/ailm.key", str(tmp_path / "no-key"))
+    text = text.replace("../../.ailm/history.db", str(tmp_path / "history.db"))  # each test its own history
     text = text.replace("../../.ailm/", f"{demo_root / '.ailm'}/")  # the demo's data splits and analysis cache
     cfg.write_text(text)
     manifest = folder / "manifest.yaml"  # dataset locations: where the demo's lineage events saw them

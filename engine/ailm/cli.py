@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -85,6 +86,10 @@ def cli() -> None:
     help="Ed25519 private key to sign with (default: config signing.key)",
 )
 @click.option("--no-sign", is_flag=True, help="write no attestation")
+@click.option("--history", "history_url", envvar="AILM_HISTORY",
+              help="the history store: a SQLite file or a database URL (default: the config's history, else "
+                   ".ailm/history.db beside the config; env AILM_HISTORY)")  # fmt: skip
+@click.option("--no-history", is_flag=True, help="do not record this audit in the history")
 @click.option("--all", "every", is_flag=True,
               help="audit every version of every model the collectors found (instead of subjects:)")  # fmt: skip
 @click.option("--evaluator", help="an evaluator plugin: embedded (regorus, the default) or opa (an OPA server); "
@@ -109,6 +114,8 @@ def audit(
     extra_policies: tuple[Path, ...],
     key_path: Path | None,
     no_sign: bool,
+    history_url: str | None,
+    no_history: bool,
     every: bool,
     evaluator: str | None,
     opa_url: str | None,
@@ -152,6 +159,7 @@ def audit(
             "check_revision": False if no_opa_revision_check else None,
         },
     )
+    history = None if no_history else _open_history(history_url, config_path, write=True)  # stop early if unreachable
     # the folder is locked for the whole audit: a second audit into it stops at once, with a message
     with OutputFolder(out_dir, ours=output_names()) as folder, err.status("auditing") as status:
         run = run_audit(opts, progress=lambda msg: status.update(msg))
@@ -165,11 +173,46 @@ def audit(
         files = publish(
             run, folder, _formats(formats) or cfg.config.formats, key, stdout=lambda text: click.echo(text, nl=False)
         )
+        if history is not None:
+            status.update("recording the audit in the history")
+            _record(history, run, files, key, out_dir)
     print_summary(run.result)
     out.print(f"\nWrote {len(files)} files to {out_dir}/: {', '.join(sorted(files))}")
     gate = run.result.gate()
     out.print(f"Gate: exit code {gate.exit_code} ({gate.verdict.replace('_', '-')}): {gate.reason}")
     sys.exit(gate.exit_code)
+
+
+def _history_location(given: str | None, config_path: Path | None) -> str:
+    from ailm.config import load_config
+    from ailm.history import DEFAULT_PATH, resolve_url
+
+    if given:
+        return resolve_url(given, Path.cwd())
+    if config_path is None:
+        raise InputError("which history? pass --history FILE_OR_URL or --config FILE")
+    loaded = load_config(config_path)
+    return resolve_url(loaded.config.history or DEFAULT_PATH, loaded.base_dir)
+
+
+def _open_history(given: str | None, config_path: Path | None, *, write: bool = False) -> Any:
+    from ailm.history import History
+
+    return History.open(_history_location(given, config_path), write=write)
+
+
+def _record(history: Any, run: Any, files: dict[str, Path], key: Path | None, out_dir: Path) -> None:
+    from ailm.canonical import sha256_file
+    from ailm.history import HistoryError
+    from ailm.signing import ATTESTATION_NAME, load_private
+
+    attestation = sha256_file(out_dir / ATTESTATION_NAME) if ATTESTATION_NAME in files else None
+    try:
+        entry = history.record(run.result, run.evidence, attestation_sha256=attestation,
+                               key=load_private(key) if key is not None else None)  # fmt: skip
+    except HistoryError as exc:
+        raise HistoryError(f"the reports in {out_dir}/ are written, but the audit is not recorded: {exc}") from None
+    out.print(f"Recorded in the history {history.shown} as entry {entry.seq}")
 
 
 def print_summary(result: AuditResult) -> None:
@@ -355,6 +398,91 @@ def policy_bundle(out_file: Path, folders: tuple[Path, ...], no_builtin: bool) -
     assert isinstance(pset, PolicySet)
     revision = write_bundle(pset, out_file)
     out.print(f"Wrote {out_file}: {len(pset.modules)} modules, revision {revision}")
+
+
+@cli.group("history")
+def history_group() -> None:
+    """The recorded audits: list, show, verify the chain."""
+
+
+_HISTORY_OPTIONS = [
+    click.option("--history", "history_url", envvar="AILM_HISTORY", help="a SQLite file or a database URL"),
+    click.option("--config", "config_path", type=click.Path(path_type=Path), help="use this config's history"),
+]
+
+
+def _history_options(f: Any) -> Any:
+    for option in reversed(_HISTORY_OPTIONS):
+        f = option(f)
+    return f
+
+
+@history_group.command("list")
+@_history_options
+@click.option("--model", help="only audits that covered this registered model")
+@click.option("--since", help="only audits as of this date or later (ISO date)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history_list(history_url: str | None, config_path: Path | None, model: str | None, since: str | None,
+                 fmt: str) -> None:  # fmt: skip
+    """List the recorded audits, oldest first.
+
+    \b
+    Example:
+      ailm history list --config evidence/demo/ailm.yaml --model adult-income --since 2026-11-01
+    """
+    import json
+
+    history = _open_history(history_url, config_path)
+    rows = history.entries(model=model, since=parse_as_of(since) if since else None)
+    if fmt == "json":
+        keys = ("seq", "audit_id", "name", "as_of", "recorded_at", "verdict", "exit_code", "policy_sha256",
+                "evidence_sha256", "entry_sha256")  # fmt: skip
+        click.echo(json.dumps([{k: getattr(e, k) for k in keys} for e in rows], indent=2))
+        return
+    table = Table()
+    for col in ("#", "Audit", "As of", "Config", "Verdict", "Policy set"):
+        table.add_column(col)
+    for e in rows:
+        table.add_row(str(e.seq), e.audit_id[:8], e.as_of[:19], e.name, e.verdict, e.policy_sha256[:12])
+    out.print(table)
+
+
+@history_group.command("show")
+@click.argument("audit_id")
+@_history_options
+def history_show(audit_id: str, history_url: str | None, config_path: Path | None) -> None:
+    """Show one recorded audit (an id or its first characters) as JSON: what it decided, per subject and control.
+
+    \b
+    Example:
+      ailm history show 3f2a9c --config evidence/demo/ailm.yaml
+    """
+    import json
+
+    entry = _open_history(history_url, config_path).get(audit_id)
+    doc = {"seq": entry.seq, "entry_sha256": entry.entry_sha256, "prev_sha256": entry.prev_sha256,
+           "recorded_at": entry.recorded_at, **json.loads(entry.content)}  # fmt: skip
+    click.echo(json.dumps(doc, indent=2))
+
+
+@history_group.command("verify")
+@_history_options
+@click.option("--key", "key_path", type=click.Path(path_type=Path), help="the public key the head is signed with")
+def history_verify(history_url: str | None, config_path: Path | None, key_path: Path | None) -> None:
+    """Walk the hash chain: exit 0 when intact, 1 naming the first entry changed, deleted, reordered or inserted.
+
+    \b
+    Example:
+      ailm history verify --config evidence/demo/ailm.yaml --key .ailm/keys/ailm.pub
+    """
+    from ailm.signing import load_public
+
+    history = _open_history(history_url, config_path)
+    result = history.verify(load_public(key_path) if key_path else None)
+    if not result.ok:
+        err.print(f"ailm: history {history.shown}: {result.problems[0]}", markup=False)
+        sys.exit(1)
+    out.print(f"History {history.shown}: {result.entries} entries, chain intact; head signature {result.signature}")
 
 
 @cli.command("plugins")

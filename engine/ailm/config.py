@@ -80,6 +80,12 @@ class AuditConfig(_Strict):
         return chosen
 
     signing: Signing = Field(default_factory=Signing)
+    history: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the history store: a SQLite file (relative to the config) or a database URL "
+        "(postgresql+psycopg://...); default .ailm/history.db beside the config",
+    )
     analysis: AnalysisSettings | None = None
     cache: str | None = Field(
         default=None, description="folder for collector caches: an unchanged source is not re-read"

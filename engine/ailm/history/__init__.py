@@ -1,0 +1,5 @@
+"""The history of audits: a signed hash chain in SQL (SQLite by default, PostgreSQL by URL)."""
+
+from ailm.history.store import DEFAULT_PATH, History, HistoryError, Verification, resolve_url
+
+__all__ = ["DEFAULT_PATH", "History", "HistoryError", "Verification", "resolve_url"]

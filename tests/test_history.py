@@ -1,0 +1,210 @@
+"""The history store on SQLite and on a real PostgreSQL: audits recorded in a signed hash chain, and every
+kind of tampering with the rows (changed, deleted, reordered, inserted, a forged head) found and named."""
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from ailm.history import History, HistoryError
+from ailm.signing import load_private, load_public
+
+AS_OF = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[str]:
+    from pg import cluster
+
+    with cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.db'}"
+    from pg import new_database
+
+    return new_database(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture(scope="module")
+def demo_run(demo_root: Path) -> Any:
+    from ailm.audit.runner import AuditOptions, run_audit
+
+    return run_audit(AuditOptions(config_path=demo_root / "evidence" / "demo" / "ailm.yaml", as_of=AS_OF))
+
+
+def _record(history: History, run: Any, key: Any, n: int = 3) -> list[str]:
+    ids = []
+    for _ in range(n):
+        result = run.result.model_copy(update={"audit_id": str(uuid.uuid4())})
+        history.record(result, run.evidence, key=key)
+        ids.append(result.audit_id)
+    return ids
+
+
+def _sql(url: str, *statements: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for s in statements:
+            conn.execute(text(s))
+    engine.dispose()
+
+
+def test_audits_are_recorded_listed_shown_and_the_chain_verifies(url: str, demo_run: Any, demo_keys) -> None:
+    private, public = demo_keys
+    history = History.open(url)
+    ids = _record(history, demo_run, load_private(private))
+    entries = history.entries()
+    assert [e.seq for e in entries] == [1, 2, 3] and [e.audit_id for e in entries] == ids
+    assert entries[0].prev_sha256 == "" and entries[1].prev_sha256 == entries[0].entry_sha256
+    assert history.entries(model="adult-income") and history.entries(model="other") == []
+    content = json.loads(history.get(ids[1][:8]).content)
+    dev004 = next(r for r in content["results"] if r["control"] == "DEV-004")
+    assert dev004["status"] == "fail" and dev004["severity"] == "critical" and dev004["evidence"]
+    fairness = content["measured"]["model_version:adult-income/1"]["fairness.sex"]
+    assert 0.3 < fairness["demographic_parity_ratio"] < 0.4  # the measured number, for trends
+    verified = history.verify(load_public(public))
+    assert verified.ok and verified.entries == 3 and verified.signature.startswith("valid")
+
+
+TAMPERING = [
+    ("content changed", ["UPDATE ailm_history_entries SET content = replace(content, '\"fail\"', '\"pass\"') WHERE seq = 2"],
+     "entry 2 (audit {1}) was changed: its content no longer hashes"),
+    ("a result row changed", ["UPDATE ailm_history_results SET status = 'pass' WHERE control = 'DEV-004' AND audit_id = '{0}'"],
+     "entry 1 (audit {0}) was changed: its per-control results"),
+    ("a copied column changed", ["UPDATE ailm_history_entries SET verdict = 'compliant' WHERE seq = 3"],
+     "entry 3 (audit {2}) was changed: verdict"),
+    ("an entry deleted", ["DELETE FROM ailm_history_results WHERE audit_id = '{1}'", "DELETE FROM ailm_history_entries WHERE seq = 2"],
+     "entry 2 is missing (the next is 3): deleted"),
+    ("entries swapped", ["UPDATE ailm_history_entries SET seq = 99 WHERE seq = 1", "UPDATE ailm_history_entries SET seq = 1 WHERE seq = 2",
+                         "UPDATE ailm_history_entries SET seq = 2 WHERE seq = 99"],
+     "entry 1 (audit {1}) does not follow entry 0"),
+    ("the newest entry deleted", ["DELETE FROM ailm_history_results WHERE audit_id = '{2}'", "DELETE FROM ailm_history_entries WHERE seq = 3"],
+     "the head names entry 3, the chain ends at entry 2: the newest entries were deleted"),
+    ("the head deleted", ["DELETE FROM ailm_history_head"], "the chain has entries but no head"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "statements", "expected"), TAMPERING, ids=[t[0] for t in TAMPERING])
+def test_tampering_is_found_and_names_the_entry(
+    url: str, demo_run: Any, demo_keys, case: str, statements: list[str], expected: str
+) -> None:
+    private, public = demo_keys
+    history = History.open(url)
+    ids = _record(history, demo_run, load_private(private))
+    assert history.verify(load_public(public)).ok
+    _sql(url, *(s.format(*ids) for s in statements))
+    verified = history.verify(load_public(public))
+    assert not verified.ok and expected.format(*ids) in verified.problems[0], (case, verified.problems)
+
+
+def test_a_forged_entry_needs_the_key(url: str, demo_run: Any, demo_keys, tmp_path: Path) -> None:
+    """Someone with database access appends an entry with correct hashes: only the head's signature tells."""
+    from ailm.signing import generate
+
+    private, public = demo_keys
+    history = History.open(url)
+    _record(history, demo_run, load_private(private), n=2)
+    other, _ = generate(tmp_path / "other-keys")
+    _record(history, demo_run, load_private(other), n=1)  # a valid chain, its head signed by another key
+    assert history.verify().ok  # without the key, a rewritten history cannot be told from the real one
+    verified = history.verify(load_public(public))
+    assert not verified.ok and "the head's signature does not verify" in verified.problems[0]
+    unsigned = History.open(url)
+    _record(unsigned, demo_run, None, n=1)
+    assert "the head is not signed" in unsigned.verify(load_public(public)).problems[0]
+
+
+def test_nothing_is_appended_to_a_broken_chain_and_a_failed_write_leaves_no_half_entry(
+    url: str, demo_run: Any, demo_keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    private, _ = demo_keys
+    history = History.open(url)
+    _record(history, demo_run, load_private(private), n=2)
+    import ailm.history.store as store
+
+    def boom(*_: Any) -> str:
+        raise RuntimeError("killed between the entry and its results")
+
+    monkeypatch.setattr(store, "_model_of", boom)
+    with pytest.raises(RuntimeError):
+        _record(history, demo_run, None, n=1)
+    monkeypatch.undo()
+    assert [e.seq for e in history.entries()] == [1, 2] and history.verify().ok  # the transaction rolled back
+    _sql(url, "UPDATE ailm_history_head SET seq = 7")
+    with pytest.raises(HistoryError, match="its head does not name its last entry"):
+        _record(history, demo_run, None, n=1)
+    assert [e.seq for e in history.entries()] == [1, 2]
+
+
+def test_a_schema_newer_than_this_ailm_is_refused(url: str) -> None:
+    History.open(url)
+    _sql(url, "UPDATE ailm_history_version SET version_num = '9999'")
+    with pytest.raises(HistoryError, match="revision 9999, which this ailm does not know"):
+        History.open(url)
+    with pytest.raises(HistoryError, match="revision 9999"):
+        History.open(url, write=False)
+
+
+def test_the_migrations_create_exactly_the_models(url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from ailm.history.models import Base
+
+    History.open(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert [d for d in diff if not (isinstance(d, tuple) and "ailm_history_version" in str(d))] == []
+
+
+def test_the_audit_records_itself_and_bad_history_stops_it_first(
+    demo_copy: Path, tmp_path: Path, run_cli, demo_keys
+) -> None:
+    private, public = demo_keys
+    db = tmp_path / "h.db"
+    cfg = demo_copy / "ailm.yaml"
+    for _ in range(2):
+        res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--key", private, "--as-of", "2026-11-23",
+                      "--format", "json", "--history", db)  # fmt: skip
+        assert res.code == 1 and "Recorded in the history" in res.out, res.err
+    listed = run_cli("history", "list", "--history", db, "--format", "json")
+    assert listed.code == 0 and len(json.loads(listed.out)) == 2
+    assert run_cli("history", "verify", "--history", db, "--key", public).code == 0
+    _sql(f"sqlite:///{db}", "UPDATE ailm_history_results SET status = 'pass' WHERE control = 'DEV-004'")
+    res = run_cli("history", "verify", "--history", db, "--key", public)
+    assert res.code == 1 and "entry 1 (audit" in res.err and "was changed" in res.err
+
+    unreachable = "postgresql+psycopg://ailm:s3cret@127.0.0.1:9/none"
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o2", "--no-sign", "--history", unreachable)
+    assert res.code == 2 and "history postgresql+psycopg://ailm:***@127.0.0.1:9/none" in res.err, res.err
+    assert "s3cret" not in res.err and not (tmp_path / "o2").exists()  # stopped before auditing
+    res = run_cli("history", "list", "--history", tmp_path / "missing.db")
+    assert res.code == 2 and "no such file" in res.err
+
+
+def test_audits_appending_at_once_do_not_fork_the_chain(url: str, demo_run: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    History.open(url)
+
+    def one(_: int) -> None:
+        _record(History.open(url), demo_run, None, n=2)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(one, range(4)))
+    history = History.open(url)
+    assert [e.seq for e in history.entries()] == list(range(1, 9)) and history.verify().ok

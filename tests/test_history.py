@@ -208,3 +208,85 @@ def test_audits_appending_at_once_do_not_fork_the_chain(url: str, demo_run: Any)
         list(pool.map(one, range(4)))
     history = History.open(url)
     assert [e.seq for e in history.entries()] == list(range(1, 9)) and history.verify().ok
+
+
+def test_diff_names_what_moved_and_why(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    common = ("--out", tmp_path / "o", "--no-sign", "--as-of", "2026-11-23", "--format", "json")
+    assert run_cli("audit", "--config", cfg, *common).code == 1
+    cfg.write_text(cfg.read_text() + "thresholds:\n  four_fifths_ratio: 0.3\n")  # DEV-004: 0.34 and 0.36 clear 0.3
+    assert run_cli("audit", "--config", cfg, *common).code == 1
+    res = run_cli("diff", "--config", cfg, "--format", "json")
+    assert res.code == 0, res.err
+    d = json.loads(res.out)
+    assert d["thresholds_changed"] and not d["policy_set_changed"]
+    assert [(c["control"], c["from"], c["to"]) for c in d["fixed"]] == [("DEV-004", "fail", "pass")]
+    assert d["fixed"][0]["why"] == ["the thresholds changed"] and d["new_failures"] == []
+    first, second = (e["audit_id"] for e in json.loads(run_cli("history", "list", "--config", cfg, "--format",
+                                                                "json").out))  # fmt: skip
+    backwards = json.loads(run_cli("diff", second, first, "--config", cfg, "--format", "json").out)
+    assert backwards["fixed"] == d["fixed"]  # the earlier audit is always the "from" side
+    md = run_cli("diff", "--config", cfg, "--format", "markdown").out
+    assert "| DEV-004 | `model_version:adult-income/1` | fail | pass | the thresholds changed |" in md
+    text = run_cli("diff", "--config", cfg).out
+    assert "New failures: 0" in text and "Fixed: 1" in text
+
+
+def test_diff_causes_a_lapsed_waiver_and_a_moving_clock() -> None:
+    from ailm.history.diff import diff
+
+    def content(as_of: str, status: str, waiver: str | None) -> dict[str, Any]:
+        result = {"subject": "v", "control": "GOV-004", "status": status, "severity": "high", "evidence_sha256": "e",
+                  "waiver": waiver}  # fmt: skip
+        return {"audit_id": as_of, "as_of": as_of, "policy_sha256": "p", "thresholds": {}, "gate": {},
+                "subjects": [{"id": "v"}], "results": [result]}  # fmt: skip
+
+    d = diff(content("2026-11-01", "waived", "RISK-1"), content("2027-01-01", "fail", None))
+    assert d["new_failures"][0]["why"] == ["waiver RISK-1 no longer applies (expired or removed)"]
+    d = diff(content("2026-11-01", "pass", None), content("2027-01-01", "fail", None))
+    assert "the audit clock moved" in d["new_failures"][0]["why"][0]
+    d = diff(content("2026-11-01", "pass", None), {**content("2026-11-02", "pass", None), "subjects": []})
+    assert d["removed_subjects"] == ["v"]
+
+
+def test_every_report_opens_with_the_changes_since_the_previous_audit(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    common = ("--no-sign", "--as-of", "2026-11-23", "--format", "json,html,markdown")
+    assert run_cli("audit", "--config", cfg, "--out", tmp_path / "a", *common).code == 1
+    first = json.loads((tmp_path / "a" / "report.json").read_text())
+    assert first["changes"] is None  # nothing recorded before it
+    cfg.write_text(cfg.read_text() + "thresholds:\n  four_fifths_ratio: 0.3\n")
+    assert run_cli("audit", "--config", cfg, "--out", tmp_path / "b", *common).code == 1
+    second = json.loads((tmp_path / "b" / "report.json").read_text())
+    assert second["changes"]["from"]["audit_id"] == first["audit_id"]
+    assert [c["control"] for c in second["changes"]["fixed"]] == ["DEV-004"]
+    html = (tmp_path / "b" / "report.html").read_text()
+    assert "Changes since the previous audit" in html and "the thresholds changed" in html
+    assert html.index("Changes since the previous audit") < html.index("Measured evidence")
+    md = (tmp_path / "b" / "report.md").read_text()
+    assert "#### Changes since audit" in md and "| DEV-004 |" in md
+
+
+def test_what_will_expire_is_judged_on_the_same_evidence_at_a_later_clock(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    cfg = demo_copy / "ailm.yaml"
+    common = ("--no-sign", "--no-history", "--as-of", "2026-11-23", "--format", "json,html,markdown")
+    assert run_cli("audit", "--config", cfg, "--out", tmp_path / "a", *common, "--horizon", "30d").code == 1
+    soon = json.loads((tmp_path / "a" / "report.json").read_text())["upcoming"]
+    assert "GOV-001" not in {u["control"] for u in soon}  # the inventory is still valid on 2026-12-23
+    assert run_cli("audit", "--config", cfg, "--out", tmp_path / "b", *common, "--horizon", "60").code == 1
+    report = json.loads((tmp_path / "b" / "report.json").read_text())
+    gov001 = next(u for u in report["upcoming"] if u["control"] == "GOV-001")
+    assert gov001["now"] == "pass" and gov001["then"] == "fail" and gov001["by"] == "2027-01-22"
+    assert gov001["causes"] == ["declared fact manifest:adult-income:inventory (inventory) expires on 2027-01-05"]
+    now = {r["control"]: r["status"] for r in report["results"]}
+    assert all(now[u["control"]] in ("pass", "warn", "waived", "not_applicable") for u in report["upcoming"])
+    assert report["gate"]["exit_code"] == 1  # a projection never changes today's verdict
+    html = (tmp_path / "b" / "report.html").read_text()
+    assert "What will expire" in html and "manifest:adult-income:inventory" in html
+    assert "#### What will expire" in (tmp_path / "b" / "report.md").read_text()
+    assert run_cli("audit", "--config", cfg, "--out", tmp_path / "c", *common, "--horizon", "0").code == 1
+    assert json.loads((tmp_path / "c" / "report.json").read_text())["upcoming"] == []
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "d", *common, "--horizon", "soon")
+    assert res.code == 2 and "--horizon 'soon'" in res.err

@@ -90,6 +90,9 @@ def cli() -> None:
               help="the history store: a SQLite file or a database URL (default: the config's history, else "
                    ".ailm/history.db beside the config; env AILM_HISTORY)")  # fmt: skip
 @click.option("--no-history", is_flag=True, help="do not record this audit in the history")
+@click.option("--horizon", "horizons", multiple=True,
+              help="days after --as-of to judge the same evidence again, for what will expire: 30 or 30d "
+                   "(repeatable; default: the config's horizon_days, else 7, 30 and 90; 0 for none)")  # fmt: skip
 @click.option("--all", "every", is_flag=True,
               help="audit every version of every model the collectors found (instead of subjects:)")  # fmt: skip
 @click.option("--evaluator", help="an evaluator plugin: embedded (regorus, the default) or opa (an OPA server); "
@@ -116,6 +119,7 @@ def audit(
     no_sign: bool,
     history_url: str | None,
     no_history: bool,
+    horizons: tuple[str, ...],
     every: bool,
     evaluator: str | None,
     opa_url: str | None,
@@ -134,6 +138,7 @@ def audit(
     Example:
       ailm audit --config ailm.yaml --out out/ --as-of 2026-11-23 --fail-on high
       ailm audit --config ailm.yaml --out out/fleet --all
+      ailm audit --config ailm.yaml --out out/ --horizon 30d --horizon 90d
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://opa:8181 --opa-mode query
     """
@@ -148,6 +153,7 @@ def audit(
         extra_policies=extra_policies,
         evaluator=evaluator,
         every=every,
+        horizon_days=_horizon_days(horizons),
         evaluator_settings={
             "url": opa_url,
             "token": opa_token,
@@ -163,6 +169,8 @@ def audit(
     # the folder is locked for the whole audit: a second audit into it stops at once, with a message
     with OutputFolder(out_dir, ours=output_names()) as folder, err.status("auditing") as status:
         run = run_audit(opts, progress=lambda msg: status.update(msg))
+        if history is not None:  # what changed since the previous audit of this config, at the top of every report
+            run = _with_changes(history, run)
         cfg = run.config
         key = None
         if not no_sign:
@@ -183,6 +191,18 @@ def audit(
     sys.exit(gate.exit_code)
 
 
+def _horizon_days(given: tuple[str, ...]) -> tuple[int, ...] | None:
+    if not given:
+        return None
+    days = []
+    for text in given:
+        value = text.strip().lower().removesuffix("d")
+        if not value.isdigit() or int(value) > 3660:
+            raise InputError(f"--horizon {text!r}: a number of days from 0 to 3660, such as 30 or 30d")
+        days.append(int(value))
+    return tuple(sorted({d for d in days if d > 0}))
+
+
 def _history_location(given: str | None, config_path: Path | None) -> str:
     from ailm.config import load_config
     from ailm.history import DEFAULT_PATH, resolve_url
@@ -199,6 +219,20 @@ def _open_history(given: str | None, config_path: Path | None, *, write: bool = 
     from ailm.history import History
 
     return History.open(_history_location(given, config_path), write=write)
+
+
+def _with_changes(history: Any, run: Any) -> Any:
+    import dataclasses
+    import json
+
+    from ailm.history.diff import diff
+    from ailm.history.store import entry_content
+
+    earlier = history.entries(name=run.result.name)
+    if not earlier:
+        return run
+    changes = diff(json.loads(earlier[-1].content), entry_content(run.result, run.evidence, None))
+    return dataclasses.replace(run, result=run.result.model_copy(update={"changes": changes}))
 
 
 def _record(history: Any, run: Any, files: dict[str, Path], key: Path | None, out_dir: Path) -> None:
@@ -483,6 +517,58 @@ def history_verify(history_url: str | None, config_path: Path | None, key_path: 
         err.print(f"ailm: history {history.shown}: {result.problems[0]}", markup=False)
         sys.exit(1)
     out.print(f"History {history.shown}: {result.entries} entries, chain intact; head signature {result.signature}")
+
+
+@cli.command("diff")
+@click.argument("audit_a", required=False)
+@click.argument("audit_b", required=False)
+@_history_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def diff_command(audit_a: str | None, audit_b: str | None, history_url: str | None, config_path: Path | None,
+                 fmt: str) -> None:  # fmt: skip
+    """What changed between two recorded audits (default: the last two of the config): new failures, fixes,
+    status changes per control and subject, new and removed subjects, and why each result moved.
+
+    \b
+    Example:
+      ailm diff --config evidence/demo/ailm.yaml --format markdown
+    """
+    import json
+
+    from ailm.history import HistoryError
+    from ailm.history.diff import diff, render_markdown, render_text
+
+    history = _open_history(history_url, config_path)
+    if audit_a and audit_b:
+        a, b = history.get(audit_a), history.get(audit_b)
+    else:
+        name = None
+        if config_path is not None:
+            from ailm.config import load_config
+
+            name = load_config(config_path).config.name
+        entries = history.entries(name=name)
+        if audit_a:  # one id: compare it with the audit of the same config recorded before it
+            b = history.get(audit_a)
+            earlier = [e for e in entries if e.seq < b.seq and e.name == b.name]
+            if not earlier:
+                raise HistoryError(f"history {history.shown}: no audit of {b.name!r} was recorded before {b.audit_id}")
+            a = earlier[-1]
+        else:
+            if name is None and entries:
+                entries = [e for e in entries if e.name == entries[-1].name]
+            if len(entries) < 2:
+                raise HistoryError(
+                    f"history {history.shown}: fewer than two audits of {name or 'one config'} to compare"
+                )
+            a, b = entries[-2], entries[-1]
+    if a.seq > b.seq:
+        a, b = b, a
+    d = diff(json.loads(a.content), json.loads(b.content))
+    if fmt == "json":
+        click.echo(json.dumps(d, indent=2))
+    else:
+        click.echo(render_markdown(d) if fmt == "markdown" else render_text(d), nl=False)
 
 
 @cli.command("plugins")

@@ -80,6 +80,18 @@ class AuditConfig(_Strict):
         return chosen
 
     signing: Signing = Field(default_factory=Signing)
+    horizon_days: list[int] = Field(
+        default_factory=lambda: [7, 30, 90],
+        description="days after as_of at which the same evidence is judged again, for what will expire ([] for none)",
+    )
+
+    @field_validator("horizon_days")
+    @classmethod
+    def _horizons(cls, days: list[int]) -> list[int]:
+        if any(d < 1 or d > 3660 for d in days):
+            raise ValueError("each horizon is a whole number of days from 1 to 3660")
+        return sorted(set(days))
+
     history: str | None = Field(
         default=None,
         min_length=1,

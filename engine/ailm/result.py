@@ -129,6 +129,13 @@ class AuditResult(BaseModel):
     evidence_index: list[EvidenceRef]
     policy_sha256: str
     policy_files: list[dict[str, str]]
+    upcoming: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="what passes now and will fail at a later clock on the same evidence (see horizon_days)",
+    )
+    changes: dict[str, Any] | None = Field(
+        default=None, description="what changed since the previous audit of this config in the history"
+    )
     thresholds: dict[str, Any] = Field(
         default_factory=dict, description="the thresholds the controls used (the library's, the config's over them)"
     )

@@ -52,6 +52,7 @@ class AuditOptions:
     evaluator: str | None = None  # None: the config's (evaluator.name), else embedded
     evaluator_settings: dict[str, Any] = field(default_factory=dict)  # from the command line: override the config's
     every: bool = False  # --all: every version of every registered model, whatever the config's subjects say
+    horizon_days: tuple[int, ...] | None = None  # --horizon: overrides the config's horizon_days
 
 
 @dataclass(frozen=True)
@@ -354,6 +355,79 @@ def evaluator_choice(loaded: LoadedConfig, opts: AuditOptions) -> tuple[str, Bas
     return name, plugin.configure({**from_config, **given})
 
 
+NOW_OK = (Status.PASS, Status.WARN, Status.WAIVED, Status.NOT_APPLICABLE)
+
+
+def project(
+    graph: LineageGraph,
+    subjects: list[str],
+    policies: PolicySet,
+    evaluator: Evaluator,
+    waivers: list[Waiver],
+    as_of: datetime,
+    horizons: list[int],
+    many: set[str],
+    now: list[ControlResult],
+    progress: Progress = _quiet,
+) -> list[dict[str, Any]]:
+    """What will expire: the same evidence judged at ``as_of`` + each horizon (facts known at ``as_of`` only,
+    nothing re-measured), and every control that does not fail now but fails or errs then, at the first horizon
+    it does, with the cause: a declared fact that will have expired, a waiver that will have lapsed, or a date
+    the control reads (a maximum age, a review due) that the clock will have passed."""
+    from datetime import timedelta
+
+    status_now = {(r.subject, r.control): r for r in now}
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for days in horizons:
+        later = as_of + timedelta(days=days)
+        for subject in subjects:
+            progress(f"projecting {subject} to {later.date().isoformat()}")
+            base = build_input(graph, subject, as_of, many=many)
+            pinput = build_input(graph, subject, later, many=many, known_at=as_of)
+            decisions = evaluator.evaluate(pinput.model_dump(mode="json"))
+            lapsing = {e.id: e for e in pinput.expired if e.id not in {x.id for x in base.expired}}
+            for control in policies.controls:
+                key = (subject, control.id)
+                current = status_now.get(key)
+                decision = decisions.get(control.id) if isinstance(decisions, dict) else None
+                if key in seen or current is None or current.status not in NOW_OK or not isinstance(decision, Decision):
+                    continue
+                then = control_result(control, decision, pinput, waivers, later)
+                if then.status not in (Status.FAIL, Status.ERROR):
+                    continue
+                seen.add(key)
+                causes = [
+                    f"declared fact {e.id} ({e.role}) expires on {e.expires.date().isoformat()}"
+                    for e in lapsing.values()
+                    if e.role in control.evidence and e.expires is not None
+                ]
+                causes += [
+                    f"waiver {w.ticket} expires on {w.expires.date().isoformat()}"
+                    for w in waivers
+                    if current.status is Status.WAIVED
+                    and current.waiver is not None
+                    and w.ticket == current.waiver.ticket
+                ]
+                if not causes:
+                    causes = ["the clock passes a date the control reads (a maximum age, a review or validation due)"]
+                out.append(
+                    {
+                        "subject": subject,
+                        "control": control.id,
+                        "title": control.title,
+                        "severity": control.severity.value,
+                        "now": current.status.value,
+                        "then": then.status.value,
+                        "by": later.date().isoformat(),
+                        "within_days": days,
+                        "causes": causes,
+                        "finding": then.findings[0].message if then.findings else "",
+                    }
+                )
+    return sorted(out, key=lambda u: (u["within_days"], u["subject"], u["control"]))
+
+
 def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
     loaded = load_config(opts.config_path)
     cfg = loaded.config
@@ -418,6 +492,9 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
                 decision = Decision(error="; ".join(broken))
             results.append(control_result(control, decision, pinput, waivers, as_of))
 
+    horizons = list(opts.horizon_days) if opts.horizon_days is not None else cfg.horizon_days
+    upcoming = project(graph, subjects, policies, evaluator, waivers, as_of, horizons, many, results, progress)
+
     result = AuditResult(
         audit_id=str(uuid.uuid4()),
         name=cfg.name,
@@ -435,5 +512,6 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
         policy_sha256=policies.digest(),
         policy_files=policies.manifest(),
         thresholds=thresholds_of(policies.data),
+        upcoming=upcoming,
     )
     return AuditRun(result=result, evidence=evidence, inputs=inputs, policies=policies, config=loaded)

@@ -19,10 +19,17 @@ def as_of_ns(as_of: datetime) -> int:
 
 
 def build_input(
-    graph: LineageGraph, subject_id: str, as_of: datetime, *, many: Collection[str] = frozenset()
+    graph: LineageGraph,
+    subject_id: str,
+    as_of: datetime,
+    *,
+    many: Collection[str] = frozenset(),
+    known_at: datetime | None = None,
 ) -> PolicyInput:
     """``many``: the roles that hold a list of records (as the collector and analyzer plugins declare them);
-    every other role holds one record, and two records for it are an error."""
+    every other role holds one record, and two records for it are an error. ``known_at`` (default ``as_of``):
+    facts asserted after it are left out; a projection to a later clock keeps what was known at the audit's."""
+    known_at = known_at or as_of
     subject_id = graph.resolve(subject_id)
     node = graph.node(subject_id)
     nodes = graph.closure(subject_id)
@@ -34,7 +41,7 @@ def build_input(
             assert record.declared.expires is not None
             expired.append(ExpiredFact(id=record.id, role=record.role, expires=record.declared.expires))
             continue
-        if record.declared is not None and record.declared.asserted_at > as_of:
+        if record.declared is not None and record.declared.asserted_at > known_at:
             # an audit as of a past date sees only what had been asserted by then
             expired.append(
                 ExpiredFact(

@@ -62,6 +62,15 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
                 f"approved by {_cell(r.waiver.approver)}, until {r.waiver.expires.date().isoformat()}"
             )
         lines.append("")
+    if result.upcoming:
+        lines += ["#### What will expire", "", "| Control | Subject | Fails by | Why |", "|---|---|---|---|"]
+        lines += [f"| {u['control']} | {_code(u['subject'])} | {u['by']} | {_cell('; '.join(u['causes']))} |"
+                  for u in result.upcoming]  # fmt: skip
+        lines.append("")
+    if result.changes:
+        from ailm.history.diff import render_markdown as changes_markdown
+
+        lines += [changes_markdown(result.changes, heading="####"), ""]
     errored = result.errored()
     if errored:
         lines.append("**Errors** (no decision, so no verdict):")

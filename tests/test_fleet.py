@@ -105,3 +105,57 @@ def test_all_audits_every_version_whatever_the_subjects_say(demo_copy: Path, tmp
     assert res.code == 1, res.err
     report = json.loads((tmp_path / "o" / "report.json").read_text())
     assert [s["id"] for s in report["subjects"]] == ["model_version:adult-income/1"]  # the demo registers one
+
+
+def test_a_version_whose_registration_is_broken_is_error_with_the_cause_and_reports_are_written(
+    demo_copy: Path, tmp_path: Path, run_cli, monkeypatch
+) -> None:
+    from mlflow.tracking import MlflowClient
+
+    def gone(self, model_id):  # type: ignore[no-untyped-def]
+        raise RuntimeError(f"logged model {model_id} was deleted from the artifact store")
+
+    monkeypatch.setattr(MlflowClient, "get_logged_model", gone)
+    out = tmp_path / "o"
+    res = run_cli("audit", "--config", demo_copy / "ailm.yaml", "--out", out, "--no-sign", "--as-of", "2026-11-23",
+                  "--format", "json,html", "--no-history")  # fmt: skip
+    assert res.code == 2, res.err  # no verdict, never a pass
+    report = json.loads((out / "report.json").read_text())  # every report written
+    assert {r["status"] for r in report["results"]} == {"error"}
+    message = report["results"][0]["findings"][0]["message"]
+    assert "model_version:adult-income/1 cannot be audited: its logged model m-" in message
+    assert "was deleted from the artifact store" in message
+    assert (out / "report.html").is_file() and report["gate"]["verdict"] == "no_verdict"
+
+
+def test_the_fleet_summary_puts_the_worst_subject_first(demo_root: Path) -> None:
+    from datetime import UTC, datetime
+
+    from ailm.audit.runner import AuditOptions, run_audit
+    from ailm.report import RenderContext, resolve
+    from ailm.result import Status
+
+    run = run_audit(AuditOptions(config_path=demo_root / "evidence" / "demo" / "ailm.yaml",
+                                 as_of=datetime(2026, 11, 23, tzinfo=UTC)))  # fmt: skip
+    one = run.result
+    good = "model_version:adult-income/2"
+    twin = [r.model_copy(update={"subject": good, "status": Status.PASS, "findings": []}) for r in one.results]
+    broken = [r.model_copy(update={"subject": "model_version:adult-income/3"}) for r in one.results[:1]]
+    broken = [broken[0].model_copy(update={"status": Status.ERROR})]
+    subjects = [*one.subjects, one.subjects[0].model_copy(update={"id": good, "version": "2"}),
+                one.subjects[0].model_copy(update={"id": "model_version:adult-income/3", "version": "3"})]  # fmt: skip
+    fleet = one.model_copy(update={"results": [*twin, *one.results, *broken], "subjects": subjects})
+    summary = fleet.fleet()
+    assert [s["subject"] for s in summary["subjects"]] == [
+        "model_version:adult-income/3",
+        "model_version:adult-income/1",
+        good,
+    ]  # no verdict first, then non-compliant, then compliant
+    assert summary["verdicts"] == {"no_verdict": 1, "non_compliant": 1, "compliant": 1}
+    assert summary["per_control"]["DEV-004"] == {"pass": 1, "fail": 1}
+    assert summary["subjects"][1]["worst"][0]["severity"] == "critical"
+    html = resolve(["html"])[0].make().render(fleet, RenderContext(evidence=run.evidence)).decode()
+    table = html[html.index("The fleet, worst first") :]
+    assert table.index("adult-income/3") < table.index("adult-income/1") < table.index("adult-income/2")
+    doc = json.loads(resolve(["json"])[0].make().render(fleet, RenderContext(evidence=run.evidence)))
+    assert doc["fleet"]["verdicts"] == summary["verdicts"] and doc["gate"]["verdict"] == "no_verdict"

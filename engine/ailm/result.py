@@ -144,6 +144,47 @@ class AuditResult(BaseModel):
         c = Counter(r.status.value for r in self.results)
         return {s.value: c.get(s.value, 0) for s in Status}
 
+    def fleet(self) -> dict[str, Any]:
+        """The fleet summary: counts per status overall and per control, stage and severity, and the subjects
+        worst first (no decision, then most blocking findings, then most failures)."""
+
+        def tally(rows: list[ControlResult]) -> dict[str, int]:
+            c = Counter(r.status.value for r in rows)
+            return {s.value: c[s.value] for s in Status if c[s.value]}
+
+        def group(key: Any) -> dict[str, dict[str, int]]:
+            out: dict[str, list[ControlResult]] = {}
+            for r in self.results:
+                out.setdefault(key(r), []).append(r)
+            return {k: tally(v) for k, v in sorted(out.items())}
+
+        subjects: list[dict[str, Any]] = []
+        for s in self.subjects:
+            rows = [r for r in self.results if r.subject == s.id]
+            blocking = [r for r in rows if self.is_blocking(r)]
+            errors = sum(r.status is Status.ERROR for r in rows)
+            verdict = "no_verdict" if errors or not rows else "non_compliant" if blocking else "compliant"
+            subjects.append(
+                {
+                    "subject": s.id, "name": s.name, "version": s.version, "verdict": verdict, "counts": tally(rows),
+                    "blocking": sorted({r.control for r in blocking}),
+                    "worst": sorted(({"control": r.control, "severity": r.severity.value,
+                                      "message": r.findings[0].message if r.findings else ""}
+                                     for r in blocking), key=lambda w: -Severity(w["severity"]).rank)[:3],
+                }
+            )  # fmt: skip
+        order = {"no_verdict": 0, "non_compliant": 1, "compliant": 2}
+        subjects.sort(
+            key=lambda x: (order[x["verdict"]], -len(x["blocking"]), -x["counts"].get("fail", 0), x["subject"])
+        )
+        return {
+            "subjects": subjects,
+            "verdicts": dict(Counter(x["verdict"] for x in subjects)),
+            "per_control": group(lambda r: r.control),
+            "per_stage": group(lambda r: r.stage),
+            "per_severity": group(lambda r: r.severity.value),
+        }
+
     def is_blocking(self, r: ControlResult) -> bool:
         """Whether this result fails the gate at the audit's ``fail_on`` (the one rule every format shows)."""
         if r.status is Status.FAIL:

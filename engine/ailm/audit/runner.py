@@ -355,6 +355,13 @@ def evaluator_choice(loaded: LoadedConfig, opts: AuditOptions) -> tuple[str, Bas
     return name, plugin.configure({**from_config, **given})
 
 
+def _artifact_problem(graph: LineageGraph, subject: str) -> str | None:
+    for r in graph.evidence_of([subject]):
+        if r.role == ids.REG and r.subject == subject and isinstance(r.data.get("artifact_problem"), str):
+            return str(r.data["artifact_problem"])
+    return None
+
+
 NOW_OK = (Status.PASS, Status.WARN, Status.WAIVED, Status.NOT_APPLICABLE)
 
 
@@ -488,6 +495,8 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
             elif not isinstance(decision, Decision):  # a third-party evaluator that breaks its contract
                 decision = Decision(error=f"the {evaluator_name} evaluator returned a {type(decision).__name__}")
             broken = [why for role, why in sorted(failed.get(subject, {}).items()) if role in control.evidence]
+            if problem := _artifact_problem(graph, subject):  # this version cannot be audited; the others can
+                broken = [f"{subject} cannot be audited: {problem}"]
             if broken:  # the control reads a measurement that failed: no decision, with the cause
                 decision = Decision(error="; ".join(broken))
             results.append(control_result(control, decision, pinput, waivers, as_of))

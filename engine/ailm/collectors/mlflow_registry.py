@@ -164,9 +164,14 @@ class _Reader:
     def _version(self, name: str, mv: Any, aliases: list[str], shared_run_with: list[str]) -> None:
         node = ids.version(name, mv.version)
         model_id = mv.source.removeprefix("models:/") if str(mv.source).startswith("models:/") else None
-        location = mv.source
+        location, problem = mv.source, None
         if model_id:
-            location = self.client.get_logged_model(model_id).artifact_location
+            try:
+                location = self.client.get_logged_model(model_id).artifact_location
+            except Exception as exc:  # one version's broken registration must not stop the audit of the others
+                problem = redact(f"its logged model {model_id} cannot be read: {type(exc).__name__}: {exc}")
+        if problem is None and getattr(mv, "status", "READY") == "FAILED_REGISTRATION":
+            problem = "its registration failed (status FAILED_REGISTRATION)"
         digest, files = artifact_digest(location)
         self.out.nodes.append(Node(id=node, type="model_version", attrs={"name": name, "version": str(mv.version)}))
         self.out.edges.append(Edge(src=ids.model(name), dst=node, type="version_of"))
@@ -195,6 +200,7 @@ class _Reader:
                     "artifact_digest": digest,
                     "artifact_files": files,
                     "shared_run_with": shared_run_with,  # other versions registered from the same run
+                    "artifact_problem": problem,  # why the registry cannot give this version's artifact
                 },
             )
         )

@@ -15,6 +15,7 @@ class JsonRenderer:
         doc = result.model_dump(mode="json")
         doc["gate"] = result.gate().model_dump(mode="json")
         doc["counts"] = result.counts()
+        doc["fleet"] = result.fleet()
         doc["crosswalk"] = [c.model_dump(mode="json") for c in crosswalk.build(result.results)]
         return (json.dumps(doc, indent=2, sort_keys=False) + "\n").encode("utf-8")
 

@@ -159,3 +159,63 @@ def test_the_fleet_summary_puts_the_worst_subject_first(demo_root: Path) -> None
     assert table.index("adult-income/3") < table.index("adult-income/1") < table.index("adult-income/2")
     doc = json.loads(resolve(["json"])[0].make().render(fleet, RenderContext(evidence=run.evidence)))
     assert doc["fleet"]["verdicts"] == summary["verdicts"] and doc["gate"]["verdict"] == "no_verdict"
+
+
+def _two_versions(demo_root: Path, folder: Path, tmp_path: Path) -> Path:
+    """The demo registry copied, with a second version of the model registered from the same run."""
+    import shutil
+
+    from mlflow.tracking import MlflowClient
+
+    db = tmp_path / "fleet-mlflow.db"
+    shutil.copy(demo_root / ".ailm" / "demo" / "mlflow.db", db)
+    client = MlflowClient(tracking_uri=f"sqlite:///{db}", registry_uri=f"sqlite:///{db}")  # not the process default
+    v1 = client.get_model_version("adult-income", "1")
+    artifacts = client.get_logged_model(v1.source.removeprefix("models:/")).artifact_location
+    v2 = client.create_model_version("adult-income", source=artifacts, run_id=v1.run_id)  # registered from a path
+    assert str(v2.version) == "2" and len(client.search_model_versions("name='adult-income'")) == 2
+    cfg = folder / "ailm.yaml"
+    text = cfg.read_text().replace(str(demo_root / ".ailm" / "demo" / "mlflow.db"), str(db))
+    cfg.write_text(text.replace('version: "@champion"', 'version: "*"'))
+    return cfg
+
+
+def test_a_fleet_writes_each_versions_reports_and_one_attestation_covers_them_all(
+    demo_root: Path, demo_copy: Path, tmp_path: Path, run_cli, demo_keys
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    private, public = demo_keys
+    cfg = _two_versions(demo_root, demo_copy, tmp_path)
+    out = tmp_path / "out"
+    clock = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()  # after version 2's registration, today
+    res = run_cli("audit", "--config", cfg, "--out", out, "--key", private, "--format", "json,html,junit",
+                  "--no-history", "--horizon", "0", "--as-of", clock)  # fmt: skip
+    assert res.code in (1, 2), res.err
+    fleet = json.loads((out / "report.json").read_text())
+    assert [s["id"] for s in fleet["subjects"]] == ["model_version:adult-income/1", "model_version:adult-income/2"]
+    for version in ("1", "2"):
+        mine = json.loads((out / "adult-income" / version / "report.json").read_text())
+        assert [s["id"] for s in mine["subjects"]] == [f"model_version:adult-income/{version}"]
+        assert {r["subject"] for r in mine["results"]} == {f"model_version:adult-income/{version}"}
+        assert (out / "adult-income" / version / "report.html").is_file()
+        assert not (out / "adult-income" / version / "report.junit.xml").exists()  # CI formats: one per audit
+    assert (out / "report.junit.xml").is_file()
+    assert run_cli("verify", out, "--key", public).code == 0
+
+    again = run_cli("audit", "--config", cfg, "--out", out, "--key", private, "--format", "json", "--no-history",
+                    "--horizon", "0", "--as-of", clock)  # fmt: skip
+    assert again.code in (1, 2), again.err  # an earlier fleet's folders are recognised as its own
+    assert not (out / "adult-income" / "1" / "report.html").exists()  # nothing of the older audit survives
+    assert run_cli("verify", out, "--key", public).code == 0
+    (out / "adult-income" / "2" / "report.json").write_text("{}")
+    res = run_cli("verify", out, "--key", public)
+    assert res.code == 1 and "adult-income/2/report.json: sha256 differs" in res.out + res.err
+    (out / "adult-income" / "2" / "report.json").unlink()
+    (out / "adult-income" / "2" / "notes.txt").write_text("mine")
+    res = run_cli("verify", out, "--key", public)
+    assert res.code == 1 and "adult-income/2/notes.txt: in the folder but not covered" in res.out + res.err
+    res = run_cli("audit", "--config", cfg, "--out", out, "--no-sign", "--format", "json", "--no-history",
+                  "--as-of", clock)  # fmt: skip
+    assert res.code == 2 and "adult-income" in res.err  # a folder holding a file of the user's is refused
+    assert (out / "adult-income" / "2" / "notes.txt").read_text() == "mine"

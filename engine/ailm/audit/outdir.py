@@ -57,6 +57,26 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def safe_relative(name: str) -> bool:
+    """A path inside the folder: plain segments, none empty, hidden, ``.`` or ``..``, no backslash."""
+    parts = name.split("/")
+    return bool(name) and "\\" not in name and all(p and not p.startswith(".") for p in parts)
+
+
+def _ours(entry: Path, names: frozenset[str]) -> bool:
+    """An earlier audit's: one of its file names, or a ``<model>/<version>/`` folder of per-subject reports."""
+    if entry.name in names and entry.is_file():
+        return True
+    if not entry.is_dir() or entry.is_symlink():
+        return False
+    for version in entry.iterdir():
+        if not version.is_dir() or version.is_symlink():
+            return False
+        if not all(f.is_file() and f.name in names for f in version.iterdir()):
+            return False
+    return True
+
+
 class OutputFolder:
     """``with OutputFolder(out) as folder: folder.write(name, data); ...; folder.commit()``."""
 
@@ -85,7 +105,7 @@ class OutputFolder:
             raise InputError(f"--out {self.out}: {MSG_LOCKED}; wait for it or choose another --out") from None
         self._lock_fd = fd
         fsutil.HELD.add(fd)
-        foreign = sorted(p.name for p in self.out.iterdir() if p.name not in self.ours) if self.out.is_dir() else []
+        foreign = sorted(p.name for p in self.out.iterdir() if not _ours(p, self.ours)) if self.out.is_dir() else []
         if foreign:
             self.__exit__(None, None, None)
             shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
@@ -98,9 +118,10 @@ class OutputFolder:
     def write(self, name: str, data: bytes) -> str:
         """Write one file into the new folder; returns the sha256 of exactly these bytes."""
         assert self._staging is not None and not self.committed
-        if "/" in name or name.startswith("."):
-            raise ValueError(f"not a plain file name: {name!r}")
+        if not safe_relative(name):
+            raise ValueError(f"not a plain path inside the folder: {name!r}")
         path = self._staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
             fh.write(data)
             fh.flush()

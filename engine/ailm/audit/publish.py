@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from ailm.audit.outdir import OutputFolder
 from ailm.audit.runner import AuditRun
-from ailm.errors import AilmError
+from ailm.errors import AilmError, InputError
 from ailm.plugins import PluginError
 from ailm.report import RenderContext, resolve
+from ailm.report.base import Format
 from ailm.report.markdown import render_markdown
+from ailm.result import AuditResult
 from ailm.signing import ATTESTATION_NAME, attestation, load_private
 from ailm.signing.attest import EVIDENCE_NAME
 
@@ -30,6 +33,54 @@ def output_names() -> frozenset[str]:
 
     files = {f.filename for f in known() if f.filename}
     return frozenset({EVIDENCE_NAME, INPUTS_NAME, ATTESTATION_NAME, *files})
+
+
+PER_SUBJECT_FORMATS = frozenset({"json", "html", "pdf", "markdown"})  # CI formats stay one per audit
+
+
+def _render(fmt: Format, result: AuditResult, ctx: RenderContext) -> bytes:
+    try:
+        rendered = fmt.make().render(result, ctx)
+    except AilmError:
+        raise
+    except Exception as exc:  # a format plugin's bug: named, and nothing half written (the folder is staged)
+        raise PluginError(f"format {fmt.name!r} failed to render: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(rendered, bytes):
+        raise PluginError(f"format {fmt.name!r} rendered a {type(rendered).__name__}, not bytes")
+    return rendered
+
+
+def _segment(text: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_.=+-]", "_", text).lstrip(".")
+    return safe or "_"
+
+
+def per_subject(result: AuditResult) -> list[tuple[str, AuditResult]]:
+    """Each subject's own result, and the folder its reports go to: ``<model>/<version>/``."""
+    out: list[tuple[str, AuditResult]] = []
+    seen: dict[str, str] = {}
+    for s in result.subjects:
+        prefix = f"{_segment(s.name)}/{_segment(s.version or 'unversioned')}"
+        if prefix in seen:
+            raise InputError(f"{s.id} and {seen[prefix]} would write their reports to the same folder {prefix}/")
+        seen[prefix] = s.id
+        changes = result.changes
+        if changes:
+            changes = {k: [c for c in v if c.get("subject") == s.id] if k in _CHANGE_LISTS else v
+                       for k, v in changes.items()}  # fmt: skip
+        mine = result.model_copy(
+            update={
+                "subjects": [s],
+                "results": [r for r in result.results if r.subject == s.id],
+                "upcoming": [u for u in result.upcoming if u.get("subject") == s.id],
+                "changes": changes,
+            }
+        )
+        out.append((prefix, mine))
+    return out
+
+
+_CHANGE_LISTS = ("new_failures", "fixed", "changed", "evidence_changed")
 
 
 def publish(
@@ -62,15 +113,13 @@ def publish(
 
     ctx = RenderContext(evidence=run.evidence)
     printed: list[str] = []
+    if len(run.result.subjects) > 1:  # a fleet: each model version's own reports, beside the fleet's
+        for prefix, result in per_subject(run.result):
+            for fmt in chosen:
+                if fmt.name in PER_SUBJECT_FORMATS:
+                    folder.write(f"{prefix}/{fmt.filename}", _render(fmt, result, ctx))
     for fmt in chosen:
-        try:
-            rendered = fmt.make().render(run.result, ctx)
-        except AilmError:
-            raise
-        except Exception as exc:  # a format plugin's bug: named, and nothing half written (the folder is staged)
-            raise PluginError(f"format {fmt.name!r} failed to render: {type(exc).__name__}: {exc}") from exc
-        if not isinstance(rendered, bytes):
-            raise PluginError(f"format {fmt.name!r} rendered a {type(rendered).__name__}, not bytes")
+        rendered = _render(fmt, run.result, ctx)
         if fmt.filename is None:
             printed.append(rendered.decode("utf-8"))
             continue

@@ -61,6 +61,12 @@ def artifact_digest(location: str) -> tuple[str | None, list[dict[str, Any]]]:
     return sha256_json(files), files
 
 
+def _stage(mv: Any) -> str | None:
+    """MLflow's (legacy) stage of a version; MLflow writes the string "None" for no stage."""
+    stage = getattr(mv, "current_stage", None)
+    return str(stage) if stage and str(stage) != "None" else None
+
+
 class MlflowCollector:
     def __init__(
         self,
@@ -190,7 +196,7 @@ class _Reader:
                     "model_id": model_id,
                     "run_id": mv.run_id,
                     "status": mv.status,
-                    "stage": getattr(mv, "current_stage", None) or None,
+                    "stage": _stage(mv),
                     "tags": dict(mv.tags or {}),
                     "aliases": aliases,
                     "created_at": _iso(mv.creation_timestamp),

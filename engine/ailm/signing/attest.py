@@ -7,6 +7,7 @@ digest of the evidence set (recomputable from ``evidence.json``) and the digest 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,9 @@ def verify_folder(folder: Path, key: Ed25519PublicKey) -> Verification:
     named = {s.get("name"): s.get("digest", {}).get("sha256") for s in subjects if isinstance(s, dict)}
     for name, digest in sorted(named.items()):
         file = folder / str(name)
+        if not isinstance(name, str) or not _inside(name):
+            out.problems.append(f"{name!r}: the attestation names a path outside the folder")
+            continue
         if not file.is_file():
             out.problems.append(f"{name}: listed in the attestation but missing")
         elif sha256_file(file) != digest:
@@ -107,10 +111,30 @@ def verify_folder(folder: Path, key: Ed25519PublicKey) -> Verification:
     # Anything in the folder that the signature does not cover could be read as part of the audit (an old
     # report.pdf that says "compliant", a report-final.pdf): the folder does not verify.
     covered = set(named) | {ATTESTATION_NAME}
-    for extra in sorted(p.name for p in folder.iterdir()):
+    for extra in _every_file(folder):
         if extra not in covered:
             out.problems.append(f"{extra}: in the folder but not covered by the attestation")
     return out
+
+
+def _inside(name: str) -> bool:
+    parts = name.split("/")
+    return "\\" not in name and all(p and p not in (".", "..") for p in parts)
+
+
+def _every_file(folder: Path) -> list[str]:
+    """Every entry below the folder (hidden ones and links too) as a relative path; a folder that holds
+    nothing is listed itself, so that nothing at all can sit beside an audit unseen."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        base = Path(root).relative_to(folder)
+        for name in files:
+            found.append((base / name).as_posix())
+        for name in dirs:
+            path = Path(root) / name
+            if path.is_symlink() or not any(path.iterdir()):
+                found.append((base / name).as_posix() + "/")
+    return sorted(found)
 
 
 def _check_evidence(folder: Path, named: dict[Any, Any], predicate: dict[str, Any], out: Verification) -> None:

@@ -285,7 +285,7 @@ def test_what_will_expire_is_judged_on_the_same_evidence_at_a_later_clock(
     assert report["gate"]["exit_code"] == 1  # a projection never changes today's verdict
     html = (tmp_path / "b" / "report.html").read_text()
     assert "What will expire" in html and "manifest:adult-income:inventory" in html
-    assert "#### What will expire" in (tmp_path / "b" / "report.md").read_text()
+    assert "**Will fail unless renewed:** " in (tmp_path / "b" / "report.md").read_text()
     assert run_cli("audit", "--config", cfg, "--out", tmp_path / "c", *common, "--horizon", "0").code == 1
     assert json.loads((tmp_path / "c" / "report.json").read_text())["upcoming"] == []
     res = run_cli("audit", "--config", cfg, "--out", tmp_path / "d", *common, "--horizon", "soon")

@@ -62,11 +62,10 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
                 f"approved by {_cell(r.waiver.approver)}, until {r.waiver.expires.date().isoformat()}"
             )
         lines.append("")
-    if result.upcoming:
-        lines += ["#### What will expire", "", "| Control | Subject | Fails by | Why |", "|---|---|---|---|"]
-        lines += [f"| {u['control']} | {_code(u['subject'])} | {u['by']} | {_cell('; '.join(u['causes']))} |"
-                  for u in result.upcoming]  # fmt: skip
-        lines.append("")
+    if result.upcoming:  # one line: a pull-request comment stays short; the reports have the causes
+        soon = [f"**{u['control']}** by {u['by']}" for u in result.upcoming[:6]]
+        more = f" and {len(result.upcoming) - 6} more" if len(result.upcoming) > 6 else ""
+        lines += [f"**Will fail unless renewed:** {', '.join(soon)}{more} (causes in the HTML report).", ""]
     if result.changes:
         from ailm.history.diff import render_markdown as changes_markdown
 

@@ -140,6 +140,17 @@ class AuditResult(BaseModel):
         default_factory=dict, description="the thresholds the controls used (the library's, the config's over them)"
     )
 
+    def identity(self) -> dict[str, str]:
+        """Which audit this is, as the attestation and the history record it."""
+        return {
+            "audit_id": self.audit_id,
+            "name": self.name,
+            "as_of": self.as_of.isoformat(),
+            "generated_at": self.generated_at.isoformat(),
+            "ailm_version": self.ailm_version,
+            "evaluator": self.evaluator,
+        }
+
     def counts(self) -> dict[str, int]:
         c = Counter(r.status.value for r in self.results)
         return {s.value: c.get(s.value, 0) for s in Status}

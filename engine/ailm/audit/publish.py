@@ -128,12 +128,7 @@ def publish(
     if key is not None:
         result = run.result
         predicate = {
-            "audit_id": result.audit_id,
-            "name": result.name,
-            "as_of": result.as_of.isoformat(),
-            "generated_at": result.generated_at.isoformat(),
-            "ailm_version": result.ailm_version,
-            "evaluator": result.evaluator,
+            **result.identity(),
             "gate": result.gate().model_dump(mode="json"),
             "counts": result.counts(),
             "subjects": [s.model_dump(mode="json") for s in result.subjects],

@@ -80,12 +80,7 @@ def entry_content(result: AuditResult, evidence: EvidenceSet, attestation_sha256
     gate = result.gate()
     return {
         "schema": ENTRY_SCHEMA,
-        "audit_id": result.audit_id,
-        "name": result.name,
-        "as_of": result.as_of.isoformat(),
-        "generated_at": result.generated_at.isoformat(),
-        "ailm_version": result.ailm_version,
-        "evaluator": result.evaluator,
+        **result.identity(),
         "fail_on": result.fail_on,
         "gate": gate.model_dump(mode="json"),
         "policy_sha256": result.policy_sha256,

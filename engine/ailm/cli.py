@@ -228,10 +228,10 @@ def _with_changes(history: Any, run: Any) -> Any:
     from ailm.history.diff import diff
     from ailm.history.store import entry_content
 
-    earlier = history.entries(name=run.result.name)
-    if not earlier:
+    earlier = history.last(run.result.name)
+    if earlier is None:
         return run
-    changes = diff(json.loads(earlier[-1].content), entry_content(run.result, run.evidence, None))
+    changes = diff(json.loads(earlier.content), entry_content(run.result, run.evidence, None))
     return dataclasses.replace(run, result=run.result.model_copy(update={"changes": changes}))
 
 

@@ -130,14 +130,19 @@ def _dedupe(records: list[Evidence]) -> list[Evidence]:
     return list(seen.values())
 
 
+def _reg(graph: LineageGraph, version: str) -> Evidence | None:
+    """The version's registry record (the one every selector and check of a version reads)."""
+    return next((r for r in graph.evidence_of([version]) if r.role == ids.REG), None)
+
+
 def _registered_at(graph: LineageGraph, version: str) -> datetime | None:
-    for r in graph.evidence_of([version]):
-        created = r.data.get("created_at") if r.role == ids.REG else None
-        if isinstance(created, str):
-            try:
-                return datetime.fromisoformat(created.replace("Z", "+00:00"))
-            except ValueError:
-                return None
+    reg = _reg(graph, version)
+    created = reg.data.get("created_at") if reg is not None else None
+    if isinstance(created, str):
+        try:
+            return datetime.fromisoformat(created.replace("Z", "+00:00"))
+        except ValueError:
+            return None
     return None
 
 
@@ -215,10 +220,10 @@ def _filter(graph: LineageGraph, versions: list[str], sel: SubjectSelector) -> l
         return versions
     out = []
     for v in versions:
-        reg = [r for r in graph.evidence_of([v]) if r.role == ids.REG]
-        tags = reg[0].data.get("tags") if reg else None
+        reg = _reg(graph, v)
+        tags = reg.data.get("tags") if reg is not None else None
         tags = tags if isinstance(tags, dict) else {}
-        stage = reg[0].data.get("stage") if reg else None
+        stage = reg.data.get("stage") if reg is not None else None
         if all(tags.get(k) == want for k, want in sel.tags.items()) and (sel.stage is None or stage == sel.stage):
             out.append(v)
     return out
@@ -234,12 +239,7 @@ def _pick(graph: LineageGraph, versions: list[str], wanted: str) -> list[str]:
         return [max(versions, key=number)] if versions else []
     if wanted.startswith("@"):
         alias = wanted[1:]
-        return [
-            v
-            for v in versions
-            for r in graph.evidence_of([v])
-            if r.role == ids.REG and alias in r.data.get("aliases", [])
-        ]
+        return [v for v in versions if (reg := _reg(graph, v)) is not None and alias in reg.data.get("aliases", [])]
     return [v for v in versions if graph.node(v).attrs.get("version") == wanted]
 
 
@@ -356,10 +356,9 @@ def evaluator_choice(loaded: LoadedConfig, opts: AuditOptions) -> tuple[str, Bas
 
 
 def _artifact_problem(graph: LineageGraph, subject: str) -> str | None:
-    for r in graph.evidence_of([subject]):
-        if r.role == ids.REG and r.subject == subject and isinstance(r.data.get("artifact_problem"), str):
-            return str(r.data["artifact_problem"])
-    return None
+    reg = _reg(graph, subject)
+    problem = reg.data.get("artifact_problem") if reg is not None else None
+    return problem if isinstance(problem, str) else None
 
 
 NOW_OK = (Status.PASS, Status.WARN, Status.WAIVED, Status.NOT_APPLICABLE)
@@ -375,6 +374,7 @@ def project(
     horizons: list[int],
     many: set[str],
     now: list[ControlResult],
+    now_inputs: dict[str, PolicyInput],
     progress: Progress = _quiet,
 ) -> list[dict[str, Any]]:
     """What will expire: the same evidence judged at ``as_of`` + each horizon (facts known at ``as_of`` only,
@@ -390,10 +390,10 @@ def project(
         later = as_of + timedelta(days=days)
         for subject in subjects:
             progress(f"projecting {subject} to {later.date().isoformat()}")
-            base = build_input(graph, subject, as_of, many=many)
             pinput = build_input(graph, subject, later, many=many, known_at=as_of)
             decisions = evaluator.evaluate(pinput.model_dump(mode="json"))
-            lapsing = {e.id: e for e in pinput.expired if e.id not in {x.id for x in base.expired}}
+            expired_now = {x.id for x in now_inputs[subject].expired}
+            lapsing = [e for e in pinput.expired if e.id not in expired_now]
             for control in policies.controls:
                 key = (subject, control.id)
                 current = status_now.get(key)
@@ -406,16 +406,13 @@ def project(
                 seen.add(key)
                 causes = [
                     f"declared fact {e.id} ({e.role}) expires on {e.expires.date().isoformat()}"
-                    for e in lapsing.values()
+                    for e in lapsing
                     if e.role in control.evidence and e.expires is not None
                 ]
-                causes += [
-                    f"waiver {w.ticket} expires on {w.expires.date().isoformat()}"
-                    for w in waivers
-                    if current.status is Status.WAIVED
-                    and current.waiver is not None
-                    and w.ticket == current.waiver.ticket
-                ]
+                if current.status is Status.WAIVED and current.waiver is not None:
+                    causes.append(
+                        f"waiver {current.waiver.ticket} expires on {current.waiver.expires.date().isoformat()}"
+                    )
                 if not causes:
                     causes = ["the clock passes a date the control reads (a maximum age, a review or validation due)"]
                 out.append(
@@ -488,6 +485,7 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
                 id=subject, name=pinput.subject.name, version=pinput.subject.version, input_sha256=sha256_json(payload)
             )
         )
+        problem = _artifact_problem(graph, subject)  # this version cannot be audited; the others can
         for control in policies.controls:
             decision = decisions.get(control.id) if isinstance(decisions, dict) else None
             if decision is None:
@@ -495,14 +493,17 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
             elif not isinstance(decision, Decision):  # a third-party evaluator that breaks its contract
                 decision = Decision(error=f"the {evaluator_name} evaluator returned a {type(decision).__name__}")
             broken = [why for role, why in sorted(failed.get(subject, {}).items()) if role in control.evidence]
-            if problem := _artifact_problem(graph, subject):  # this version cannot be audited; the others can
+            if problem:
                 broken = [f"{subject} cannot be audited: {problem}"]
             if broken:  # the control reads a measurement that failed: no decision, with the cause
                 decision = Decision(error="; ".join(broken))
             results.append(control_result(control, decision, pinput, waivers, as_of))
 
     horizons = list(opts.horizon_days) if opts.horizon_days is not None else cfg.horizon_days
-    upcoming = project(graph, subjects, policies, evaluator, waivers, as_of, horizons, many, results, progress)
+    by_subject = {i.subject.id: i for i in inputs}  # the inputs at as_of, built above: not built again
+    upcoming = project(
+        graph, subjects, policies, evaluator, waivers, as_of, horizons, many, results, by_subject, progress
+    )
 
     result = AuditResult(
         audit_id=str(uuid.uuid4()),

@@ -78,6 +78,7 @@ def _measured(evidence: EvidenceSet) -> dict[str, dict[str, Any]]:
 
 def entry_content(result: AuditResult, evidence: EvidenceSet, attestation_sha256: str | None) -> dict[str, Any]:
     gate = result.gate()
+    digest_of = {e.id: e.sha256 for e in result.evidence_index}
     return {
         "schema": ENTRY_SCHEMA,
         **result.identity(),
@@ -98,9 +99,7 @@ def entry_content(result: AuditResult, evidence: EvidenceSet, attestation_sha256
                 "messages_sha256": sha256_json([[f.level, f.message] for f in r.findings]),
                 "messages": [f.message for f in r.findings][:5],
                 "evidence": r.evidence,
-                "evidence_sha256": sha256_json(
-                    sorted([e.id, e.sha256] for e in result.evidence_index if e.id in set(r.evidence))
-                ),
+                "evidence_sha256": sha256_json(sorted([i, digest_of[i]] for i in set(r.evidence) if i in digest_of)),
                 "waiver": r.waiver.ticket if r.waiver else None,
             }
             for r in sorted(result.results, key=lambda r: (r.subject, r.control))
@@ -289,6 +288,13 @@ class History:
         if since is not None:
             found = [e for e in found if datetime.fromisoformat(e.as_of) >= since]
         return found
+
+    def last(self, name: str) -> Any:
+        """The newest entry of the config named ``name``, or None (one row read, not the whole history)."""
+        from sqlalchemy import select
+
+        with self._connect() as conn:
+            return conn.execute(select(Entry).where(Entry.name == name).order_by(Entry.seq.desc()).limit(1)).first()
 
     def get(self, audit_id: str) -> Any:
         from sqlalchemy import select

@@ -95,6 +95,10 @@ def cli() -> None:
                    "(repeatable; default: the config's horizon_days, else 7, 30 and 90; 0 for none)")  # fmt: skip
 @click.option("--all", "every", is_flag=True,
               help="audit every version of every model the collectors found (instead of subjects:)")  # fmt: skip
+@click.option("--workers", type=int, help="run per-subject work on a local Dask cluster of N worker processes")
+@click.option("--scheduler",
+              help="run per-subject work on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                   "(env AILM_DASK_SCHEDULER)")  # fmt: skip
 @click.option("--evaluator", help="an evaluator plugin: embedded (regorus, the default) or opa (an OPA server); "
                                  "default: the config's evaluator.name")  # fmt: skip
 @click.option("--opa-url", envvar="AILM_OPA_URL", help="OPA server, e.g. http://127.0.0.1:8181 (env AILM_OPA_URL)")
@@ -121,6 +125,8 @@ def audit(
     no_history: bool,
     horizons: tuple[str, ...],
     every: bool,
+    workers: int | None,
+    scheduler: str | None,
     evaluator: str | None,
     opa_url: str | None,
     opa_token: str | None,
@@ -138,6 +144,7 @@ def audit(
     Example:
       ailm audit --config ailm.yaml --out out/ --as-of 2026-11-23 --fail-on high
       ailm audit --config ailm.yaml --out out/fleet --all
+      ailm audit --config ailm.yaml --out out/fleet --all --workers 2
       ailm audit --config ailm.yaml --out out/ --horizon 30d --horizon 90d
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://opa:8181 --opa-mode query
@@ -153,6 +160,8 @@ def audit(
         extra_policies=extra_policies,
         evaluator=evaluator,
         every=every,
+        workers=workers,
+        scheduler=scheduler,
         horizon_days=_horizon_days(horizons),
         evaluator_settings={
             "url": opa_url,

@@ -173,6 +173,87 @@ def _settings_view(settings: AnalysisSettings) -> dict[str, Any]:
     return settings.model_dump(mode="json", exclude={"cache", "no_cache", "analyzers", "datasets"})
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What every subject's analysis shares: the settings, the files the config names (hashed once), the
+    cache folder, and the audit clock. Plain data, so it can be sent to a worker process."""
+
+    settings: AnalysisSettings
+    base_dir: Path
+    where: str
+    as_of: datetime
+    configured: Configured
+    cache: Path | None
+
+
+def plan(
+    settings: AnalysisSettings, *, base_dir: Path, where: str, as_of: datetime, src: YamlSource | None = None
+) -> Plan:
+    """Check the analyzers and their options, and hash the files the config names: a file that is not there
+    stops the audit (bad input) before any subject is measured."""
+    analyzers(settings, src)
+    configured = configured_files(settings, base_dir, where)
+    return Plan(settings, base_dir, where, as_of, configured, cache_dir(settings, base_dir))
+
+
+def measure(
+    graph: LineageGraph, subject: str, p: Plan, progress: Progress = lambda _: None
+) -> tuple[list[Evidence], dict[str, str]]:
+    """One subject's measured records, and what could not be measured: {role: why}. What fails here (its
+    artifact will not load, a column is missing, an explainer breaks) fails this subject's roles, with the
+    cause, and nothing else."""
+    chosen = analyzers(p.settings)
+    settings, as_of = p.settings, p.as_of
+    records: list[Evidence] = []
+    failed: dict[str, str] = {}
+    try:
+        ctx = build_context(graph, subject, settings, p.base_dir, p.where, p.configured)
+    except AilmError as exc:
+        return [], {a.role: f"analysis of {subject}: {exc}" for a in chosen}
+    inputs = ctx.inputs_digest_view()
+    evaluated = ctx.datasets.get(settings.evaluate_on) or next(iter(ctx.datasets.values()), None)
+    uri = evaluated.path.as_uri() if evaluated else ctx.model_uri
+    for a in chosen:
+        name = a.plugin.name
+        if any(role not in ctx.datasets for role in a.analyzer.needs):
+            continue  # e.g. drift with no current data: the controls that read it say it is unmeasured
+        method = {
+            "analyzer": name,
+            "method_version": METHOD_VERSION,
+            "ailm": __version__,
+            "libraries": _versions(a.plugin.libraries),
+            "settings": _settings_view(settings),
+        }
+        scope = {"as_of_date": as_of.date().isoformat()} if a.analyzer.dated else {}
+        key = sha256_json({"method": method, "inputs": inputs, **scope})
+        result = _cached(p.cache, key)
+        if result is None:
+            progress(f"measuring {name} of {subject}")
+            try:
+                result = a.analyzer.measure(ctx, as_of)
+                if not isinstance(result, dict):
+                    raise AnalysisError(f"it returned a {type(result).__name__}, not an object of results")
+            except AilmError as exc:
+                failed[a.role] = f"analysis {name} of {subject}: {exc}"
+                continue
+            except Exception as exc:  # an analyzer bug or a library's surprise: this subject, this role
+                failed[a.role] = f"analysis {name} of {subject}: {type(exc).__name__}: {exc}"
+                continue
+            result = json.loads(canonical_json(result))  # plain JSON values, exactly as a cache hit gives
+            _store(p.cache, key, result)
+        records.append(
+            Evidence.make(
+                kind=f"analysis.{name}",
+                id=f"analysis:{name}:{subject.split(':', 1)[-1]}",
+                role=a.role,
+                subject=subject,
+                source=Source(collector=f"analysis.{name}", uri=uri),
+                data={"inputs": inputs, "method": method, "cache_key": key, "result": result},
+            )
+        )
+    return records, failed
+
+
 def analyze(
     graph: LineageGraph,
     subjects: list[str],
@@ -184,64 +265,16 @@ def analyze(
     progress: Progress,
     src: YamlSource | None = None,
 ) -> tuple[list[Evidence], dict[str, dict[str, str]]]:
-    """The measured records, and what could not be measured: {subject: {role: why}}.
-
-    A file the config names that is not there stops the audit (bad input). What fails on one subject (its
-    artifact will not load, a column is missing, an explainer breaks) does not: that subject's measured
-    roles are reported failed, with the cause, and the other subjects are measured as usual."""
-    chosen = analyzers(settings, src)
-    configured = configured_files(settings, base_dir, where)
-    cache = cache_dir(settings, base_dir)
-    records = []
+    """The measured records of every subject, and what could not be measured: {subject: {role: why}}. A file
+    the config names that is not there stops the audit (bad input); what fails on one subject does not."""
+    p = plan(settings, base_dir=base_dir, where=where, as_of=as_of, src=src)
+    records: list[Evidence] = []
     failed: dict[str, dict[str, str]] = {}
     for subject in subjects:
-        try:
-            ctx = build_context(graph, subject, settings, base_dir, where, configured)
-        except AilmError as exc:
-            failed[subject] = {a.role: f"analysis of {subject}: {exc}" for a in chosen}
-            continue
-        inputs = ctx.inputs_digest_view()
-        evaluated = ctx.datasets.get(settings.evaluate_on) or next(iter(ctx.datasets.values()), None)
-        uri = evaluated.path.as_uri() if evaluated else ctx.model_uri
-        for a in chosen:
-            name = a.plugin.name
-            if any(role not in ctx.datasets for role in a.analyzer.needs):
-                continue  # e.g. drift with no current data: the controls that read it say it is unmeasured
-            method = {
-                "analyzer": name,
-                "method_version": METHOD_VERSION,
-                "ailm": __version__,
-                "libraries": _versions(a.plugin.libraries),
-                "settings": _settings_view(settings),
-            }
-            scope = {"as_of_date": as_of.date().isoformat()} if a.analyzer.dated else {}
-            key = sha256_json({"method": method, "inputs": inputs, **scope})
-            result = _cached(cache, key)
-            if result is None:
-                progress(f"measuring {name} of {subject}")
-                try:
-                    result = a.analyzer.measure(ctx, as_of)
-                    if not isinstance(result, dict):
-                        raise AnalysisError(f"it returned a {type(result).__name__}, not an object of results")
-                except AilmError as exc:
-                    failed.setdefault(subject, {})[a.role] = f"analysis {name} of {subject}: {exc}"
-                    continue
-                except Exception as exc:  # an analyzer bug or a library's surprise: this subject, this role
-                    why = f"analysis {name} of {subject}: {type(exc).__name__}: {exc}"
-                    failed.setdefault(subject, {})[a.role] = why
-                    continue
-                result = json.loads(canonical_json(result))  # plain JSON values, exactly as a cache hit gives
-                _store(cache, key, result)
-            records.append(
-                Evidence.make(
-                    kind=f"analysis.{name}",
-                    id=f"analysis:{name}:{subject.split(':', 1)[-1]}",
-                    role=a.role,
-                    subject=subject,
-                    source=Source(collector=f"analysis.{name}", uri=uri),
-                    data={"inputs": inputs, "method": method, "cache_key": key, "result": result},
-                )
-            )
+        mine, why = measure(graph, subject, p, progress)
+        records.extend(mine)
+        if why:
+            failed[subject] = why
     return records, failed
 
 

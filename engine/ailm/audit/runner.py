@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,13 +13,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from ailm import __version__, builtin
-from ailm.analysis import analyze
+from ailm.analysis.runner import Plan, analyzers, measure, plan
 from ailm.analysis.settings import AnalysisSettings
+from ailm.audit.parallel import Failed, Serial, executor
 from ailm.canonical import sha256_json
 from ailm.collectors import CollectContext, Collection
 from ailm.collectors.cache import collect_cached
 from ailm.config import LoadedConfig, SubjectSelector, load_config, load_waivers
-from ailm.errors import AilmError, CollectorError, InputError, UnknownNameError
+from ailm.errors import AilmError, CollectorError, EvaluatorError, InputError, UnknownNameError
 from ailm.evidence import ids
 from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
 from ailm.lineage import LineageGraph, build_input
@@ -52,6 +53,8 @@ class AuditOptions:
     evaluator: str | None = None  # None: the config's (evaluator.name), else embedded
     evaluator_settings: dict[str, Any] = field(default_factory=dict)  # from the command line: override the config's
     every: bool = False  # --all: every version of every registered model, whatever the config's subjects say
+    workers: int | None = None  # --workers: a local Dask cluster of this many processes
+    scheduler: str | None = None  # --scheduler: an existing Dask cluster (else AILM_DASK_SCHEDULER)
     horizon_days: tuple[int, ...] | None = None  # --horizon: overrides the config's horizon_days
 
 
@@ -366,16 +369,15 @@ NOW_OK = (Status.PASS, Status.WARN, Status.WAIVED, Status.NOT_APPLICABLE)
 
 def project(
     graph: LineageGraph,
-    subjects: list[str],
+    subject: str,
     policies: PolicySet,
     evaluator: Evaluator,
     waivers: list[Waiver],
     as_of: datetime,
     horizons: list[int],
-    many: set[str],
+    many: Set[str],
     now: list[ControlResult],
-    now_inputs: dict[str, PolicyInput],
-    progress: Progress = _quiet,
+    now_input: PolicyInput,
 ) -> list[dict[str, Any]]:
     """What will expire: the same evidence judged at ``as_of`` + each horizon (facts known at ``as_of`` only,
     nothing re-measured), and every control that does not fail now but fails or errs then, at the first horizon
@@ -383,53 +385,146 @@ def project(
     the control reads (a maximum age, a review due) that the clock will have passed."""
     from datetime import timedelta
 
-    status_now = {(r.subject, r.control): r for r in now}
+    status_now = {r.control: r for r in now}
     out: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
+    expired_now = {x.id for x in now_input.expired}
     for days in horizons:
         later = as_of + timedelta(days=days)
-        for subject in subjects:
-            progress(f"projecting {subject} to {later.date().isoformat()}")
-            pinput = build_input(graph, subject, later, many=many, known_at=as_of)
-            decisions = evaluator.evaluate(pinput.model_dump(mode="json"))
-            expired_now = {x.id for x in now_inputs[subject].expired}
-            lapsing = [e for e in pinput.expired if e.id not in expired_now]
-            for control in policies.controls:
-                key = (subject, control.id)
-                current = status_now.get(key)
-                decision = decisions.get(control.id) if isinstance(decisions, dict) else None
-                if key in seen or current is None or current.status not in NOW_OK or not isinstance(decision, Decision):
-                    continue
-                then = control_result(control, decision, pinput, waivers, later)
-                if then.status not in (Status.FAIL, Status.ERROR):
-                    continue
-                seen.add(key)
-                causes = [
-                    f"declared fact {e.id} ({e.role}) expires on {e.expires.date().isoformat()}"
-                    for e in lapsing
-                    if e.role in control.evidence and e.expires is not None
-                ]
-                if current.status is Status.WAIVED and current.waiver is not None:
-                    causes.append(
-                        f"waiver {current.waiver.ticket} expires on {current.waiver.expires.date().isoformat()}"
-                    )
-                if not causes:
-                    causes = ["the clock passes a date the control reads (a maximum age, a review or validation due)"]
-                out.append(
-                    {
-                        "subject": subject,
-                        "control": control.id,
-                        "title": control.title,
-                        "severity": control.severity.value,
-                        "now": current.status.value,
-                        "then": then.status.value,
-                        "by": later.date().isoformat(),
-                        "within_days": days,
-                        "causes": causes,
-                        "finding": then.findings[0].message if then.findings else "",
-                    }
-                )
-    return sorted(out, key=lambda u: (u["within_days"], u["subject"], u["control"]))
+        pinput = build_input(graph, subject, later, many=many, known_at=as_of)
+        decisions = evaluator.evaluate(pinput.model_dump(mode="json"))
+        lapsing = [e for e in pinput.expired if e.id not in expired_now]
+        for control in policies.controls:
+            current = status_now.get(control.id)
+            decision = decisions.get(control.id) if isinstance(decisions, dict) else None
+            if control.id in seen or current is None or current.status not in NOW_OK:
+                continue
+            if not isinstance(decision, Decision):
+                continue
+            then = control_result(control, decision, pinput, waivers, later)
+            if then.status not in (Status.FAIL, Status.ERROR):
+                continue
+            seen.add(control.id)
+            causes = [
+                f"declared fact {e.id} ({e.role}) expires on {e.expires.date().isoformat()}"
+                for e in lapsing
+                if e.role in control.evidence and e.expires is not None
+            ]
+            if current.status is Status.WAIVED and current.waiver is not None:
+                causes.append(f"waiver {current.waiver.ticket} expires on {current.waiver.expires.date().isoformat()}")
+            if not causes:
+                causes = ["the clock passes a date the control reads (a maximum age, a review or validation due)"]
+            out.append(
+                {
+                    "subject": subject,
+                    "control": control.id,
+                    "title": control.title,
+                    "severity": control.severity.value,
+                    "now": current.status.value,
+                    "then": then.status.value,
+                    "by": later.date().isoformat(),
+                    "within_days": days,
+                    "causes": causes,
+                    "finding": then.findings[0].message if then.findings else "",
+                }
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Measuring:
+    """What a worker needs to measure any subject."""
+
+    graph: LineageGraph
+    plan: Plan
+
+
+def measure_subject(job: Measuring, subject: str) -> tuple[list[Evidence], dict[str, str]]:
+    return measure(job.graph, subject, job.plan)
+
+
+@dataclass(frozen=True)
+class Judging:
+    """What a worker needs to evaluate any subject now and at the horizons. ``token`` names this audit's
+    evaluator, built once per process (the audit's own process already holds it)."""
+
+    token: str
+    graph: LineageGraph
+    policies: PolicySet
+    evaluator: str
+    evaluator_settings: BaseModel
+    waivers: list[Waiver]
+    as_of: datetime
+    horizons: list[int]
+    many: frozenset[str]
+    failed: dict[str, dict[str, str]]  # subject -> role -> why it could not be measured
+    lost: dict[str, str]  # subject -> why its measuring broke as a whole (a worker died under it)
+
+
+@dataclass(frozen=True)
+class Judged:
+    pinput: PolicyInput
+    summary: SubjectSummary
+    results: list[ControlResult]
+    upcoming: list[dict[str, Any]]
+
+
+_EVALUATORS: dict[str, Evaluator] = {}  # token -> the evaluator of an audit, one per process
+
+
+def _evaluator_for(job: Judging) -> Evaluator:
+    if job.token not in _EVALUATORS:
+        import multiprocessing
+
+        if multiprocessing.current_process().daemon:
+            raise EvaluatorError(
+                f"the {job.evaluator} evaluator runs its policies in a child process, which a daemonic Dask worker "
+                "may not start: run the cluster's workers with distributed.worker.daemon: false "
+                "(DASK_DISTRIBUTED__WORKER__DAEMON=False)"
+            )
+        _EVALUATORS[job.token] = create_evaluator(job.evaluator, job.policies, job.evaluator_settings)
+    return _EVALUATORS[job.token]
+
+
+def judge_subject(job: Judging, subject: str) -> Judged:
+    """Evaluate one subject's controls at the audit clock, then at each horizon."""
+    evaluator = _evaluator_for(job)
+    pinput = build_input(job.graph, subject, job.as_of, many=job.many)
+    payload = pinput.model_dump(mode="json")
+    decisions = evaluator.evaluate(payload)
+    problem = _artifact_problem(job.graph, subject)  # this version cannot be audited; the others can
+    results = []
+    for control in job.policies.controls:
+        decision = decisions.get(control.id) if isinstance(decisions, dict) else None
+        if decision is None:
+            decision = Decision(error=f"the {job.evaluator} evaluator returned no decision for it")
+        elif not isinstance(decision, Decision):  # a third-party evaluator that breaks its contract
+            decision = Decision(error=f"the {job.evaluator} evaluator returned a {type(decision).__name__}")
+        broken = [why for role, why in sorted(job.failed.get(subject, {}).items()) if role in control.evidence]
+        if problem:
+            broken = [f"{subject} cannot be audited: {problem}"]
+        if subject in job.lost:
+            broken = [job.lost[subject]]
+        if broken:  # the control reads a measurement that failed: no decision, with the cause
+            decision = Decision(error="; ".join(broken))
+        results.append(control_result(control, decision, pinput, job.waivers, job.as_of))
+    upcoming = project(
+        job.graph, subject, job.policies, evaluator, job.waivers, job.as_of, job.horizons, job.many, results, pinput
+    )
+    return Judged(pinput, _summary(pinput, payload), results, upcoming)
+
+
+def _summary(pinput: PolicyInput, payload: dict[str, Any]) -> SubjectSummary:
+    s = pinput.subject
+    return SubjectSummary(id=s.id, name=s.name, version=s.version, input_sha256=sha256_json(payload))
+
+
+def _unjudged(job: Judging, subject: str, cause: str) -> Judged:
+    """A subject whose evaluation broke (its worker died, or raised): every control ``error``, with the cause."""
+    pinput = build_input(job.graph, subject, job.as_of, many=job.many)
+    why = Decision(error=f"{subject} could not be evaluated: {cause}")
+    results = [control_result(c, why, pinput, job.waivers, job.as_of) for c in job.policies.controls]
+    return Judged(pinput, _summary(pinput, pinput.model_dump(mode="json")), results, [])
 
 
 def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
@@ -453,56 +548,56 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
     graph = LineageGraph.build(evidence)
     subjects = select_subjects(graph, loaded, as_of, notes, every=opts.every)
     failed: dict[str, dict[str, str]] = {}
-    if cfg.analysis is not None:
-        measured, failed = analyze(
-            graph,
-            subjects,
-            cfg.analysis,
-            base_dir=loaded.base_dir,
-            where=loaded.source.where(("analysis",)),
-            as_of=as_of,
-            progress=progress,
-            src=loaded.source,
-        )
-        evidence = EvidenceSet(records=[*evidence.records, *measured], nodes=evidence.nodes, edges=evidence.edges)
-        for record in measured:
-            graph.attach(record)
-        for subject in sorted(failed):  # every control that reads one is error; the report says each cause
-            notes.extend(redact(why) for _, why in sorted(failed[subject].items()))
-
+    lost: dict[str, str] = {}
     many = {role for role, card in role_cardinality(loaded, analyzer_plugins(cfg.analysis)).items() if card == "many"}
-    inputs: list[PolicyInput] = []
-    results: list[ControlResult] = []
-    summaries: list[SubjectSummary] = []
-    for subject in subjects:
-        progress(f"evaluating {subject}")
-        pinput = build_input(graph, subject, as_of, many=many)
-        payload = pinput.model_dump(mode="json")
-        decisions = evaluator.evaluate(payload)
-        inputs.append(pinput)
-        summaries.append(
-            SubjectSummary(
-                id=subject, name=pinput.subject.name, version=pinput.subject.version, input_sha256=sha256_json(payload)
-            )
-        )
-        problem = _artifact_problem(graph, subject)  # this version cannot be audited; the others can
-        for control in policies.controls:
-            decision = decisions.get(control.id) if isinstance(decisions, dict) else None
-            if decision is None:
-                decision = Decision(error=f"the {evaluator_name} evaluator returned no decision for it")
-            elif not isinstance(decision, Decision):  # a third-party evaluator that breaks its contract
-                decision = Decision(error=f"the {evaluator_name} evaluator returned a {type(decision).__name__}")
-            broken = [why for role, why in sorted(failed.get(subject, {}).items()) if role in control.evidence]
-            if problem:
-                broken = [f"{subject} cannot be audited: {problem}"]
-            if broken:  # the control reads a measurement that failed: no decision, with the cause
-                decision = Decision(error="; ".join(broken))
-            results.append(control_result(control, decision, pinput, waivers, as_of))
-
     horizons = list(opts.horizon_days) if opts.horizon_days is not None else cfg.horizon_days
-    by_subject = {i.subject.id: i for i in inputs}  # the inputs at as_of, built above: not built again
-    upcoming = project(
-        graph, subjects, policies, evaluator, waivers, as_of, horizons, many, results, by_subject, progress
+    token = str(uuid.uuid4())
+    _EVALUATORS[token] = evaluator
+    try:
+        with executor(opts.workers, opts.scheduler) as pool:
+            progress(f"per-subject work on {pool.name}")
+            if cfg.analysis is not None:
+                p = plan(
+                    cfg.analysis, base_dir=loaded.base_dir, where=loaded.source.where(("analysis",)), as_of=as_of,
+                    src=loaded.source,
+                )  # fmt: skip
+                progress(f"measuring {len(subjects)} model version(s)")
+                measured: list[Evidence] = []
+                roles = [a.role for a in analyzers(cfg.analysis)]
+                got_all = pool.map(measure_subject, Measuring(graph, p), subjects)
+                for subject, got in zip(subjects, got_all, strict=True):
+                    if isinstance(got, Failed):  # nothing of what its worker did is known: the subject is error
+                        lost[subject] = f"{subject} could not be measured: {got.cause}"
+                        got = ([], {role: f"analysis of {subject}: {got.cause}" for role in roles})
+                    records, why = got
+                    measured.extend(records)
+                    if why:
+                        failed[subject] = why
+                evidence = EvidenceSet(
+                    records=[*evidence.records, *measured], nodes=evidence.nodes, edges=evidence.edges
+                )
+                for record in measured:
+                    graph.attach(record)
+                for subject in sorted(failed):  # every control that reads one is error; the report says each cause
+                    notes.extend(redact(why) for _, why in sorted(failed[subject].items()))
+            progress(f"evaluating {len(subjects)} model version(s)")
+            job = Judging(
+                token, graph, policies, evaluator_name, evaluator_settings, waivers, as_of, horizons,
+                frozenset(many), failed, lost,
+            )  # fmt: skip
+            # an evaluator that asks a server is asked from here (its token never leaves this process)
+            where_to = pool if evaluator_name == "embedded" else Serial()
+            judged = [
+                _unjudged(job, subject, got.cause) if isinstance(got, Failed) else got
+                for subject, got in zip(subjects, where_to.map(judge_subject, job, subjects), strict=True)
+            ]
+    finally:
+        _EVALUATORS.pop(token, None)
+    inputs = [j.pinput for j in judged]
+    results = [r for j in judged for r in j.results]
+    summaries = [j.summary for j in judged]
+    upcoming = sorted(
+        (u for j in judged for u in j.upcoming), key=lambda u: (u["within_days"], u["subject"], u["control"])
     )
 
     result = AuditResult(

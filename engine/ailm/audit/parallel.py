@@ -1,0 +1,146 @@
+"""Per-subject work, in this process or on Dask.
+
+An audit's work per model version (measuring it, evaluating its controls, projecting them to the horizons) does
+not depend on any other version's, so it can run anywhere: :class:`Serial` runs it here, one subject after
+another; :class:`DaskCluster` runs it on a dask.distributed cluster, a local one of ``workers`` processes or an
+existing one at a scheduler's address. Both call the same functions on the same data in the same order of
+results, so the result is the same (the tests compare digests).
+
+An ailm error (bad input) ends the audit, as it would in a serial run. Any other exception a task raises, or a
+worker that dies under it, is returned as a :class:`Failed` with the cause; the caller
+marks that subject ``error`` and the others complete. The gate then gives no verdict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from ailm.errors import AilmError, InputError
+
+T = TypeVar("T")
+S = TypeVar("S")
+SCHEDULER_ENV = "AILM_DASK_SCHEDULER"
+CONNECT_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class Failed:
+    """What a task left instead of a result: the cause, in words."""
+
+    cause: str
+
+
+class Executor(Protocol):
+    name: str
+
+    def map(self, fn: Callable[[S, str], T], shared: S, subjects: Sequence[str]) -> list[T | Failed]:
+        """``fn(shared, subject)`` for each subject, results in the order of ``subjects``."""
+        ...
+
+
+class Serial:
+    name = "serial"
+
+    def map(self, fn: Callable[[S, str], T], shared: S, subjects: Sequence[str]) -> list[T | Failed]:
+        out: list[T | Failed] = []
+        for subject in subjects:
+            try:
+                out.append(fn(shared, subject))
+            except Exception as exc:
+                if _is_input_error(exc):
+                    raise  # bad input stops the audit here as it would anywhere
+                out.append(Failed(f"{type(exc).__name__}: {exc}"))
+        return out
+
+
+def _is_input_error(exc: BaseException) -> bool:
+    """An ailm error (bad input, an evaluator that cannot start) ends the audit wherever it is raised."""
+    return isinstance(exc, AilmError)
+
+
+class DaskCluster:
+    """A dask.distributed client: a local cluster of ``workers`` processes, or the scheduler at ``address``."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+        self.done: Callable[[str], None] = lambda _: None
+
+    def map(self, fn: Callable[[S, str], T], shared: S, subjects: Sequence[str]) -> list[T | Failed]:
+        from distributed import KilledWorker
+
+        if not subjects:
+            return []
+        [handle] = self.client.scatter([shared], broadcast=True, hash=False)  # sent once to each worker
+        futures = self.client.map(fn, [handle] * len(subjects), list(subjects), pure=False)
+        out: list[T | Failed] = []
+        for subject, future in zip(subjects, futures, strict=True):
+            try:
+                out.append(future.result())
+            except KilledWorker as exc:
+                out.append(Failed(f"the Dask worker running it died ({exc})"))
+            except Exception as exc:
+                if _is_input_error(exc):
+                    self.client.cancel(futures)
+                    raise
+                out.append(Failed(f"{type(exc).__name__}: {exc}"))
+            self.done(subject)
+        self.client.cancel(handle)
+        return out
+
+
+@contextmanager
+def executor(workers: int | None, scheduler: str | None) -> Iterator[Executor]:
+    """``Serial`` with neither; a local cluster of ``workers`` processes; or the cluster at ``scheduler``
+    (``tcp://host:port``, else the ``AILM_DASK_SCHEDULER`` environment variable when ``workers`` is not set)."""
+    scheduler = scheduler or (os.environ.get(SCHEDULER_ENV) if workers is None else None)
+    if workers is not None and scheduler:
+        raise InputError("--workers and --scheduler: give one (a local cluster, or an existing one)")
+    if workers is None and not scheduler:
+        yield Serial()
+        return
+    if workers is not None and not 1 <= workers <= 512:
+        raise InputError(f"--workers {workers}: a number of worker processes from 1 to 512")
+    import dask
+    import distributed
+
+    dist: Any = distributed  # untyped library
+
+    # the embedded evaluator runs each worker's policies in a child process: a worker must be allowed one
+    # a worker that dies under a task is given one more worker, not three: a subject that kills its worker twice is
+    # reported error, and the others go on
+    settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": 1}
+    with dask.config.set(settings):
+        if scheduler:
+            try:
+                client = dist.Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler: {exc}") from None
+            try:
+                yield DaskCluster(client, f"dask {scheduler}")
+            finally:
+                client.close()
+            return
+        assert workers is not None
+        try:
+            cluster = dist.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                scheduler_port=0,
+                dashboard_address="127.0.0.1:0",  # its own free port on loopback: nothing listens beyond the machine
+                silence_logs=50,
+            )
+        except Exception as exc:
+            raise InputError(f"--workers {workers}: the local Dask cluster did not start: {exc}") from None
+        client = dist.Client(cluster, set_as_default=False)
+        try:
+            yield DaskCluster(client, f"dask, {workers} local worker process{'es' if workers > 1 else ''}")
+        finally:
+            client.close()
+            cluster.close()

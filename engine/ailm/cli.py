@@ -231,17 +231,20 @@ def _open_history(given: str | None, config_path: Path | None, *, write: bool = 
 
 
 def _with_changes(history: Any, run: Any) -> Any:
+    """What changed since the previous audit of this config, and each subject's trend over the recorded ones."""
     import dataclasses
     import json
 
     from ailm.history.diff import diff
     from ailm.history.store import entry_content
+    from ailm.history.trends import LIMIT, trends
 
-    earlier = history.last(run.result.name)
-    if earlier is None:
-        return run
-    changes = diff(json.loads(earlier.content), entry_content(run.result, run.evidence, None))
-    return dataclasses.replace(run, result=run.result.model_copy(update={"changes": changes}))
+    now = entry_content(run.result, run.evidence, None)
+    earlier = history.recent(run.result.name, LIMIT - 1)
+    update: dict[str, Any] = {"trends": trends(earlier, now)}
+    if earlier:
+        update["changes"] = diff(json.loads(earlier[-1].content), now)
+    return dataclasses.replace(run, result=run.result.model_copy(update=update))
 
 
 def _record(history: Any, run: Any, files: dict[str, Path], key: Path | None, out_dir: Path) -> None:

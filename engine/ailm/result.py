@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from enum import StrEnum
 from typing import Any, Final, Literal
@@ -73,6 +74,14 @@ class SubjectSummary(BaseModel):
     version: str | None
     input_sha256: str
 
+    def folder(self) -> str:
+        """Where a fleet audit writes this version's own reports: ``<model>/<version>``, safe as a path."""
+
+        def segment(text: str) -> str:
+            return re.sub(r"[^A-Za-z0-9_.=+-]", "_", text).lstrip(".") or "_"
+
+        return f"{segment(self.name)}/{segment(self.version or 'unversioned')}"
+
 
 class EvidenceRef(BaseModel):
     """How a report names a piece of evidence: enough to find it in evidence.json and re-hash it."""
@@ -138,6 +147,10 @@ class AuditResult(BaseModel):
     )
     thresholds: dict[str, Any] = Field(
         default_factory=dict, description="the thresholds the controls used (the library's, the config's over them)"
+    )
+    trends: dict[str, list[dict[str, Any]]] = Field(
+        default_factory=dict,
+        description="per subject, its points over the recorded audits of this config, oldest first, this one last",
     )
 
     def identity(self) -> dict[str, str]:

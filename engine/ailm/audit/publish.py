@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,17 +49,12 @@ def _render(fmt: Format, result: AuditResult, ctx: RenderContext) -> bytes:
     return rendered
 
 
-def _segment(text: str) -> str:
-    safe = re.sub(r"[^A-Za-z0-9_.=+-]", "_", text).lstrip(".")
-    return safe or "_"
-
-
 def per_subject(result: AuditResult) -> list[tuple[str, AuditResult]]:
     """Each subject's own result, and the folder its reports go to: ``<model>/<version>/``."""
     out: list[tuple[str, AuditResult]] = []
     seen: dict[str, str] = {}
     for s in result.subjects:
-        prefix = f"{_segment(s.name)}/{_segment(s.version or 'unversioned')}"
+        prefix = s.folder()
         if prefix in seen:
             raise InputError(f"{s.id} and {seen[prefix]} would write their reports to the same folder {prefix}/")
         seen[prefix] = s.id
@@ -74,6 +68,7 @@ def per_subject(result: AuditResult) -> list[tuple[str, AuditResult]]:
                 "results": [r for r in result.results if r.subject == s.id],
                 "upcoming": [u for u in result.upcoming if u.get("subject") == s.id],
                 "changes": changes,
+                "trends": {k: v for k, v in result.trends.items() if k == s.id},
             }
         )
         out.append((prefix, mine))

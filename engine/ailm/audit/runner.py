@@ -380,31 +380,53 @@ def project(
     now_input: PolicyInput,
 ) -> list[dict[str, Any]]:
     """What will expire: the same evidence judged at ``as_of`` + each horizon (facts known at ``as_of`` only,
-    nothing re-measured), and every control that does not fail now but fails or errs then, at the first horizon
-    it does, with the cause: a declared fact that will have expired, a waiver that will have lapsed, or a date
-    the control reads (a maximum age, a review due) that the clock will have passed."""
+    nothing re-measured), and every control that does not fail now but fails or errs then, with the first day it
+    does (found by bisection between the horizons) and the cause: a declared fact that will have expired, a
+    waiver that will have lapsed, or a date the control reads (a maximum age, a review due) that the clock will
+    have passed."""
     from datetime import timedelta
 
     status_now = {r.control: r for r in now}
+    expired_now = {x.id for x in now_input.expired}
+    judged: dict[int, tuple[PolicyInput, dict[str, Any]]] = {}
+
+    def at(days: int) -> tuple[PolicyInput, dict[str, Any]]:
+        if days not in judged:
+            pinput = build_input(graph, subject, as_of + timedelta(days=days), many=many, known_at=as_of)
+            decisions = evaluator.evaluate(pinput.model_dump(mode="json"))
+            judged[days] = (pinput, decisions if isinstance(decisions, dict) else {})
+        return judged[days]
+
+    def fails(control: ControlMeta, days: int) -> ControlResult | None:
+        pinput, decisions = at(days)
+        decision = decisions.get(control.id)
+        if not isinstance(decision, Decision):
+            return None
+        then = control_result(control, decision, pinput, waivers, as_of + timedelta(days=days))
+        return then if then.status in (Status.FAIL, Status.ERROR) else None
+
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
-    expired_now = {x.id for x in now_input.expired}
-    for days in horizons:
-        later = as_of + timedelta(days=days)
-        pinput = build_input(graph, subject, later, many=many, known_at=as_of)
-        decisions = evaluator.evaluate(pinput.model_dump(mode="json"))
-        lapsing = [e for e in pinput.expired if e.id not in expired_now]
+    previous = 0
+    for days in sorted(set(horizons)):
         for control in policies.controls:
             current = status_now.get(control.id)
-            decision = decisions.get(control.id) if isinstance(decisions, dict) else None
             if control.id in seen or current is None or current.status not in NOW_OK:
                 continue
-            if not isinstance(decision, Decision):
-                continue
-            then = control_result(control, decision, pinput, waivers, later)
-            if then.status not in (Status.FAIL, Status.ERROR):
+            then = fails(control, days)
+            if then is None:
                 continue
             seen.add(control.id)
+            lo, hi = previous, days  # it holds at lo (or lo is today) and fails at hi: the first failing day
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if fails(control, mid) is not None:
+                    hi = mid
+                else:
+                    lo = mid
+            then = fails(control, hi) or then
+            pinput = at(hi)[0]
+            lapsing = [e for e in pinput.expired if e.id not in expired_now]
             causes = [
                 f"declared fact {e.id} ({e.role}) expires on {e.expires.date().isoformat()}"
                 for e in lapsing
@@ -422,12 +444,13 @@ def project(
                     "severity": control.severity.value,
                     "now": current.status.value,
                     "then": then.status.value,
-                    "by": later.date().isoformat(),
+                    "by": (as_of + timedelta(days=hi)).date().isoformat(),
                     "within_days": days,
                     "causes": causes,
                     "finding": then.findings[0].message if then.findings else "",
                 }
             )
+        previous = days
     return out
 
 

@@ -289,12 +289,13 @@ class History:
             found = [e for e in found if datetime.fromisoformat(e.as_of) >= since]
         return found
 
-    def last(self, name: str) -> Any:
-        """The newest entry of the config named ``name``, or None (one row read, not the whole history)."""
+    def recent(self, name: str, limit: int) -> list[Any]:
+        """The newest ``limit`` entries of the config named ``name``, oldest first."""
         from sqlalchemy import select
 
+        query = select(Entry).where(Entry.name == name).order_by(Entry.seq.desc()).limit(limit)
         with self._connect() as conn:
-            return conn.execute(select(Entry).where(Entry.name == name).order_by(Entry.seq.desc()).limit(1)).first()
+            return list(reversed(list(conn.execute(query))))
 
     def get(self, audit_id: str) -> Any:
         from sqlalchemy import select

@@ -90,3 +90,106 @@ def drift_psi(result: dict[str, Any], warn: float | None, fail: float | None) ->
     lines = [(v, f"{name} {v:g}") for v, name in ((warn, "warn"), (fail, "fail")) if v is not None]
     top = max([*(v * 1.2 for v, _ in lines), *(v for _, v, _, _ in items if v is not None), 1e-9])
     return hbars(items, title="Population stability index, reference vs current", scale_max=top, marks=lines)
+
+
+def sparkline(values: Sequence[int], *, title: str, width: int = 96, height: int = 22) -> str:
+    """A small line of counts over the recorded audits, oldest first; the last point (this audit) is marked and
+    labelled. One audit is one point: there is no trend to draw yet."""
+    plot_w = width - 28
+    top = max([*values, 1])
+
+    def xy(i: int, v: int) -> tuple[float, float]:
+        x = 3 + (plot_w - 6) * (i / (len(values) - 1) if len(values) > 1 else 1.0)
+        return x, height - 4 - (height - 8) * v / top
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="spark" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    pts = [xy(i, v) for i, v in enumerate(values)]
+    if len(pts) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#3b6ea5" stroke-width="1.5"/>')
+    if pts:
+        x, y = pts[-1]
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#c5221f"/>')
+        parts.append(f'<text x="{plot_w + 4}" y="{height / 2 + 4:.1f}" font-size="10">{values[-1]}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def over_time(
+    points: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    marks: Sequence[tuple[float, str]] = (),
+    width: int = 230,
+    height: int = 90,
+) -> str:
+    """A measured number over the recorded audits (label: the audit's date), with the thresholds it is judged by.
+    An audit that did not measure it leaves a gap, never a zero."""
+    left, right, top_pad, bottom = 34, 8, 16, 16
+    known = [v for _, v in points if v is not None]
+    top = max([*known, *(m for m, _ in marks), 1e-9]) * 1.1
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+
+    def x(i: int) -> float:
+        return left + plot_w * (i / (len(points) - 1) if len(points) > 1 else 0.5)
+
+    def y(v: float) -> float:
+        return top_pad + plot_h * (1 - max(0.0, min(v, top)) / top)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        f'<text x="0" y="10" font-size="9" font-weight="bold">{escape(title)}</text>',
+        f'<path d="M{left} {top_pad}V{top_pad + plot_h}H{left + plot_w}" stroke="#999" fill="none"/>',
+        f'<text x="{left - 3}" y="{top_pad + 4}" font-size="8" text-anchor="end">{top:.2g}</text>',
+        f'<text x="{left - 3}" y="{top_pad + plot_h}" font-size="8" text-anchor="end">0</text>',
+    ]
+    for value, label in marks:
+        parts.append(
+            f'<path d="M{left} {y(value):.1f}H{left + plot_w}" stroke="#c5221f" stroke-dasharray="3 2" fill="none"/>'
+            f'<text x="{left + plot_w}" y="{y(value) - 2:.1f}" font-size="7" text-anchor="end" fill="#c5221f">'
+            f"{escape(label)}</text>"
+        )
+    run: list[str] = []
+    for i, (_, v) in enumerate(points):
+        if v is None:
+            if len(run) > 1:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="#3b6ea5" stroke-width="1.5"/>')
+            run = []
+            continue
+        run.append(f"{x(i):.1f},{y(v):.1f}")
+        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2" fill="#3b6ea5"><title>{_num(v)}</title></circle>')
+    if len(run) > 1:
+        parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="#3b6ea5" stroke-width="1.5"/>')
+    if points:
+        parts.append(f'<text x="{left}" y="{height - 3}" font-size="7">{escape(points[0][0])}</text>')
+        parts.append(
+            f'<text x="{left + plot_w}" y="{height - 3}" font-size="7" text-anchor="end">{escape(points[-1][0])}</text>'
+        )
+        last = points[-1][1]
+        parts.append(f'<text x="{width - right}" y="10" font-size="9" text-anchor="end">now {_num(last)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked(counts: dict[str, int], *, title: str, width: int = 160, height: int = 12) -> str:
+    """One bar split by status (fail, error, warn, waived, pass, not applicable), for a control across the fleet."""
+    colours = {"fail": "#c5221f", "error": "#202124", "warn": "#e37400", "waived": "#7b1fa2", "pass": "#1e8e3e",
+               "not_applicable": "#80868b"}  # fmt: skip
+    total = sum(counts.values()) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="spark" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    at = 0.0
+    for status, colour in colours.items():
+        n = counts.get(status, 0)
+        if n:
+            w = width * n / total
+            parts.append(f'<rect x="{at:.1f}" y="0" width="{w:.1f}" height="{height}" fill="{colour}"/>')
+            at += w
+    parts.append("</svg>")
+    return "".join(parts)

@@ -101,8 +101,10 @@ def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = Fa
     import markupsafe
 
     folder = ctx.templates / "templates"
-    if not (folder / "report.html.j2").is_file():
-        raise InputError(f"{folder}/report.html.j2: report template not found")
+    fleet = len(result.subjects) > 1  # a fleet's page is its dashboard; each version has its own report
+    name = "fleet.html.j2" if fleet else "report.html.j2"
+    if not (folder / name).is_file():
+        raise InputError(f"{folder}/{name}: report template not found")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -114,9 +116,15 @@ def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = Fa
     # The stylesheet is ours (or the organisation's), not data: escaping it would break its quotes.
     css = markupsafe.Markup(css_path.read_text(encoding="utf-8")) if css_path.is_file() else ""  # noqa: S704
     try:
-        return env.get_template("report.html.j2").render(css=css, for_print=for_print, **template_context(result, ctx))
+        if fleet:
+            from ailm.report.fleet import dashboard
+
+            page = {"r": result, "gate": result.gate(), "counts": result.counts(), "labels": STATUS_LABEL,
+                    **dashboard(result, for_print=for_print)}  # fmt: skip
+            return env.get_template(name).render(css=css, for_print=for_print, **page)
+        return env.get_template(name).render(css=css, for_print=for_print, **template_context(result, ctx))
     except jinja2.TemplateError as exc:
-        raise InputError(f"{folder}/report.html.j2: {exc}") from None
+        raise InputError(f"{folder}/{name}: {exc}") from None
 
 
 class HtmlRenderer:

@@ -45,8 +45,19 @@ demo: $(STAMP) ## Train the demo model into a local MLflow registry, audit it, s
 	  *) echo "The audit gave no verdict (exit $$code): see the error above."; exit $$code;; \
 	esac
 	@$(BIN)/ailm verify out/demo --key .ailm/keys/ailm.pub >/dev/null && echo "Signature and digests verified: ailm verify out/demo --key .ailm/keys/ailm.pub"
-	@$(BIN)/ailm history verify --config evidence/demo/ailm.yaml --key .ailm/keys/ailm.pub
 	@echo "Reports: out/demo/report.html, out/demo/report.pdf, out/demo/report.json"
+	@echo; echo "The fleet demo: every model in the registry, audited, then audited again after the team retires one."
+	@$(BIN)/python evidence/demo/train_demo.py --root . --fleet
+	@$(BIN)/python evidence/demo/train_demo.py --root . --lifecycle active
+	@$(BIN)/ailm audit --config evidence/demo/fleet.yaml --out out/fleet --format json >/dev/null || test $$? = 1
+	@$(BIN)/python evidence/demo/train_demo.py --root . --lifecycle retired
+	@set +e; $(BIN)/ailm audit --config evidence/demo/fleet.yaml --out out/fleet; code=$$?; set -e; \
+	test $$code -le 1 || { echo "The fleet audit gave no verdict (exit $$code): see the error above."; exit $$code; }
+	@$(BIN)/ailm verify out/fleet --key .ailm/keys/ailm.pub >/dev/null && echo "Fleet reports verified: ailm verify out/fleet --key .ailm/keys/ailm.pub"
+	@$(BIN)/ailm diff --config evidence/demo/fleet.yaml --format text | head -20
+	@$(BIN)/ailm history list --config evidence/demo/fleet.yaml | tail -4
+	@$(BIN)/ailm history verify --config evidence/demo/fleet.yaml --key .ailm/keys/ailm.pub
+	@echo "Fleet dashboard: out/fleet/report.html (and report.pdf); each version's own report under out/fleet/<model>/<version>/"
 
 test: $(STAMP) ## Run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -q

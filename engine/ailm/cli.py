@@ -262,20 +262,34 @@ def _record(history: Any, run: Any, files: dict[str, Path], key: Path | None, ou
 
 
 def print_summary(result: AuditResult) -> None:
-    many = len(result.subjects) > 1
+    if len(result.subjects) > 1:
+        _print_fleet(result)
+        return
     table = Table(title=f"{result.name}: as of {result.as_of.date().isoformat()}", title_justify="left")
     table.add_column("Control")
     table.add_column("Severity")
     table.add_column("Status")
-    if many:
-        table.add_column("Subject")
     table.add_column("Finding", overflow="fold")
     for r in sorted(result.results, key=lambda r: (r.subject, r.control)):
         first = r.findings[0].message if r.findings else ""
         more = f" (+{len(r.findings) - 1})" if len(r.findings) > 1 else ""
-        row = [r.control, r.severity.value, f"[{STATUS_STYLE[r.status]}]{r.status.value}[/]"]
-        row += [r.subject] if many else []
-        table.add_row(*row, first + more)
+        table.add_row(r.control, r.severity.value, f"[{STATUS_STYLE[r.status]}]{r.status.value}[/]", first + more)
+    out.print(table)
+    counts = result.counts()
+    out.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+def _print_fleet(result: AuditResult) -> None:
+    """A fleet on the terminal: one line per model version, worst first (its findings are in its report)."""
+    fleet = result.fleet()
+    table = Table(title=f"{result.name}: as of {result.as_of.date().isoformat()}, {len(result.subjects)} model "
+                  "versions", title_justify="left")  # fmt: skip
+    for column in ("Model version", "Verdict", "Fail", "Error", "Pass", "Blocking findings"):
+        table.add_column(column, overflow="fold")
+    for s in fleet["subjects"]:
+        c = s["counts"]
+        table.add_row(s["subject"], s["verdict"].replace("_", "-"), str(c.get("fail", 0)), str(c.get("error", 0)),
+                      str(c.get("pass", 0)), ", ".join(s["blocking"]) or "none")  # fmt: skip
     out.print(table)
     counts = result.counts()
     out.print("  ".join(f"{k}: {v}" for k, v in counts.items()))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 MODEL_NAME = "adult-income"
+LEGACY_NAME = "adult-income-legacy"  # the fleet demo's second model: the champion it replaced, now retired
 SEED = 20261123
 # When the demo's pipeline ran, as its MLflow store records it: a fixed day, so that an audit as of the
 # demo's clock (the tests audit as of 2026-11-23) sees a version that was registered by then, whatever day
@@ -314,9 +315,122 @@ def emit_prepare_lineage(events: Path, raw: list[Path], outputs: dict[str, Path]
     client.emit(RunEvent(eventType=RunState.COMPLETE, eventTime=end, run=run, job=job, inputs=inputs, outputs=outs))
 
 
-def _latest_version(client: Any) -> str:
-    versions = client.search_model_versions(f"name='{MODEL_NAME}'")
+def _latest_version(client: Any, name: str = MODEL_NAME) -> str:
+    versions = client.search_model_versions(f"name='{name}'")
     return str(max(int(v.version) for v in versions))
+
+
+def _legacy_pipeline() -> Any:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    encode = ColumnTransformer(
+        [
+            ("cat", OneHotEncoder(handle_unknown="ignore", min_frequency=20), CATEGORICAL),
+            ("num", StandardScaler(), NUMERIC),
+        ],
+        verbose_feature_names_out=False,
+    )
+    return Pipeline([("encode", encode), ("model", LogisticRegression(max_iter=500, C=1.0))])
+
+
+LEGACY_CLOCK_MS = DEMO_CLOCK_MS - 14 * 86_400_000  # two weeks before the champion: the model it replaced
+
+
+def build_fleet(root: Path, *, quiet: bool = False) -> None:
+    """Add the fleet demo's second model to the demo store (once): a logistic regression trained on the same
+    splits, registered as adult-income-legacy version 1, which the team retires in the registry (set_lifecycle)."""
+    paths = DemoPaths(root.resolve())
+    build(root, quiet=True)
+    uri = f"sqlite:///{paths.store}"
+    import logging
+    import warnings
+
+    import mlflow
+    import mlflow.sklearn
+    import pandas as pd
+    from mlflow.models import infer_signature
+
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore")
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+    if client.search_registered_models(f"name='{LEGACY_NAME}'"):
+        if not quiet:
+            print(f"demo: {LEGACY_NAME} already registered in {uri}")
+        return
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    splits = {name: pd.read_csv(paths.splits / f"adult-{name}.csv") for name in ("train", "validation", "test")}
+    exp = client.get_experiment_by_name("adult-income")
+    assert exp is not None, f"{paths.store}: the demo experiment is missing; rebuild with --force"
+    pipe = _legacy_pipeline()
+    with mlflow.start_run(experiment_id=exp.experiment_id, run_name="train-logreg") as run:
+        mlflow.set_tags({"mlflow.user": "data-scientist@example.org", "team": "credit-risk-ml", "seed": str(SEED)})
+        for name, df in splits.items():
+            ds = mlflow.data.from_pandas(  # type: ignore[attr-defined]
+                df, source=(paths.splits / f"adult-{name}.csv").as_uri(), name=f"adult-{name}", targets=TARGET
+            )
+            mlflow.log_input(ds, context=name)
+        mlflow.log_params({"estimator": "LogisticRegression", "C": 1.0, "features": ",".join(FEATURES)})
+        train, test = splits["train"], splits["test"]
+        pipe.fit(train[FEATURES], train[TARGET])
+        y_pred = pipe.predict(test[FEATURES])
+        metrics = _metrics(test[TARGET], y_pred, pipe.predict_proba(test[FEATURES])[:, 1], test[SENSITIVE])
+        mlflow.log_metrics(metrics)
+        import skops.io
+
+        trusted = skops.io.get_untrusted_types(data=skops.io.dumps(pipe))  # the types of the model built here
+        mlflow.sklearn.log_model(
+            pipe,
+            name="model",
+            signature=infer_signature(test[FEATURES].head(50), y_pred[:50]),
+            pip_requirements=["scikit-learn"],
+            registered_model_name=LEGACY_NAME,
+            serialization_format="skops",
+            skops_trusted_types=trusted,
+        )
+        run_id = run.info.run_id
+    version = _latest_version(client, LEGACY_NAME)
+    client.set_registered_model_tag(LEGACY_NAME, "owner", "credit-risk-ml")
+    client.set_model_version_tag(LEGACY_NAME, version, "validated_by", "model-validation@example.org")
+    client.set_model_version_tag(LEGACY_NAME, version, "approved_by", "head-of-credit-risk@example.org")
+    client.set_model_version_tag(LEGACY_NAME, version, "lifecycle", "active")
+    _stamp_one(paths.store, run_id, LEGACY_NAME, LEGACY_CLOCK_MS)
+    if not quiet:
+        print(f"demo: trained run {run_id}, registered {LEGACY_NAME} version {version} in {uri}")
+
+
+def _stamp_one(store: Path, run_id: str, name: str, clock_ms: int) -> None:
+    """Put one model's run and registration at ``clock_ms`` (the rest of the store is left as it is)."""
+    import sqlite3
+
+    with sqlite3.connect(store) as db:
+        (start,) = db.execute("SELECT start_time FROM runs WHERE run_uuid = ?", (run_id,)).fetchone()
+        shift = clock_ms - int(start)
+        db.execute(
+            "UPDATE runs SET start_time = start_time + ?, end_time = end_time + ? WHERE run_uuid = ?",
+            (shift, shift, run_id),
+        )
+        for table, created, updated, key, value in (
+            ("model_versions", "creation_time", "last_updated_time", "name", name),
+            ("registered_models", "creation_time", "last_updated_time", "name", name),
+            ("logged_models", "creation_timestamp_ms", "last_updated_timestamp_ms", "source_run_id", run_id),
+        ):
+            sql = f"UPDATE {table} SET {created} = {created} + ?, {updated} = {updated} + ? WHERE {key} = ?"  # noqa: S608
+            db.execute(sql, (shift, shift, value))
+
+
+def set_lifecycle(root: Path, name: str, status: str) -> None:
+    """What a team does in its registry when it retires a model: tag the version with its lifecycle status."""
+    paths = DemoPaths(root.resolve())
+    uri = f"sqlite:///{paths.store}"
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+    client.set_model_version_tag(name, _latest_version(client, name), "lifecycle", status)
+    print(f"demo: {name} version {_latest_version(client, name)} is now tagged lifecycle={status} in the registry")
 
 
 def _trusted_types() -> list[str]:
@@ -349,8 +463,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python evidence/demo/train_demo.py", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the ailm checkout (default: here)")
     parser.add_argument("--force", action="store_true", help="rebuild the store even if it exists")
+    parser.add_argument("--fleet", action="store_true", help=f"also register the fleet demo's {LEGACY_NAME}")
+    parser.add_argument("--lifecycle", metavar="STATUS", help=f"tag {LEGACY_NAME}'s version with this lifecycle")
     args = parser.parse_args(argv)
+    if args.lifecycle:
+        set_lifecycle(args.root, LEGACY_NAME, args.lifecycle)
+        return 0
     build(args.root, force=args.force)
+    if args.fleet:
+        build_fleet(args.root)
     return 0
 
 

@@ -268,11 +268,22 @@ personal_data if {
 	count(list(get(d, "personal_data"))) > 0
 }
 
-# The lifecycle status declared in the retirement facts ("active" when none is declared).
-lifecycle_status := s if {
+# The lifecycle status: "retired" when the registry marks the version retired (a tag lifecycle=retired, or
+# MLflow's Archived stage), whatever the declared facts say; else the status declared in the retirement facts;
+# "active" when neither says.
+lifecycle_status := "retired" if {
+	registry_retired
+} else := s if {
 	s := get(data_of("retirement"), "status")
 	is_string(s)
 } else := "active"
+
+registry_retired if get(get(data_of("reg"), "tags"), "lifecycle") == "retired"
+
+registry_retired if get(data_of("reg"), "stage") == "Archived"
+
+# A control about a retired version, when the version has no retirement record to judge.
+retired_unrecorded := sprintf("the version is retired, but %s", [absent("retirement")])
 
 retired if lifecycle_status == "retired"
 

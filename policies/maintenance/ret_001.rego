@@ -7,7 +7,7 @@
 #   id: RET-001
 #   severity: high
 #   stage: maintenance
-#   evidence: [validation, run, retirement]
+#   evidence: [validation, run, retirement, reg]
 #   remediation: >-
 #     Revalidate the model and declare validation.validated_at and validated_by, or set retirement.status to
 #     suspended until it is revalidated.

@@ -7,7 +7,7 @@
 #   id: RET-003
 #   severity: critical
 #   stage: retirement
-#   evidence: [retirement]
+#   evidence: [retirement, reg]
 #   remediation: >-
 #     Declare retirement.retired_at and retirement.decommission with replicas 0, routes_removed,
 #     keys_revoked, jobs_deleted and consumers_notified true and last_log_at (the last inference logged).
@@ -21,6 +21,12 @@ import data.ailm.lib
 import rego.v1
 
 not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle_status]) if not lib.retired
+
+# Retired (the registry says so) with no retirement record: nothing to judge the retirement by is a failure.
+deny contains {"msg": lib.retired_unrecorded, "evidence": lib.absent_ids("retirement")} if {
+	lib.retired
+	not lib.has("retirement")
+}
 
 ret := input.evidence.retirement
 

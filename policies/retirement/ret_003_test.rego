@@ -21,3 +21,20 @@ test_fail_still_serving if {
 		{"msg": "inference was logged at 2026-07-01T00:00:00Z, after retirement at 2026-06-01T00:00:00Z", "evidence": ["ret"]},
 	} with input as inp(object.union(dec, {"replicas": 2, "last_log_at": "2026-07-01T00:00:00Z"}))
 }
+
+reg(tags, stage) := {"id": "mlflow:model_version:m/1", "data": {"tags": tags, "stage": stage}}
+
+test_fail_retired_in_the_registry_without_a_retirement_record if {
+	ret_003.deny == {{"msg": "the version is retired, but evidence 'retirement' is missing", "evidence": ["mlflow:model_version:m/1"]}} with input as {"evidence": {"reg": reg({"lifecycle": "retired"}, null)}}
+}
+
+test_the_registry_says_retired_whatever_the_facts_say if {
+	got := ret_003.deny with input as {"evidence": {"reg": reg({}, "Archived"), "retirement": {"id": "ret", "data": {"status": "active"}}}}
+	{"msg": "retired, but retirement declares no retired_at", "evidence": ["ret"]} in got
+	count(ret_003.not_applicable) == 0 with input as {"evidence": {"reg": reg({}, "Archived")}}
+}
+
+test_not_applicable_when_the_registry_tag_is_not_retired if {
+	ret_003.not_applicable == {"the version is active, not retired"} with input as {"evidence": {"reg": reg({"lifecycle": "active"}, "None")}}
+	ret_003.not_applicable == {"the version is active, not retired"} with input as {"evidence": {"reg": reg("retired", 7)}}
+}

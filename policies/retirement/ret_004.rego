@@ -9,7 +9,7 @@
 #   id: RET-004
 #   severity: high
 #   stage: retirement
-#   evidence: [archive, retirement]
+#   evidence: [archive, retirement, reg]
 #   remediation: >-
 #     Declare archive.items (kind, retain_until, sha256) for technical_documentation, qms,
 #     declaration_of_conformity, test_reports and logs.
@@ -25,6 +25,12 @@ import rego.v1
 documents := ["technical_documentation", "qms", "declaration_of_conformity", "test_reports"]
 
 not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle_status]) if not lib.retired
+
+# Retired (the registry says so) with no retirement record: nothing to judge the retirement by is a failure.
+deny contains {"msg": lib.retired_unrecorded, "evidence": lib.absent_ids("retirement")} if {
+	lib.retired
+	not lib.has("retirement")
+}
 
 archive := input.evidence.archive
 

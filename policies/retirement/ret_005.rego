@@ -7,7 +7,7 @@
 #   id: RET-005
 #   severity: high
 #   stage: retirement
-#   evidence: [ds, ds_facts, retirement]
+#   evidence: [ds, ds_facts, retirement, reg]
 #   remediation: >-
 #     For each dataset declare retention_basis and retention_until, or deleted_at and deletion_record;
 #     delete special-category data and record it.
@@ -21,6 +21,12 @@ import data.ailm.lib
 import rego.v1
 
 not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle_status]) if not lib.retired
+
+# Retired (the registry says so) with no retirement record: nothing to judge the retirement by is a failure.
+deny contains {"msg": lib.retired_unrecorded, "evidence": lib.absent_ids("retirement")} if {
+	lib.retired
+	not lib.has("retirement")
+}
 
 deleted(f) if count(lib.unfilled(f, ["deleted_at", "deletion_record"])) == 0
 

@@ -7,7 +7,7 @@
 #   id: RET-006
 #   severity: low
 #   stage: retirement
-#   evidence: [retirement]
+#   evidence: [retirement, reg]
 #   remediation: >-
 #     Declare retirement.lessons_learned with completed_at, uri and risk_register_ref.
 #   frameworks:
@@ -20,6 +20,12 @@ import data.ailm.lib
 import rego.v1
 
 not_applicable contains sprintf("the version is %s, not retired", [lib.lifecycle_status]) if not lib.retired
+
+# Retired (the registry says so) with no retirement record: nothing to judge the retirement by is a failure.
+deny contains {"msg": lib.retired_unrecorded, "evidence": lib.absent_ids("retirement")} if {
+	lib.retired
+	not lib.has("retirement")
+}
 
 ret := input.evidence.retirement
 

@@ -16,3 +16,7 @@ test_fail_overdue if {
 test_fail_unlinked if {
 	ret_006.deny == {{"msg": "the lessons-learned review is not linked to the risk register", "evidence": ["ret"]}} with input as inp({"completed_at": "2026-07-15"})
 }
+
+test_fail_retired_in_the_registry_without_a_retirement_record if {
+	ret_006.deny == {{"msg": "the version is retired, but evidence 'retirement' is missing", "evidence": ["mlflow:model_version:m/1"]}} with input as {"evidence": {"reg": {"id": "mlflow:model_version:m/1", "data": {"tags": {"lifecycle": "retired"}}}}}
+}

@@ -225,6 +225,7 @@ class Retirement(_Fact):
     expected_lifetime_months: Number | None = None
     retirement_criteria: list[Criterion] | None = None
     retired_at: Date | None = None
+    successor: Text | None = None  # the model (or version) that took over, e.g. "adult-income@champion"
     decommission: Decommission | None = None
     lessons_learned: LessonsLearned | None = None
 

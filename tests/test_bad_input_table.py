@@ -140,6 +140,14 @@ for name, old, new, expect in [
         ("{cfg}:24: evaluator.name:", "unknown evaluator 'rego9'", "embedded, opa"),
     ),
     (
+        "evaluator unknown, by name only",
+        "fail_on: high",
+        "fail_on: high\nevaluator: rego9",
+        ("{cfg}:23: evaluator.name:", "unknown evaluator 'rego9'", "embedded, opa"),
+    ),
+    ("evaluator an empty name", "fail_on: high", 'fail_on: high\nevaluator: ""', ("{cfg}:23: evaluator.name:",)),
+    ("evaluator a number", "fail_on: high", "fail_on: high\nevaluator: 7", ("{cfg}:23: evaluator:",)),
+    (
         "evaluator setting unknown",
         "fail_on: high",
         "fail_on: high\nevaluator:\n  name: opa\n  urll: x",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ailm.analysis.settings import AnalysisSettings
 from ailm.errors import AilmError, InputError
@@ -36,6 +36,11 @@ class EvaluatorEntry(BaseModel):
     model_config = ConfigDict(extra="allow")  # the evaluator's own settings, validated by its plugin's model
 
     name: str = Field(default="embedded", min_length=1, description="the evaluator plugin")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _just_a_name(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value  # `evaluator: opa` is `evaluator: {name: opa}`
 
     def settings(self) -> dict[str, Any]:
         return dict(self.model_extra or {})

@@ -150,6 +150,7 @@ def audit(
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://opa:8181 --opa-mode query
     """
     from ailm.audit.outdir import OutputFolder
+    from ailm.audit.parallel import executor
     from ailm.audit.publish import output_names, publish
     from ailm.audit.runner import AuditOptions, run_audit
 
@@ -176,8 +177,13 @@ def audit(
     )
     history = None if no_history else _open_history(history_url, config_path, write=True)  # stop early if unreachable
     # the folder is locked for the whole audit: a second audit into it stops at once, with a message
-    with OutputFolder(out_dir, ours=output_names()) as folder, err.status("auditing") as status:
-        run = run_audit(opts, progress=lambda msg: status.update(msg))
+    # one executor for the per-subject work: measuring, evaluating, then rendering each version's reports
+    with (
+        executor(workers, scheduler) as pool,
+        OutputFolder(out_dir, ours=output_names()) as folder,
+        err.status("auditing") as status,
+    ):
+        run = run_audit(opts, progress=lambda msg: status.update(msg), pool=pool)
         if history is not None:  # what changed since the previous audit of this config, at the top of every report
             run = _with_changes(history, run)
         cfg = run.config
@@ -188,7 +194,12 @@ def audit(
                 raise InputError(f"{cfg.source.path}: no signing key: set signing.key, pass --key, or --no-sign")
         status.update("writing reports")
         files = publish(
-            run, folder, _formats(formats) or cfg.config.formats, key, stdout=lambda text: click.echo(text, nl=False)
+            run,
+            folder,
+            _formats(formats) or cfg.config.formats,
+            key,
+            stdout=lambda text: click.echo(text, nl=False),
+            pool=pool,
         )
         if history is not None:
             status.update("recording the audit in the history")

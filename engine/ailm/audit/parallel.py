@@ -23,6 +23,7 @@ from ailm.errors import AilmError, InputError
 
 T = TypeVar("T")
 S = TypeVar("S")
+Item = TypeVar("Item")
 SCHEDULER_ENV = "AILM_DASK_SCHEDULER"
 CONNECT_TIMEOUT_S = 10
 
@@ -37,19 +38,19 @@ class Failed:
 class Executor(Protocol):
     name: str
 
-    def map(self, fn: Callable[[S, str], T], shared: S, subjects: Sequence[str]) -> list[T | Failed]:
-        """``fn(shared, subject)`` for each subject, results in the order of ``subjects``."""
+    def map(self, fn: Callable[[S, Item], T], shared: S, items: Sequence[Item]) -> list[T | Failed]:
+        """``fn(shared, item)`` for each item (a subject, a report to render), results in the order of ``items``."""
         ...
 
 
 class Serial:
     name = "serial"
 
-    def map(self, fn: Callable[[S, str], T], shared: S, subjects: Sequence[str]) -> list[T | Failed]:
+    def map(self, fn: Callable[[S, Item], T], shared: S, items: Sequence[Item]) -> list[T | Failed]:
         out: list[T | Failed] = []
-        for subject in subjects:
+        for item in items:
             try:
-                out.append(fn(shared, subject))
+                out.append(fn(shared, item))
             except Exception as exc:
                 if _is_input_error(exc):
                     raise  # bad input stops the audit here as it would anywhere
@@ -68,17 +69,16 @@ class DaskCluster:
     def __init__(self, client: Any, name: str) -> None:
         self.client = client
         self.name = name
-        self.done: Callable[[str], None] = lambda _: None
 
-    def map(self, fn: Callable[[S, str], T], shared: S, subjects: Sequence[str]) -> list[T | Failed]:
+    def map(self, fn: Callable[[S, Item], T], shared: S, items: Sequence[Item]) -> list[T | Failed]:
         from distributed import KilledWorker
 
-        if not subjects:
+        if not items:
             return []
         [handle] = self.client.scatter([shared], broadcast=True, hash=False)  # sent once to each worker
-        futures = self.client.map(fn, [handle] * len(subjects), list(subjects), pure=False)
+        futures = self.client.map(fn, [handle] * len(items), list(items), pure=False)
         out: list[T | Failed] = []
-        for subject, future in zip(subjects, futures, strict=True):
+        for future in futures:
             try:
                 out.append(future.result())
             except KilledWorker as exc:
@@ -88,7 +88,6 @@ class DaskCluster:
                     self.client.cancel(futures)
                     raise
                 out.append(Failed(f"{type(exc).__name__}: {exc}"))
-            self.done(subject)
         self.client.cancel(handle)
         return out
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ailm.audit.outdir import OutputFolder
+from ailm.audit.parallel import Executor, Failed, Serial
 from ailm.audit.runner import AuditRun
 from ailm.errors import AilmError, InputError
+from ailm.evidence.model import EvidenceSet
 from ailm.plugins import PluginError
 from ailm.report import RenderContext, resolve
 from ailm.report.base import Format
@@ -78,6 +81,21 @@ def per_subject(result: AuditResult) -> list[tuple[str, AuditResult]]:
 _CHANGE_LISTS = ("new_failures", "fixed", "changed", "evidence_changed")
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """What a worker needs to render any version's own reports."""
+
+    evidence: EvidenceSet
+    formats: tuple[str, ...]
+
+
+def render_subject(job: Rendering, item: tuple[str, AuditResult]) -> dict[str, bytes]:
+    """One version's own reports, by the path each goes to under ``--out``."""
+    prefix, result = item
+    ctx = RenderContext(evidence=job.evidence)
+    return {f"{prefix}/{fmt.filename}": _render(fmt, result, ctx) for fmt in resolve(list(job.formats))}
+
+
 def publish(
     run: AuditRun,
     folder: OutputFolder,
@@ -85,6 +103,7 @@ def publish(
     key_path: Path | None,
     *,
     stdout: Callable[[str], None] = print,
+    pool: Executor | None = None,
 ) -> dict[str, Path]:
     """Render every output into ``folder``, sign them when a key is given, and commit. Returns the files.
 
@@ -108,11 +127,15 @@ def publish(
 
     ctx = RenderContext(evidence=run.evidence)
     printed: list[str] = []
-    if len(run.result.subjects) > 1:  # a fleet: each model version's own reports, beside the fleet's
-        for prefix, result in per_subject(run.result):
-            for fmt in chosen:
-                if fmt.name in PER_SUBJECT_FORMATS:
-                    folder.write(f"{prefix}/{fmt.filename}", _render(fmt, result, ctx))
+    mine = tuple(f.name for f in chosen if f.name in PER_SUBJECT_FORMATS)
+    if len(run.result.subjects) > 1 and mine:  # a fleet: each model version's own reports, beside the fleet's
+        items = per_subject(run.result)
+        reports = (pool or Serial()).map(render_subject, Rendering(run.evidence, mine), items)
+        for (prefix, _), files in zip(items, reports, strict=True):
+            if isinstance(files, Failed):
+                raise PluginError(f"the reports of {prefix}/ could not be rendered: {files.cause}")
+            for name, data in files.items():
+                folder.write(name, data)
     for fmt in chosen:
         rendered = _render(fmt, run.result, ctx)
         if fmt.filename is None:

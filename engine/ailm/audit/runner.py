@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import uuid
 from collections.abc import Callable, Iterable, Set
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 from ailm import __version__, builtin
 from ailm.analysis.runner import Plan, analyzers, measure, plan
 from ailm.analysis.settings import AnalysisSettings
-from ailm.audit.parallel import Failed, Serial, executor
+from ailm.audit.parallel import Executor, Failed, Serial, executor
 from ailm.canonical import sha256_json
 from ailm.collectors import CollectContext, Collection
 from ailm.collectors.cache import collect_cached
@@ -550,7 +551,8 @@ def _unjudged(job: Judging, subject: str, cause: str) -> Judged:
     return Judged(pinput, _summary(pinput, pinput.model_dump(mode="json")), results, [])
 
 
-def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
+def run_audit(opts: AuditOptions, progress: Progress = _quiet, pool: Executor | None = None) -> AuditRun:
+    """The audit; per-subject work on ``pool`` (else on the executor ``opts`` asks for, opened here)."""
     loaded = load_config(opts.config_path)
     cfg = loaded.config
     as_of = opts.as_of
@@ -577,7 +579,7 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet) -> AuditRun:
     token = str(uuid.uuid4())
     _EVALUATORS[token] = evaluator
     try:
-        with executor(opts.workers, opts.scheduler) as pool:
+        with nullcontext(pool) if pool is not None else executor(opts.workers, opts.scheduler) as pool:
             progress(f"per-subject work on {pool.name}")
             if cfg.analysis is not None:
                 p = plan(

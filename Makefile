@@ -83,6 +83,7 @@ bench: $(STAMP) ## Run the benchmarks and record results under bench/results/
 	$(BIN)/python bench/analysis.py
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/lineage.py
+	$(BIN)/python bench/fleet.py
 
 clean: ## Remove the demo's scratch store, outputs and caches (not .venv)
 	rm -rf .ailm/demo out .pytest_cache .mypy_cache .ruff_cache

@@ -163,7 +163,6 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
 
     import mlflow
     import mlflow.sklearn
-    from mlflow.models import infer_signature
     from sklearn.model_selection import train_test_split
 
     logging.getLogger("mlflow").setLevel(logging.ERROR)
@@ -211,15 +210,7 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
         metrics = _metrics(test[TARGET], y_pred, y_score, test[SENSITIVE])
         metrics["validation_accuracy"] = round(val_acc, 6)
         mlflow.log_metrics(metrics)
-        mlflow.sklearn.log_model(
-            pipe,
-            name="model",
-            signature=infer_signature(test[FEATURES].head(50), y_pred[:50]),
-            pip_requirements=["scikit-learn"],
-            registered_model_name=MODEL_NAME,
-            serialization_format="skops",
-            skops_trusted_types=_trusted_types(),
-        )
+        _log_model(pipe, test, y_pred, MODEL_NAME, _trusted_types())
         run_id = run.info.run_id
     version = _latest_version(client)
     client.set_registered_model_tag(MODEL_NAME, "owner", "credit-risk-ml")
@@ -232,6 +223,22 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
         print(f"demo: trained run {run_id}, registered {MODEL_NAME} version {version} in {uri}")
         print("demo: " + ", ".join(f"{k}={v:.3f}" for k, v in sorted(metrics.items())))
     return paths.store
+
+
+def _log_model(pipe: Any, test: Any, y_pred: Any, name: str, trusted: list[str]) -> None:
+    """Log the fitted pipeline in the skops format (no pickle) and register it under ``name``."""
+    import mlflow.sklearn
+    from mlflow.models import infer_signature
+
+    mlflow.sklearn.log_model(
+        pipe,
+        name="model",
+        signature=infer_signature(test[FEATURES].head(50), y_pred[:50]),
+        pip_requirements=["scikit-learn"],
+        registered_model_name=name,
+        serialization_format="skops",
+        skops_trusted_types=trusted,
+    )
 
 
 def _stamp(store: Path, run_id: str) -> None:
@@ -351,7 +358,6 @@ def build_fleet(root: Path, *, quiet: bool = False) -> None:
     import mlflow
     import mlflow.sklearn
     import pandas as pd
-    from mlflow.models import infer_signature
 
     logging.getLogger("mlflow").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
@@ -382,15 +388,7 @@ def build_fleet(root: Path, *, quiet: bool = False) -> None:
         import skops.io
 
         trusted = skops.io.get_untrusted_types(data=skops.io.dumps(pipe))  # the types of the model built here
-        mlflow.sklearn.log_model(
-            pipe,
-            name="model",
-            signature=infer_signature(test[FEATURES].head(50), y_pred[:50]),
-            pip_requirements=["scikit-learn"],
-            registered_model_name=LEGACY_NAME,
-            serialization_format="skops",
-            skops_trusted_types=trusted,
-        )
+        _log_model(pipe, test, y_pred, LEGACY_NAME, trusted)
         run_id = run.info.run_id
     version = _latest_version(client, LEGACY_NAME)
     client.set_registered_model_tag(LEGACY_NAME, "owner", "credit-risk-ml")

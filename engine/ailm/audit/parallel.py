@@ -66,9 +66,13 @@ def _is_input_error(exc: BaseException) -> bool:
 class DaskCluster:
     """A dask.distributed client: a local cluster of ``workers`` processes, or the scheduler at ``address``."""
 
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: Any, name: str, *, warm: bool = False) -> None:
         self.client = client
         self.name = name
+        self.warming: list[Any] = []
+        if warm:  # workers on other machines import what per-subject work needs while this one collects evidence
+            workers = list(client.scheduler_info().get("workers", {}))
+            self.warming = [client.submit(_warm, pure=False, workers=[w], allow_other_workers=False) for w in workers]
 
     def map(self, fn: Callable[[S, Item], T], shared: S, items: Sequence[Item]) -> list[T | Failed]:
         from distributed import KilledWorker
@@ -90,6 +94,19 @@ class DaskCluster:
                 out.append(Failed(f"{type(exc).__name__}: {exc}"))
         self.client.cancel(handle)
         return out
+
+
+WARM = ("ailm.audit.runner", "ailm.audit.publish", "ailm.report.html", "ailm.policy.timed", "pandas", "sklearn",
+        "mlflow.sklearn", "fairlearn.metrics", "skops.io", "jinja2")  # fmt: skip
+
+
+def _warm() -> None:
+    import contextlib
+    import importlib
+
+    for name in WARM:
+        with contextlib.suppress(Exception):  # a library this audit does not use may be absent: that is fine
+            importlib.import_module(name)
 
 
 @contextmanager
@@ -120,7 +137,7 @@ def executor(workers: int | None, scheduler: str | None) -> Iterator[Executor]:
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler: {exc}") from None
             try:
-                yield DaskCluster(client, f"dask {scheduler}")
+                yield DaskCluster(client, f"dask {scheduler}", warm=True)
             finally:
                 client.close()
             return

@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ailm.audit.outdir import OutputFolder
@@ -22,7 +23,7 @@ from ailm.plugins import PluginError
 from ailm.report import RenderContext, resolve
 from ailm.report.base import Format
 from ailm.report.markdown import render_markdown
-from ailm.result import AuditResult
+from ailm.result import AuditResult, ControlResult
 from ailm.signing import ATTESTATION_NAME, attestation, load_private
 from ailm.signing.attest import EVIDENCE_NAME
 
@@ -52,30 +53,36 @@ def _render(fmt: Format, result: AuditResult, ctx: RenderContext) -> bytes:
     return rendered
 
 
-def per_subject(result: AuditResult) -> list[tuple[str, AuditResult]]:
-    """Each subject's own result, and the folder its reports go to: ``<model>/<version>/``."""
-    out: list[tuple[str, AuditResult]] = []
+def folders(result: AuditResult) -> list[tuple[str, str]]:
+    """Each subject and the folder its own reports go to: ``<model>/<version>/`` (two in one folder: an error)."""
     seen: dict[str, str] = {}
     for s in result.subjects:
         prefix = s.folder()
         if prefix in seen:
             raise InputError(f"{s.id} and {seen[prefix]} would write their reports to the same folder {prefix}/")
         seen[prefix] = s.id
-        changes = result.changes
-        if changes:
-            changes = {k: [c for c in v if c.get("subject") == s.id] if k in _CHANGE_LISTS else v
-                       for k, v in changes.items()}  # fmt: skip
-        mine = result.model_copy(
-            update={
-                "subjects": [s],
-                "results": [r for r in result.results if r.subject == s.id],
-                "upcoming": [u for u in result.upcoming if u.get("subject") == s.id],
-                "changes": changes,
-                "trends": {k: v for k, v in result.trends.items() if k == s.id},
-            }
-        )
-        out.append((prefix, mine))
-    return out
+    return [(prefix, subject) for prefix, subject in seen.items()]
+
+
+def subject_view(result: AuditResult, subject: str, results: list[ControlResult] | None = None) -> AuditResult:
+    """One subject's own result out of a fleet's: its results, the evidence they cite, its expiries, changes and
+    trend (``results``: its results, when the caller has them at hand)."""
+    changes = result.changes
+    if changes:
+        changes = {k: [c for c in v if c.get("subject") == subject] if k in _CHANGE_LISTS else v
+                   for k, v in changes.items()}  # fmt: skip
+    mine = results if results is not None else [r for r in result.results if r.subject == subject]
+    cited = {e for r in mine for e in r.evidence}
+    return result.model_copy(
+        update={
+            "subjects": [s for s in result.subjects if s.id == subject],
+            "results": mine,
+            "evidence_index": [e for e in result.evidence_index if e.id in cited],  # what this version rests on
+            "upcoming": [u for u in result.upcoming if u.get("subject") == subject],
+            "changes": changes,
+            "trends": {k: v for k, v in result.trends.items() if k == subject},
+        }
+    )
 
 
 _CHANGE_LISTS = ("new_failures", "fixed", "changed", "evidence_changed")
@@ -83,17 +90,30 @@ _CHANGE_LISTS = ("new_failures", "fixed", "changed", "evidence_changed")
 
 @dataclass(frozen=True)
 class Rendering:
-    """What a worker needs to render any version's own reports."""
+    """What a worker needs to render any version's own reports: sent once to each worker, then only the
+    subjects travel."""
 
     evidence: EvidenceSet
+    result: AuditResult
     formats: tuple[str, ...]
 
+    @cached_property
+    def ctx(self) -> RenderContext:  # one per process: what it derives (the lineage graph) is built once
+        return RenderContext(evidence=self.evidence)
 
-def render_subject(job: Rendering, item: tuple[str, AuditResult]) -> dict[str, bytes]:
+    @cached_property
+    def results_of(self) -> dict[str, list[ControlResult]]:
+        out: dict[str, list[ControlResult]] = {}
+        for r in self.result.results:
+            out.setdefault(r.subject, []).append(r)
+        return out
+
+
+def render_subject(job: Rendering, item: tuple[str, str]) -> dict[str, bytes]:
     """One version's own reports, by the path each goes to under ``--out``."""
-    prefix, result = item
-    ctx = RenderContext(evidence=job.evidence)
-    return {f"{prefix}/{fmt.filename}": _render(fmt, result, ctx) for fmt in resolve(list(job.formats))}
+    prefix, subject = item
+    mine = subject_view(job.result, subject, job.results_of.get(subject, []))
+    return {f"{prefix}/{fmt.filename}": _render(fmt, mine, job.ctx) for fmt in resolve(list(job.formats))}
 
 
 def publish(
@@ -129,8 +149,8 @@ def publish(
     printed: list[str] = []
     mine = tuple(f.name for f in chosen if f.name in PER_SUBJECT_FORMATS)
     if len(run.result.subjects) > 1 and mine:  # a fleet: each model version's own reports, beside the fleet's
-        items = per_subject(run.result)
-        reports = (pool or Serial()).map(render_subject, Rendering(run.evidence, mine), items)
+        items = folders(run.result)
+        reports = (pool or Serial()).map(render_subject, Rendering(run.evidence, run.result, mine), items)
         for (prefix, _), files in zip(items, reports, strict=True):
             if isinstance(files, Failed):
                 raise PluginError(f"the reports of {prefix}/ could not be rendered: {files.cause}")

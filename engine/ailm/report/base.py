@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ailm import builtin
 from ailm.evidence.model import EvidenceSet
 from ailm.plugins import Plugin, load, load_all
 from ailm.result import AuditResult
 
+if TYPE_CHECKING:
+    from ailm.lineage import LineageGraph
+
 
 @dataclass(frozen=True)
 class RenderContext:
     evidence: EvidenceSet
     templates: Path = field(default_factory=builtin.templates)
+
+    @cached_property
+    def graph(self) -> LineageGraph:
+        """The lineage graph of the evidence, built once for every report rendered from this context."""
+        from ailm.lineage import LineageGraph
+
+        return LineageGraph.build(self.evidence)
 
 
 class Renderer(Protocol):

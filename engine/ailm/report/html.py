@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from ailm.errors import InputError
 from ailm.plugins import Plugin
@@ -11,6 +12,9 @@ from ailm.policy import crosswalk
 from ailm.policy.metadata import STAGES
 from ailm.report.base import RenderContext
 from ailm.result import AuditResult, ControlResult, Status
+
+if TYPE_CHECKING:
+    import jinja2
 
 STATUS_ORDER = [Status.ERROR, Status.FAIL, Status.WARN, Status.WAIVED, Status.PASS, Status.NOT_APPLICABLE]
 STATUS_LABEL = {
@@ -65,10 +69,9 @@ def lineage_pictures(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
     """Per subject, its lineage (upstream to raw data and downstream) as an SVG we drew, so marked safe."""
     import markupsafe
 
-    from ailm.lineage import LineageGraph
     from ailm.lineage.render import to_svg, view
 
-    graph = LineageGraph.build(ctx.evidence)
+    graph = ctx.graph
     return {
         s.id: markupsafe.Markup(to_svg(view(graph, s.id, "both")))  # noqa: S704 - labels are escaped in to_svg
         for s in result.subjects
@@ -96,6 +99,21 @@ def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
     }
 
 
+@cache
+def _environment(folder: str) -> jinja2.Environment:
+    """One Jinja environment per templates folder: each template is compiled once per process (it checks the
+    file's modification time, so an edited template is compiled again)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = False) -> str:
     import jinja2
     import markupsafe
@@ -105,13 +123,7 @@ def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = Fa
     name = "fleet.html.j2" if fleet else "report.html.j2"
     if not (folder / name).is_file():
         raise InputError(f"{folder}/{name}: report template not found")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = _environment(str(folder))
     css_path = ctx.templates / "style.css"
     # The stylesheet is ours (or the organisation's), not data: escaping it would break its quotes.
     css = markupsafe.Markup(css_path.read_text(encoding="utf-8")) if css_path.is_file() else ""  # noqa: S704

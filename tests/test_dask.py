@@ -62,6 +62,19 @@ def test_two_workers_and_an_existing_cluster_give_the_serial_result(
         for version in ("1", "2"):
             rel = f"adult-income/{version}/report.json"
             assert _report(out, rel) == _report(tmp_path / "serial", rel)
+    again = run_cli("audit", *common, "--out", tmp_path / "again", "--scheduler", cluster)
+    assert again.code == 1, again.err
+    from distributed import Client
+
+    with Client(cluster, set_as_default=False) as client:  # a long-lived cluster keeps one audit's evaluator
+        held = client.run(_evaluators_held)
+    assert held and all(n <= 1 for n in held.values()), held
+
+
+def _evaluators_held() -> int:
+    from ailm.audit import runner
+
+    return len(runner._EVALUATORS)
 
 
 KILLER = """

@@ -494,11 +494,18 @@ class Judged:
 
 
 _EVALUATORS: dict[str, Evaluator] = {}  # token -> the evaluator of an audit, one per process
+_MADE_HERE: list[str] = []  # the tokens whose evaluator a worker built (the newest audit's is kept)
 
 
 def _evaluator_for(job: Judging) -> Evaluator:
     if job.token not in _EVALUATORS:
+        import contextlib
         import multiprocessing
+
+        while _MADE_HERE:  # a long-lived worker keeps no evaluator (nor its child process) of an earlier audit
+            old = _EVALUATORS.pop(_MADE_HERE.pop(), None)
+            with contextlib.suppress(Exception):
+                getattr(old, "close", lambda: None)()
 
         if multiprocessing.current_process().daemon:
             raise EvaluatorError(
@@ -507,6 +514,7 @@ def _evaluator_for(job: Judging) -> Evaluator:
                 "(DASK_DISTRIBUTED__WORKER__DAEMON=False)"
             )
         _EVALUATORS[job.token] = create_evaluator(job.evaluator, job.policies, job.evaluator_settings)
+        _MADE_HERE.append(job.token)
     return _EVALUATORS[job.token]
 
 

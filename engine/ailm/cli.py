@@ -308,18 +308,22 @@ def _print_fleet(result: AuditResult) -> None:
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--key", "key_path", required=True, type=click.Path(path_type=Path), help="the signer's public key (PEM)")
-def verify(folder: Path, key_path: Path) -> None:
+@click.option("--key", "key_paths", multiple=True, type=click.Path(path_type=Path),
+              help="a trusted public key (PEM); repeatable")  # fmt: skip
+@click.option("--keyring", "keyrings", multiple=True, type=click.Path(path_type=Path),
+              help="a file of trusted public keys (PEM blocks): the current one and older ones")  # fmt: skip
+def verify(folder: Path, key_paths: tuple[Path, ...], keyrings: tuple[Path, ...]) -> None:
     """Check an audit folder's signature and every digest it attests.
 
     \b
     Exit codes: 0 everything holds, 1 something was changed, 2 cannot tell (no attestation, bad key).
     Example:
       ailm verify out/demo --key .ailm/keys/ailm.pub
+      ailm verify out/demo --keyring trusted-keys.pem
     """
-    from ailm.signing import load_public, verify_folder
+    from ailm.signing import load_keyring, verify_folder
 
-    result = verify_folder(folder, load_public(key_path))
+    result = verify_folder(folder, load_keyring([*key_paths, *keyrings]))
     for label, value in result.about.items():
         out.print(f"[dim]{label + ':':<10}[/] {value}")
     for line in result.checked:

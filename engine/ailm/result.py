@@ -164,6 +164,15 @@ class AuditResult(BaseModel):
             "evaluator": self.evaluator,
         }
 
+    def result_sha256(self) -> str:
+        """The digest of what the audit decided, from what: every result, finding, expiry, note, threshold and
+        the evidence and policy-set digests. The same evidence, policies, thresholds, waivers and clock give the
+        same digest; the audit id, the generation time and what the history adds (changes, trends) are outside
+        it, so anyone re-running the audit can compare."""
+        from ailm.canonical import sha256_json
+
+        return sha256_json(self.model_dump(mode="json", exclude={"audit_id", "generated_at", "changes", "trends"}))
+
     def counts(self) -> dict[str, int]:
         c = Counter(r.status.value for r in self.results)
         return {s.value: c.get(s.value, 0) for s in Status}

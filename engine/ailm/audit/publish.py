@@ -167,6 +167,7 @@ def publish(
         result = run.result
         predicate = {
             **result.identity(),
+            "result_sha256": result.result_sha256(),  # what was decided, reproducible (see AuditResult)
             "gate": result.gate().model_dump(mode="json"),
             "counts": result.counts(),
             "subjects": [s.model_dump(mode="json") for s in result.subjects],

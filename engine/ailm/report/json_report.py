@@ -13,6 +13,7 @@ from ailm.result import AuditResult
 class JsonRenderer:
     def render(self, result: AuditResult, ctx: RenderContext) -> bytes:
         doc = result.model_dump(mode="json")
+        doc["result_sha256"] = result.result_sha256()
         doc["gate"] = result.gate().model_dump(mode="json")
         doc["counts"] = result.counts()
         doc["fleet"] = result.fleet()

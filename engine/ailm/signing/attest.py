@@ -61,7 +61,9 @@ class Verification:
         return EXIT_NON_COMPLIANT if self.problems else EXIT_COMPLIANT
 
 
-def verify_folder(folder: Path, key: Ed25519PublicKey) -> Verification:
+def verify_folder(folder: Path, key: Ed25519PublicKey | list[Ed25519PublicKey]) -> Verification:
+    """Check the folder's attestation with a trusted key (or any of several: a keyring)."""
+    keys = key if isinstance(key, list) else [key]
     out = Verification()
     path = folder / ATTESTATION_NAME
     if not folder.is_dir():
@@ -76,7 +78,7 @@ def verify_folder(folder: Path, key: Ed25519PublicKey) -> Verification:
         out.cannot_tell = f"{path}: cannot read: {exc}"
         return out
     try:
-        payload = dsse.verify(json.loads(raw), key)
+        payload, key = dsse.verify_any(json.loads(raw), keys)
         stmt = json.loads(payload)
     except (ValueError, dsse.EnvelopeError) as exc:
         out.problems.append(f"{path.name}: {exc}")
@@ -172,9 +174,33 @@ def _check_report(folder: Path, predicate: dict[str, Any], out: Verification) ->
         return
     for key, attested in (
         ("audit_id", predicate.get("audit_id")),
+        ("result_sha256", predicate.get("result_sha256")),
         ("gate", predicate.get("gate")),
         ("evidence_sha256", (predicate.get("evidence") or {}).get("sha256")),
         ("policy_sha256", (predicate.get("policies") or {}).get("sha256")),
     ):
         if doc.get(key) != attested:
             out.problems.append(f"report.json: {key} differs from the attestation")
+    _check_result_digest(doc, out)
+
+
+DERIVED = ("gate", "counts", "fleet", "crosswalk", "result_sha256")  # what report.json adds to the result
+
+
+def _check_result_digest(doc: dict[str, Any], out: Verification) -> None:
+    """report.json's results re-derive the digest it names (and the attestation signs)."""
+    from pydantic import ValidationError
+
+    from ailm.result import AuditResult
+
+    if "result_sha256" not in doc:
+        return  # an audit from before result digests: its file digest is what holds it
+    try:
+        result = AuditResult.model_validate({k: v for k, v in doc.items() if k not in DERIVED})
+    except ValidationError as exc:
+        out.problems.append(f"report.json: not an audit result ({exc.error_count()} error(s))")
+        return
+    if result.result_sha256() != doc["result_sha256"]:
+        out.problems.append("report.json: its results do not give the result_sha256 it names")
+    else:
+        out.checked.append("report.json: its results give the attested result_sha256")

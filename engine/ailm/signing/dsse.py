@@ -47,6 +47,14 @@ def _b64(text: Any, what: str) -> bytes:
 
 def verify(envelope: Any, key: Ed25519PublicKey, *, payload_type: str = IN_TOTO_PAYLOAD_TYPE) -> bytes:
     """Return the payload if one signature verifies with ``key``; raise EnvelopeError otherwise."""
+    return verify_any(envelope, [key], payload_type=payload_type)[0]
+
+
+def verify_any(
+    envelope: Any, keys: list[Ed25519PublicKey], *, payload_type: str = IN_TOTO_PAYLOAD_TYPE
+) -> tuple[bytes, Ed25519PublicKey]:
+    """The payload and the trusted key that verifies one of its signatures; EnvelopeError when none does. The
+    envelope's keyid only orders the tries: a signature counts only if it verifies."""
     if not isinstance(envelope, dict):
         raise EnvelopeError("the envelope is not a JSON object")
     if envelope.get("payloadType") != payload_type:
@@ -59,9 +67,12 @@ def verify(envelope: Any, key: Ed25519PublicKey, *, payload_type: str = IN_TOTO_
     for entry in signatures:
         if not isinstance(entry, dict):
             continue
-        try:
-            key.verify(_b64(entry.get("sig"), "signature"), message)
-            return payload
-        except (InvalidSignature, EnvelopeError):
-            continue
-    raise EnvelopeError("no signature verifies with the given public key")
+        named = entry.get("keyid")
+        for key in sorted(keys, key=lambda k: key_id(k) != named):  # the key it names first
+            try:
+                key.verify(_b64(entry.get("sig"), "signature"), message)
+                return payload, key
+            except (InvalidSignature, EnvelopeError):
+                continue
+    which = "the given public key" if len(keys) == 1 else f"any of the {len(keys)} trusted keys"
+    raise EnvelopeError(f"no signature verifies with {which}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -49,6 +50,17 @@ def _read(path: Path, what: str) -> bytes:
 
 
 def load_private(path: Path) -> Ed25519PrivateKey:
+    """The signing key; a file that anyone but its owner can read is refused (a key others may have copied
+    signs nothing)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = 0
+    if os.name == "posix" and mode & 0o077:
+        raise SigningError(
+            f"{path}: the private key can be read by others (mode {mode & 0o777:04o}); it must be 0600: "
+            f"`chmod 600 {path}`, and if others may have read it, generate a new pair (ailm keys generate)"
+        )
     try:
         key = serialization.load_pem_private_key(_read(path, "private key"), password=None)
     except (ValueError, TypeError) as exc:
@@ -66,6 +78,31 @@ def load_public(path: Path) -> Ed25519PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise SigningError(f"{path}: an Ed25519 key is required, got {type(key).__name__}")
     return key
+
+
+PEM_BLOCK = re.compile(rb"-----BEGIN PUBLIC KEY-----.*?-----END PUBLIC KEY-----", re.DOTALL)
+
+
+def load_keyring(paths: list[Path]) -> list[Ed25519PublicKey]:
+    """Trusted public keys: each file one PEM public key or several (a keyring, e.g. the current key and the
+    one before a rotation). A file with no key, or a block that is not an Ed25519 public key, is an error."""
+    keys: list[Ed25519PublicKey] = []
+    for path in paths:
+        raw = _read(path, "public key")
+        blocks = PEM_BLOCK.findall(raw)
+        if not blocks:
+            raise SigningError(f"{path}: no PEM public key (-----BEGIN PUBLIC KEY-----) in it")
+        for i, block in enumerate(blocks, 1):
+            try:
+                key = serialization.load_pem_public_key(block)
+            except (ValueError, TypeError) as exc:
+                raise SigningError(f"{path}: key {i} of {len(blocks)} is not a PEM public key: {exc}") from None
+            if not isinstance(key, Ed25519PublicKey):
+                raise SigningError(f"{path}: key {i} of {len(blocks)}: an Ed25519 key is required")
+            keys.append(key)
+    if not keys:
+        raise SigningError("no trusted public key given (--key or --keyring)")
+    return keys
 
 
 def key_id(key: Ed25519PublicKey) -> str:

@@ -83,3 +83,32 @@ def test_a_private_key_that_others_can_read_signs_nothing(demo_copy: Path, demo_
     res = run_cli("audit", "--config", demo_copy / "ailm.yaml", "--out", out, "--key", loose, "--no-history",
                   "--as-of", "2026-11-23", "--format", "json")  # fmt: skip
     assert res.code == 1, res.err
+
+
+def test_verify_reproduce_judges_the_recorded_inputs_again(audited: Path, demo_keys, tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from ailm import builtin
+    from ailm.audit.reproduce import reproduce
+    from ailm.errors import InputError
+    from referee import OpaReferee
+
+    res = run_cli("verify", audited, "--key", demo_keys[1], "--reproduce")
+    assert res.code == 0 and "Reproduced: all 50 decisions match the report" in res.out, res.out + res.err
+    by_opa = reproduce(audited, [builtin.policies()], make=OpaReferee)  # a third party with OPA alone
+    assert by_opa.exit_code == 0 and by_opa.matched == 50, by_opa.differences
+    copy = tmp_path / "copy"
+    shutil.copytree(audited, copy)
+    inputs = json.loads((copy / "inputs.json").read_text())
+    del inputs[0]["evidence"]["inventory"]  # a recorded input that is not what was judged
+    (copy / "inputs.json").write_text(json.dumps(inputs))
+    found = reproduce(copy, [builtin.policies()])
+    assert found.exit_code == 1
+    assert "GOV-001 on model_version:adult-income/1: the report says pass, the policies give fail" in found.differences
+    res = run_cli("verify", copy, "--key", demo_keys[1], "--reproduce")
+    assert res.code == 1 and "inputs.json: sha256 differs" in res.out  # the signature check comes first
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    (extra / "x.rego").write_text("package ailm.mine\n\nimport rego.v1\n\nallow := true\n")
+    with pytest.raises(InputError, match="is not the audited one"):
+        reproduce(audited, [builtin.policies(), extra])

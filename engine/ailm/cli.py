@@ -312,7 +312,19 @@ def _print_fleet(result: AuditResult) -> None:
               help="a trusted public key (PEM); repeatable")  # fmt: skip
 @click.option("--keyring", "keyrings", multiple=True, type=click.Path(path_type=Path),
               help="a file of trusted public keys (PEM blocks): the current one and older ones")  # fmt: skip
-def verify(folder: Path, key_paths: tuple[Path, ...], keyrings: tuple[Path, ...]) -> None:
+@click.option("--reproduce", is_flag=True,
+              help="also judge the recorded inputs.json again and compare every decision with the report")  # fmt: skip
+@click.option("--policies", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="with --reproduce: the policy library the audit used (default: the bundled one)")  # fmt: skip
+@click.option("--no-builtin", is_flag=True, help="with --reproduce: only the --policies folders")
+def verify(
+    folder: Path,
+    key_paths: tuple[Path, ...],
+    keyrings: tuple[Path, ...],
+    reproduce: bool,
+    policy_dirs: tuple[Path, ...],
+    no_builtin: bool,
+) -> None:
     """Check an audit folder's signature and every digest it attests.
 
     \b
@@ -320,6 +332,7 @@ def verify(folder: Path, key_paths: tuple[Path, ...], keyrings: tuple[Path, ...]
     Example:
       ailm verify out/demo --key .ailm/keys/ailm.pub
       ailm verify out/demo --keyring trusted-keys.pem
+      ailm verify out/demo --key .ailm/keys/ailm.pub --reproduce
     """
     from ailm.signing import load_keyring, verify_folder
 
@@ -338,7 +351,25 @@ def verify(folder: Path, key_paths: tuple[Path, ...], keyrings: tuple[Path, ...]
         out.print(f"Verification FAILED: {len(result.problems)} problem(s)")
     else:
         out.print("Verified: the signature and every digest hold")
-    sys.exit(result.exit_code)
+    if not reproduce or result.exit_code != 0:
+        sys.exit(result.exit_code)
+    from ailm import builtin
+    from ailm.audit.reproduce import reproduce as again
+
+    folders = ([] if no_builtin else [builtin.policies()]) + [p.resolve() for p in policy_dirs]
+    if not folders:
+        raise InputError("--no-builtin and no --policies: there is no policy set to reproduce the audit with")
+    found = again(folder, folders)
+    for line in found.differences:
+        out.print(f"[bold red]differs[/] {line}")
+    undecided = (
+        f"; {found.undecided} undecided (error) result(s) have no decision to re-derive" if found.undecided else ""
+    )
+    if found.differences:
+        out.print(f"Reproduction FAILED: {len(found.differences)} decision(s) differ, {found.matched} match{undecided}")
+    else:
+        out.print(f"Reproduced: all {found.matched} decisions match the report{undecided}")
+    sys.exit(found.exit_code)
 
 
 @cli.group()

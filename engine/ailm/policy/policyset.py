@@ -7,6 +7,7 @@ Later folders (an organisation's) override the data of earlier ones (the built-i
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,7 @@ class PolicySet:
         return [{"path": f.display, "sha256": f.sha256} for f in self.files()]
 
     def with_data(self, overrides: dict[str, Any]) -> PolicySet:
-        merged = dict(self.data)
+        merged = copy.deepcopy(self.data)  # the original set's data is never changed
         deep_merge(merged, overrides)
         return PolicySet(self.controls, self.modules, self.tests, merged, self.data_files)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -105,13 +106,27 @@ def _environment(folder: str) -> jinja2.Environment:
     file's modification time, so an edited template is compiled again)."""
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["ids"] = wrap_ids
+    return env
+
+
+SEPARATORS = re.compile(r"([/:._=@,-])")
+
+
+def wrap_ids(value: Any) -> Any:
+    """An identifier that may wrap after its separators (``/ : . _ - = @ ,``) and nowhere else: escaped, with a
+    word-break opportunity after each separator, so a line never breaks inside a word."""
+    import markupsafe
+
+    text = str(markupsafe.escape(str(value)))
+    return markupsafe.Markup(SEPARATORS.sub(r"\1<wbr>", text))  # noqa: S704 - escaped above
 
 
 def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = False) -> str:

@@ -80,6 +80,23 @@ def lineage_pictures(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
     }
 
 
+def provenance(result: AuditResult) -> dict[str, Any]:
+    """What the verdict rests on, by origin: measured by ailm, declared by people, read from registries and tools
+    (counts, and which)."""
+    measured = sorted(
+        {e.kind.removeprefix("analysis.") for e in result.evidence_index if e.kind.startswith("analysis.")}
+    )
+    declared = [e for e in result.evidence_index if e.declared_by and not e.kind.startswith("analysis.")]
+    read = [e for e in result.evidence_index if not e.declared_by and not e.kind.startswith("analysis.")]
+    n_measured = sum(e.kind.startswith("analysis.") for e in result.evidence_index)
+    return {
+        "measured": (n_measured, measured),
+        "declared": (len(declared), sorted({str(e.declared_by) for e in declared})),
+        "read": (len(read), sorted({e.kind.split(".", 1)[0] for e in read})),
+        "frameworks": [c.title for c in crosswalk.build(result.results)],
+    }
+
+
 def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
     by_subject: dict[str, dict[str, list[ControlResult]]] = defaultdict(lambda: defaultdict(list))
     for r in result.results:
@@ -97,6 +114,7 @@ def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
         "measured": measured(result, ctx),
         "crosswalk": crosswalk.build(result.results),
         "lineage": lineage_pictures(result, ctx),
+        "origin": provenance(result),
     }
 
 
@@ -147,7 +165,7 @@ def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = Fa
             from ailm.report.fleet import dashboard
 
             page = {"r": result, "gate": result.gate(), "counts": result.counts(), "labels": STATUS_LABEL,
-                    **dashboard(result, for_print=for_print)}  # fmt: skip
+                    "origin": provenance(result), **dashboard(result, for_print=for_print)}  # fmt: skip
             return env.get_template(name).render(css=css, for_print=for_print, **page)
         return env.get_template(name).render(css=css, for_print=for_print, **template_context(result, ctx))
     except jinja2.TemplateError as exc:

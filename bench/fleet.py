@@ -283,7 +283,7 @@ def history_cost(result_dir: Path, audits: int) -> dict[str, Any]:
     from pg import cluster, new_database  # the tests' throwaway cluster: initdb + pg_ctl, loopback, fsync=off
 
     doc = json.loads((result_dir / "report.json").read_text())
-    result = AuditResult.model_validate({k: v for k, v in doc.items() if k in AuditResult.model_fields})
+    result = AuditResult.from_report(doc)
     evidence = EvidenceSet.model_validate_json((result_dir / "evidence.json").read_text())
     out: dict[str, Any] = {}
 

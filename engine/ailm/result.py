@@ -13,6 +13,7 @@ from ailm.errors import EXIT_COMPLIANT, EXIT_NO_VERDICT, EXIT_NON_COMPLIANT
 from ailm.evidence.model import Evidence
 from ailm.policy.metadata import Frameworks, Severity
 
+REPORT_ADDS: Final = ("gate", "counts", "fleet", "crosswalk", "result_sha256")  # what report.json derives from it
 RESULT_SCHEMA: Final = "ailm.result/v2"  # v2: no top-level "errors" (an error is a control result)
 
 
@@ -163,6 +164,11 @@ class AuditResult(BaseModel):
             "ailm_version": self.ailm_version,
             "evaluator": self.evaluator,
         }
+
+    @classmethod
+    def from_report(cls, doc: dict[str, Any]) -> AuditResult:
+        """The result a report.json was rendered from (what the JSON format adds to it is left out)."""
+        return cls.model_validate({k: v for k, v in doc.items() if k not in REPORT_ADDS})
 
     def result_sha256(self) -> str:
         """The digest of what the audit decided, from what: every result, finding, expiry, note, threshold and

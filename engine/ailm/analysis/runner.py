@@ -184,6 +184,7 @@ class Plan:
     as_of: datetime
     configured: Configured
     cache: Path | None
+    roles: tuple[str, ...]  # the evidence roles the chosen analyzers fill
 
 
 def plan(
@@ -191,9 +192,9 @@ def plan(
 ) -> Plan:
     """Check the analyzers and their options, and hash the files the config names: a file that is not there
     stops the audit (bad input) before any subject is measured."""
-    analyzers(settings, src)
+    roles = tuple(a.role for a in analyzers(settings, src))
     configured = configured_files(settings, base_dir, where)
-    return Plan(settings, base_dir, where, as_of, configured, cache_dir(settings, base_dir))
+    return Plan(settings, base_dir, where, as_of, configured, cache_dir(settings, base_dir), roles)
 
 
 def measure(

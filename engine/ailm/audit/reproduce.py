@@ -22,8 +22,6 @@ from ailm.policy import Decision, Evaluator, PolicySet, load_policies
 from ailm.policy import create as create_evaluator
 from ailm.result import AuditResult, ControlResult, Status, Waiver
 
-DERIVED = ("gate", "counts", "fleet", "crosswalk", "result_sha256")
-
 
 @dataclass
 class Reproduction:
@@ -62,7 +60,7 @@ def reproduce(
     doc = _read(folder / "report.json")
     if not isinstance(doc, dict):
         raise InputError(f"{folder / 'report.json'}: not an audit result")
-    result = AuditResult.model_validate({k: v for k, v in doc.items() if k not in DERIVED})
+    result = AuditResult.from_report(doc)
     inputs = _read(folder / "inputs.json")
     if not isinstance(inputs, list):
         raise InputError(f"{folder / 'inputs.json'}: not a list of policy inputs")

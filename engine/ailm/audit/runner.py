@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ailm import __version__, builtin
-from ailm.analysis.runner import Plan, analyzers, measure, plan
+from ailm.analysis.runner import Plan, measure, plan
 from ailm.analysis.settings import AnalysisSettings
 from ailm.audit.parallel import Executor, Failed, Serial, executor
 from ailm.canonical import sha256_json
@@ -596,12 +596,11 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet, pool: Executor | 
                 )  # fmt: skip
                 progress(f"measuring {len(subjects)} model version(s)")
                 measured: list[Evidence] = []
-                roles = [a.role for a in analyzers(cfg.analysis)]
                 got_all = pool.map(measure_subject, Measuring(graph, p), subjects)
                 for subject, got in zip(subjects, got_all, strict=True):
                     if isinstance(got, Failed):  # nothing of what its worker did is known: the subject is error
                         lost[subject] = f"{subject} could not be measured: {got.cause}"
-                        got = ([], {role: f"analysis of {subject}: {got.cause}" for role in roles})
+                        got = ([], {role: f"analysis of {subject}: {got.cause}" for role in p.roles})
                     records, why = got
                     measured.extend(records)
                     if why:

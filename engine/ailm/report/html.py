@@ -83,14 +83,13 @@ def lineage_pictures(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
 def provenance(result: AuditResult) -> dict[str, Any]:
     """What the verdict rests on, by origin: measured by ailm, declared by people, read from registries and tools
     (counts, and which)."""
-    measured = sorted(
-        {e.kind.removeprefix("analysis.") for e in result.evidence_index if e.kind.startswith("analysis.")}
-    )
-    declared = [e for e in result.evidence_index if e.declared_by and not e.kind.startswith("analysis.")]
-    read = [e for e in result.evidence_index if not e.declared_by and not e.kind.startswith("analysis.")]
-    n_measured = sum(e.kind.startswith("analysis.") for e in result.evidence_index)
+    by_origin: dict[str, list[Any]] = {"measured": [], "declared": [], "read": []}
+    for e in result.evidence_index:
+        origin = "measured" if e.kind.startswith("analysis.") else "declared" if e.declared_by else "read"
+        by_origin[origin].append(e)
+    measured, declared, read = by_origin["measured"], by_origin["declared"], by_origin["read"]
     return {
-        "measured": (n_measured, measured),
+        "measured": (len(measured), sorted({e.kind.removeprefix("analysis.") for e in measured})),
         "declared": (len(declared), sorted({str(e.declared_by) for e in declared})),
         "read": (len(read), sorted({e.kind.split(".", 1)[0] for e in read})),
         "frameworks": [c.title for c in crosswalk.build(result.results)],

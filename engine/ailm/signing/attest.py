@@ -184,9 +184,6 @@ def _check_report(folder: Path, predicate: dict[str, Any], out: Verification) ->
     _check_result_digest(doc, out)
 
 
-DERIVED = ("gate", "counts", "fleet", "crosswalk", "result_sha256")  # what report.json adds to the result
-
-
 def _check_result_digest(doc: dict[str, Any], out: Verification) -> None:
     """report.json's results re-derive the digest it names (and the attestation signs)."""
     from pydantic import ValidationError
@@ -196,7 +193,7 @@ def _check_result_digest(doc: dict[str, Any], out: Verification) -> None:
     if "result_sha256" not in doc:
         return  # an audit from before result digests: its file digest is what holds it
     try:
-        result = AuditResult.model_validate({k: v for k, v in doc.items() if k not in DERIVED})
+        result = AuditResult.from_report(doc)
     except ValidationError as exc:
         out.problems.append(f"report.json: not an audit result ({exc.error_count()} error(s))")
         return

@@ -292,3 +292,16 @@ def test_what_will_expire_is_judged_on_the_same_evidence_at_a_later_clock(
     assert json.loads((tmp_path / "c" / "report.json").read_text())["upcoming"] == []
     res = run_cli("audit", "--config", cfg, "--out", tmp_path / "d", *common, "--horizon", "soon")
     assert res.code == 2 and "--horizon 'soon'" in res.err
+
+
+def test_a_changed_entry_is_never_drawn_as_a_trend(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    import sqlite3
+
+    cfg = demo_copy / "ailm.yaml"
+    common = ("--no-sign", "--as-of", "2026-11-23", "--format", "json", "--horizon", "0")
+    assert run_cli("audit", "--config", cfg, "--out", tmp_path / "a", *common).code == 1
+    with sqlite3.connect(tmp_path / "history.db") as db:  # the demo copy's history
+        db.execute("UPDATE ailm_history_entries SET content = replace(content, '\"fail\"', '\"pass\"') WHERE seq = 1")
+    res = run_cli("audit", "--config", cfg, "--out", tmp_path / "b", *common)
+    assert res.code == 2 and "history entry 1 (audit " in res.err and "does not match its recorded digest" in res.err
+    assert not (tmp_path / "b").exists()  # nothing written from a changed history

@@ -37,7 +37,8 @@ venv: $(STAMP) ## Create .venv and install ailm with its dependencies
 
 demo: $(STAMP) ## Train the demo model into a local MLflow registry, audit it, sign and verify the report
 	@$(BIN)/python evidence/demo/train_demo.py --root .
-	@test -f .ailm/keys/ailm.key || $(BIN)/ailm keys generate --out .ailm/keys
+	@test -f .ailm/keys/ailm.key || $(BIN)/ailm keys generate --out .ailm/keys --name "ailm demo signer" --org "ailm demo"
+	@test -f .ailm/keys/ailm.crt || $(BIN)/ailm keys certify --key .ailm/keys/ailm.key --name "ailm demo signer" --org "ailm demo"
 	@set +e; $(BIN)/ailm audit --config evidence/demo/ailm.yaml --out out/demo; code=$$?; set -e; \
 	case $$code in \
 	  0) echo "The gate returned 0: every control at or above the fail-on severity holds.";; \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,8 @@ def cli() -> None:
     "--key",
     "key_path",
     type=click.Path(path_type=Path),
-    help="Ed25519 private key to sign with (default: config signing.key)",
+    help="private key to sign with, ECDSA P-256 or Ed25519 (default: config signing.key); its certificate "
+    "(ailm.crt beside it, or signing.certificate) signs the PDF",
 )
 @click.option("--no-sign", is_flag=True, help="write no attestation")
 @click.option("--history", "history_url", envvar="AILM_HISTORY",
@@ -200,6 +202,8 @@ def audit(
             key,
             stdout=lambda text: click.echo(text, nl=False),
             pool=pool,
+            certificate=cfg.path(cfg.config.signing.certificate) if cfg.config.signing.certificate else None,
+            timestamp_url=cfg.config.signing.timestamp_url,
         )
         if history is not None:
             status.update("recording the audit in the history")
@@ -325,18 +329,24 @@ def verify(
     policy_dirs: tuple[Path, ...],
     no_builtin: bool,
 ) -> None:
-    """Check an audit folder's signature and every digest it attests.
+    """Check an audit folder's signature and every digest it attests (or one report.pdf's own signature).
 
     \b
     Exit codes: 0 everything holds, 1 something was changed, 2 cannot tell (no attestation, bad key).
     Example:
       ailm verify out/demo --key .ailm/keys/ailm.pub
+      ailm verify report.pdf --key ailm.pub
       ailm verify out/demo --keyring trusted-keys.pem
       ailm verify out/demo --key .ailm/keys/ailm.pub --reproduce
     """
     from ailm.signing import load_keyring, verify_folder
 
-    result = verify_folder(folder, load_keyring([*key_paths, *keyrings]))
+    trusted = load_keyring([*key_paths, *keyrings])
+    if folder.is_file() and folder.suffix.lower() == ".pdf":
+        if reproduce:
+            raise InputError("--reproduce needs the audit folder (its inputs.json), not a PDF alone")
+        _verify_pdf(folder, trusted)
+    result = verify_folder(folder, trusted)
     for label, value in result.about.items():
         out.print(f"[dim]{label + ':':<10}[/] {value}")
     for line in result.checked:
@@ -372,25 +382,113 @@ def verify(
     sys.exit(found.exit_code)
 
 
+def _verify_pdf(path: Path, trusted: list[Any]) -> None:
+    from ailm.signing import pdf as pades
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    found = pades.check(path.name, data, trusted)
+    if found.unsigned:
+        err.print(f"ailm: cannot verify: {path} carries no PDF signature")
+        sys.exit(EXIT_NO_VERDICT)
+    for line in found.ok:
+        out.print(f"[green]ok[/]      {line}")
+    for line in found.problems:
+        out.print(f"[bold red]changed[/] {line}")
+    if found.problems:
+        out.print(f"Verification FAILED: {len(found.problems)} problem(s)")
+        sys.exit(1)
+    out.print("Verified: the PDF is signed by a trusted key and unchanged since")
+    sys.exit(0)
+
+
 @cli.group()
 def keys() -> None:
     """Manage signing keys."""
 
 
+_CERT_OPTIONS = [
+    click.option("--name", "cert_name", default="ailm audit signer", show_default=True,
+                 help="the signer's name in the certificate (what a PDF reader shows)"),
+    click.option("--org", "cert_org", help="the organisation in the certificate"),
+    click.option("--days", "cert_days", type=int, default=730, show_default=True,
+                 help="how long the certificate is valid"),
+    click.option("--ca-cert", "ca_cert", type=click.Path(path_type=Path),
+                 help="the organisation's CA certificate (PEM): the CA issues the key's certificate"),
+    click.option("--ca-key", "ca_key", type=click.Path(path_type=Path), help="the CA's private key (PEM)"),
+]  # fmt: skip
+
+
+def _cert_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_CERT_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def _certify(key_path: Path, name: str, org: str | None, days: int, ca_cert: Path | None, ca_key: Path | None,
+             *, force: bool) -> Path:  # fmt: skip
+    from ailm.signing import certs, load_private
+
+    if (ca_cert is None) != (ca_key is None):
+        raise InputError("--ca-cert and --ca-key go together: the CA's certificate and its private key")
+    key = load_private(key_path)
+    path = certs.certificate_path(key_path)
+    if path.exists() and not force:
+        raise InputError(f"{path} already exists; keep it, or pass --force to replace it")
+    ca = certs.load_certificates(ca_cert, "CA certificate")[0] if ca_cert else None
+    chain = certs.issue(key, name=name, organisation=org, days=days, ca_cert=ca,
+                        ca_key=certs.load_ca_key(ca_key) if ca_key else None)  # fmt: skip
+    certs.write(path, chain)
+    certs.chain_for(key, path)  # what the audit will check before it signs
+    return path
+
+
 @keys.command("generate")
 @click.option("--out", "folder", default=Path(".ailm/keys"), show_default=True, type=click.Path(path_type=Path))
+@click.option("--type", "kind", type=click.Choice(["ecdsa-p256", "ed25519"]), default="ecdsa-p256", show_default=True,
+              help="ECDSA P-256: every PDF reader checks it; Ed25519: DSSE and history only, most readers "
+                   "cannot check it in a PDF")  # fmt: skip
 @click.option("--force", is_flag=True, help="replace an existing key pair")
-def keys_generate(folder: Path, force: bool) -> None:
-    """Write an Ed25519 key pair: ailm.key (mode 0600) and ailm.pub.
+@_cert_options
+def keys_generate(folder: Path, kind: str, force: bool, cert_name: str, cert_org: str | None, cert_days: int,
+                  ca_cert: Path | None, ca_key: Path | None) -> None:  # fmt: skip
+    """Write a key pair and its certificate: ailm.key (mode 0600), ailm.pub and ailm.crt.
+
+    \b
+    The certificate is self-signed unless --ca-cert/--ca-key let the organisation's CA issue it.
+    Example:
+      ailm keys generate --out .ailm/keys --name "Model Risk Office" --org "Example Bank"
+      ailm keys generate --out .ailm/keys --ca-cert ca.crt --ca-key ca.key
+    """
+    from ailm.signing import certs, generate, load_private
+
+    if (ca_cert is None) != (ca_key is None):
+        raise InputError("--ca-cert and --ca-key go together: the CA's certificate and its private key")
+    ca = certs.load_certificates(ca_cert, "CA certificate")[0] if ca_cert else None
+    private, public = generate(folder, force=force, kind=kind, name=cert_name, organisation=cert_org, days=cert_days,
+                               ca_cert=ca, ca_key=certs.load_ca_key(ca_key) if ca_key else None)  # fmt: skip
+    cert = certs.certificate_path(private)
+    certs.chain_for(load_private(private), cert)  # what the audit will check before it signs
+    out.print(f"Wrote {private} (keep it secret), {public} and {cert}")
+
+
+@keys.command("certify")
+@click.option("--key", "key_path", required=True, type=click.Path(path_type=Path), help="the private key")
+@click.option("--force", is_flag=True, help="replace an existing certificate")
+@_cert_options
+def keys_certify(key_path: Path, force: bool, cert_name: str, cert_org: str | None, cert_days: int,
+                 ca_cert: Path | None, ca_key: Path | None) -> None:  # fmt: skip
+    """Write the certificate of an existing key (ailm.crt beside it): what the PDF signature is made under.
 
     \b
     Example:
-      ailm keys generate --out .ailm/keys
+      ailm keys certify --key .ailm/keys/ailm.key
+      ailm keys certify --key .ailm/keys/ailm.key --ca-cert ca.crt --ca-key ca.key --force
     """
-    from ailm.signing import generate
-
-    private, public = generate(folder, force=force)
-    out.print(f"Wrote {private} (keep it secret) and {public}")
+    path = _certify(key_path, cert_name, cert_org, cert_days, ca_cert, ca_key, force=force)
+    out.print(f"Wrote {path}")
 
 
 @cli.group()

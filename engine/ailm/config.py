@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ailm.analysis.settings import AnalysisSettings
 from ailm.errors import AilmError, InputError
 from ailm.plugins import Plugin, load
-from ailm.result import FailOn, Waiver
+from ailm.result import FailOn, RemediationPlan, Waiver
 from ailm.yamlsrc import YamlSource
 
 
@@ -58,6 +58,13 @@ class SubjectSelector(_Strict):
 
 class Signing(_Strict):
     key: str | None = None
+    certificate: str | None = Field(
+        default=None,
+        description="the key's X.509 certificate (PEM; the CA's after it); default: ailm.crt beside the key",
+    )
+    timestamp_url: str | None = Field(
+        default=None, pattern=r"^https?://", description="an RFC 3161 timestamp authority: the PDF is signed PAdES B-T"
+    )
 
 
 class AuditConfig(_Strict):
@@ -70,6 +77,9 @@ class AuditConfig(_Strict):
     policies: list[str] = Field(default_factory=list)
     thresholds: dict[str, Any] = Field(default_factory=dict)
     waivers: str | None = None
+    remediation: str | None = Field(
+        default=None, description="a Remediation file: owner, due date and ticket per control"
+    )
     fail_on: FailOn = "high"
     formats: list[str] = Field(default_factory=lambda: ["json", "html", "pdf"])
 
@@ -176,12 +186,43 @@ def load_waivers(path: Path, controls: set[str]) -> list[Waiver]:
         waivers = _WaiverFile.model_validate(src.data).waivers
     except ValidationError as exc:
         raise src.validation_error(exc) from None
-    for i, w in enumerate(waivers):
-        loc = ("waivers", i, "control")
-        if any(c in w.control for c in "*?["):
-            raise src.error(loc, f"{w.control!r}: a waiver names one control id (such as DEV-004), not a pattern")
-        if w.control not in controls:
-            near = sorted(c for c in controls if c.replace("-", "") == w.control.replace("-", "").upper())
-            hint = f"; did you mean {near[0]}?" if near else ""
-            raise src.error(loc, f"{w.control!r} is not a control of this policy set{hint}")
+    _named_controls(src, "waivers", [w.control for w in waivers], controls)
     return waivers
+
+
+class _RemediationFile(_Strict):
+    apiVersion: Literal["ailm/v1"]
+    kind: Literal["Remediation"]
+    plans: list[RemediationPlan]
+
+
+def load_remediation(path: Path, controls: set[str]) -> list[RemediationPlan]:
+    """The remediation plans, validated as waivers are: each names one control of the policy set; two plans for
+    the same control and subject are an error (which owner would the report name?)."""
+    src = YamlSource.load(path, what="remediation file")
+    try:
+        plans = _RemediationFile.model_validate(src.data).plans
+    except ValidationError as exc:
+        raise src.validation_error(exc) from None
+    _named_controls(src, "plans", [p.control for p in plans], controls)
+    seen: dict[tuple[str, str], int] = {}
+    for i, p in enumerate(plans):
+        if (p.control, p.subject) in seen:
+            raise src.error(
+                ("plans", i),
+                f"a second plan for {p.control} on {p.subject!r} (the first is plans.{seen[p.control, p.subject]})",
+            )
+        seen[p.control, p.subject] = i
+    return plans
+
+
+def _named_controls(src: YamlSource, key: str, named: list[str], controls: set[str]) -> None:
+    what = key.rstrip("s")
+    for i, control in enumerate(named):
+        loc = (key, i, "control")
+        if any(c in control for c in "*?["):
+            raise src.error(loc, f"{control!r}: a {what} names one control id (such as DEV-004), not a pattern")
+        if control not in controls:
+            near = sorted(c for c in controls if c.replace("-", "") == control.replace("-", "").upper())
+            hint = f"; did you mean {near[0]}?" if near else ""
+            raise src.error(loc, f"{control!r} is not a control of this policy set{hint}")

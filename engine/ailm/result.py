@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from enum import StrEnum
 from typing import Any, Final, Literal
 
@@ -49,6 +50,19 @@ class Waiver(BaseModel):
     expires: AwareDatetime
 
 
+class RemediationPlan(BaseModel):
+    """Who fixes a failing control, by when, under which ticket: the organisation's plan (``remediation:`` file)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    control: str
+    subject: str = Field(default="*", description="a subject id, or a glob such as model_version:adult-income/*")
+    owner: str = Field(min_length=1)
+    due: date
+    ticket: str = Field(min_length=1)
+    note: str | None = None
+
+
 class ControlResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -65,6 +79,8 @@ class ControlResult(BaseModel):
     frameworks: Frameworks
     policy_file: str
     waiver: Waiver | None = None
+    plan: RemediationPlan | None = Field(default=None, description="the organisation's remediation plan, if any")
+    plan_overdue: bool = Field(default=False, description="the plan's due date is before the audit clock")
 
 
 class SubjectSummary(BaseModel):

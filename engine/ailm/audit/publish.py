@@ -17,7 +17,7 @@ from pathlib import Path
 from ailm.audit.outdir import OutputFolder
 from ailm.audit.parallel import Executor, Failed, Serial
 from ailm.audit.runner import AuditRun
-from ailm.errors import AilmError, InputError
+from ailm.errors import AilmError, InputError, SigningError
 from ailm.evidence.model import EvidenceSet
 from ailm.plugins import PluginError
 from ailm.report import RenderContext, resolve
@@ -26,8 +26,22 @@ from ailm.report.markdown import render_markdown
 from ailm.result import AuditResult, ControlResult
 from ailm.signing import ATTESTATION_NAME, attestation, load_private
 from ailm.signing.attest import EVIDENCE_NAME
+from ailm.signing.certs import Chain, certificate_path, chain_for
+from ailm.signing.keys import PrivateKey
 
 INPUTS_NAME = "inputs.json"
+PDF_NAME = "report.pdf"
+
+
+def _chain(key: PrivateKey, key_path: Path, configured: Path | None) -> Chain:
+    """The certificate the PDF is signed under, checked for this key and this moment before anything is written."""
+    path = certificate_path(key_path, configured)
+    if not path.exists():
+        raise SigningError(
+            f"{path}: no certificate for the signing key {key_path}, and the PDF is signed with one: "
+            f"`ailm keys certify --key {key_path}` writes a self-signed one (or give signing.certificate)"
+        )
+    return chain_for(key, path)
 
 
 def output_names() -> frozenset[str]:
@@ -96,10 +110,11 @@ class Rendering:
     evidence: EvidenceSet
     result: AuditResult
     formats: tuple[str, ...]
+    signed: bool = False
 
     @cached_property
     def ctx(self) -> RenderContext:  # one per process: what it derives (the lineage graph) is built once
-        return RenderContext(evidence=self.evidence)
+        return RenderContext(evidence=self.evidence, signed=self.signed)
 
     @cached_property
     def results_of(self) -> dict[str, list[ControlResult]]:
@@ -116,6 +131,21 @@ def render_subject(job: Rendering, item: tuple[str, str]) -> dict[str, bytes]:
     return {f"{prefix}/{fmt.filename}": _render(fmt, mine, job.ctx) for fmt in resolve(list(job.formats))}
 
 
+@dataclass(frozen=True)
+class Sealer:
+    """Signs each report.pdf as it is written (PAdES), with the key that signs the attestation."""
+
+    key: PrivateKey
+    chain: Chain
+    timestamp_url: str | None
+
+    def seal(self, pdf: bytes, result: AuditResult) -> bytes:
+        from ailm.signing import pdf as pades
+
+        lines = [f"Audit {result.audit_id}", f"Result sha256 {result.result_sha256()}"]
+        return pades.sign(pdf, self.key, self.chain, lines=lines, timestamp_url=self.timestamp_url)
+
+
 def publish(
     run: AuditRun,
     folder: OutputFolder,
@@ -124,8 +154,13 @@ def publish(
     *,
     stdout: Callable[[str], None] = print,
     pool: Executor | None = None,
+    certificate: Path | None = None,
+    timestamp_url: str | None = None,
 ) -> dict[str, Path]:
     """Render every output into ``folder``, sign them when a key is given, and commit. Returns the files.
+
+    With a key, each ``report.pdf`` is signed too (PAdES, with the key's certificate: ``certificate``, else
+    ``ailm.crt`` beside the key), and the attestation lists it under ``signed_pdfs``.
 
     A format without a file (``github``) is handed to ``stdout`` once the folder is in place; with it, the
     Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
@@ -141,26 +176,38 @@ def publish(
         if name is not None:
             seen[name] = fmt.name
     key = load_private(key_path) if key_path is not None else None  # fail before writing anything
+    sealer = None
+    if key is not None and key_path is not None and any(f.filename == PDF_NAME for f in chosen):
+        sealer = Sealer(key, _chain(key, key_path, certificate), timestamp_url)
     folder.write(EVIDENCE_NAME, (run.evidence.model_dump_json(indent=2) + "\n").encode("utf-8"))
     inputs = [i.model_dump(mode="json") for i in run.inputs]
     folder.write(INPUTS_NAME, (json.dumps(inputs, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
-    ctx = RenderContext(evidence=run.evidence)
+    signed = key is not None
+    ctx = RenderContext(evidence=run.evidence, signed=signed)
     printed: list[str] = []
+    pdfs: list[str] = []
     mine = tuple(f.name for f in chosen if f.name in PER_SUBJECT_FORMATS)
     if len(run.result.subjects) > 1 and mine:  # a fleet: each model version's own reports, beside the fleet's
         items = folders(run.result)
-        reports = (pool or Serial()).map(render_subject, Rendering(run.evidence, run.result, mine), items)
-        for (prefix, _), files in zip(items, reports, strict=True):
+        job = Rendering(run.evidence, run.result, mine, signed)
+        reports = (pool or Serial()).map(render_subject, job, items)
+        for (prefix, subject), files in zip(items, reports, strict=True):
             if isinstance(files, Failed):
                 raise PluginError(f"the reports of {prefix}/ could not be rendered: {files.cause}")
             for name, data in files.items():
+                if sealer is not None and name.endswith("/" + PDF_NAME):
+                    data = sealer.seal(data, subject_view(run.result, subject, job.results_of.get(subject, [])))
+                    pdfs.append(name)
                 folder.write(name, data)
     for fmt in chosen:
         rendered = _render(fmt, run.result, ctx)
         if fmt.filename is None:
             printed.append(rendered.decode("utf-8"))
             continue
+        if sealer is not None and fmt.filename == PDF_NAME:
+            rendered = sealer.seal(rendered, run.result)
+            pdfs.append(PDF_NAME)
         folder.write(fmt.filename, rendered)
 
     if key is not None:
@@ -173,6 +220,7 @@ def publish(
             "subjects": [s.model_dump(mode="json") for s in result.subjects],
             "evidence": {"sha256": result.evidence_sha256, "count": result.evidence_count, "file": EVIDENCE_NAME},
             "policies": {"sha256": result.policy_sha256, "files": result.policy_files},
+            "signed_pdfs": sorted(pdfs),  # verify holds each to its own signature, by the same key
         }
         folder.write(ATTESTATION_NAME, attestation(dict(folder.written), predicate, key))
     folder.commit()

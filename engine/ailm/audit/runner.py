@@ -20,7 +20,7 @@ from ailm.audit.parallel import Executor, Failed, Serial, executor
 from ailm.canonical import sha256_json
 from ailm.collectors import CollectContext, Collection
 from ailm.collectors.cache import collect_cached
-from ailm.config import LoadedConfig, SubjectSelector, load_config, load_waivers
+from ailm.config import LoadedConfig, SubjectSelector, load_config, load_remediation, load_waivers
 from ailm.errors import AilmError, CollectorError, EvaluatorError, InputError, UnknownNameError
 from ailm.evidence import ids
 from ailm.evidence.model import Evidence, EvidenceSet, EvidenceView, PolicyInput
@@ -37,6 +37,7 @@ from ailm.result import (
     EvidenceRef,
     FailOn,
     FindingOut,
+    RemediationPlan,
     Status,
     SubjectSummary,
     Waiver,
@@ -321,6 +322,39 @@ def control_result(
     )
 
 
+OPEN = (Status.FAIL, Status.WARN, Status.ERROR, Status.WAIVED)
+
+
+def with_plans(
+    results: list[ControlResult], plans: list[RemediationPlan], as_of: datetime, notes: list[str]
+) -> list[ControlResult]:
+    """Each open result (fail, warn, error, waived) with the organisation's plan for it: the one naming its subject
+    exactly, else the first whose glob matches; overdue when due before the audit's day. A plan that matches no open
+    result is noted (the control holds, or the subject is gone: the plan can be closed)."""
+    if not plans:
+        return results
+    used: set[int] = set()
+    out = []
+    for r in results:
+        if r.status not in OPEN:
+            out.append(r)
+            continue
+        mine = [
+            (i, p) for i, p in enumerate(plans) if p.control == r.control and fnmatch.fnmatchcase(r.subject, p.subject)
+        ]
+        if not mine:
+            out.append(r)
+            continue
+        i, chosen = next(((i, p) for i, p in mine if p.subject == r.subject), mine[0])
+        used.add(i)
+        out.append(r.model_copy(update={"plan": chosen, "plan_overdue": chosen.due < as_of.date()}))
+    for i, p in enumerate(plans):
+        if i not in used:
+            notes.append(f"remediation plan {p.ticket} ({p.control} on {p.subject}) matches no open finding: "
+                         "the control holds or the subject is not audited; the plan can be closed")  # fmt: skip
+    return out
+
+
 def policy_folders(loaded: LoadedConfig, extra: tuple[Path, ...]) -> list[Path]:
     folders = [builtin.policies()] if loaded.config.builtin_policies else []
     folders += [loaded.path(p) for p in loaded.config.policies]
@@ -567,6 +601,7 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet, pool: Executor | 
     progress("loading policies")
     policies = load_policies(policy_folders(loaded, opts.extra_policies))
     waivers = load_waivers(loaded.path(cfg.waivers), {c.id for c in policies.controls}) if cfg.waivers else []
+    plans = load_remediation(loaded.path(cfg.remediation), {c.id for c in policies.controls}) if cfg.remediation else []
     evaluator_name, evaluator_settings = evaluator_choice(loaded, opts)
     if getattr(evaluator_settings, "mode", None) == "query" and cfg.thresholds:
         raise InputError(
@@ -626,7 +661,7 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet, pool: Executor | 
     finally:
         _EVALUATORS.pop(token, None)
     inputs = [j.pinput for j in judged]
-    results = [r for j in judged for r in j.results]
+    results = with_plans([r for j in judged for r in j.results], plans, as_of, notes)
     summaries = [j.summary for j in judged]
     upcoming = sorted(
         (u for j in judged for u in j.upcoming), key=lambda u: (u["within_days"], u["subject"], u["control"])

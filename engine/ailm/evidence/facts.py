@@ -230,6 +230,22 @@ class Retirement(_Fact):
     lessons_learned: LessonsLearned | None = None
 
 
+class Review(_Fact):
+    reviewer: Text | None = None
+    role: Text | None = None
+    decision: Literal["accepted", "accepted_with_conditions", "rejected"] | None = None
+    reviewed_at: Date | None = None
+    audit_id: Text | None = None  # the audit reviewed (its report names it)
+    conditions: Text | None = None
+    comment: Text | None = None
+
+
+class AuditReview(_Fact):
+    """Who reviewed an audit of this system and what they decided: the report's attestation of review."""
+
+    reviews: list[Review] | None = None
+
+
 class Alert(_Fact):
     id: Text | None = None
     state: Text | None = None
@@ -419,6 +435,7 @@ ROLES: dict[str, type[_Fact]] = {
     "instructions_for_use": InstructionsForUse,
     "incidents": Incidents,
     "retirement": Retirement,
+    "audit_review": AuditReview,
     "monitoring": Monitoring,
     "production": Production,
     "robustness": Robustness,

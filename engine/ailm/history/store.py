@@ -223,7 +223,7 @@ class History:
     def _append(self, result: AuditResult, evidence: EvidenceSet, attestation_sha256: str | None, key: Any) -> Entry:
         from sqlalchemy import func, insert, select, update
 
-        from ailm.signing.keys import key_id
+        from ailm.signing.keys import key_id, sign
 
         content = entry_content(result, evidence, attestation_sha256)
         text = canonical_json(content).decode("utf-8")
@@ -264,7 +264,7 @@ class History:
                 conn.execute(insert(ResultRow), rows)
             signature, kid = "", ""
             if key is not None:
-                signature = base64.b64encode(key.sign(head_message(seq, entry_sha))).decode("ascii")
+                signature = base64.b64encode(sign(key, head_message(seq, entry_sha))).decode("ascii")
                 kid = key_id(key.public_key())
             values = {"seq": seq, "entry_sha256": entry_sha, "key_id": kid, "signature": signature}
             if head is None:
@@ -313,7 +313,7 @@ class History:
         """Walk the chain from the first entry; the first problem found names the entry."""
         from sqlalchemy import select
 
-        from ailm.signing.keys import key_id
+        from ailm.signing.keys import key_id, verify
 
         with self._connect() as conn:
             entries = list(conn.execute(select(Entry).order_by(Entry.seq)))
@@ -381,8 +381,10 @@ class History:
                 out.problems.append("the head is not signed, and a key was given to check it with")
                 return out
             try:
-                public_key.verify(base64.b64decode(head.signature), head_message(head.seq, head.entry_sha256))
-            except Exception:
+                holds = verify(public_key, base64.b64decode(head.signature), head_message(head.seq, head.entry_sha256))
+            except ValueError:
+                holds = False
+            if not holds:
                 out.problems.append(f"the head's signature does not verify with key {key_id(public_key)[:16]}")
                 return out
             out.signature = f"valid, key {head.key_id[:16]}"

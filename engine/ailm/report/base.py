@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 class RenderContext:
     evidence: EvidenceSet
     templates: Path = field(default_factory=builtin.templates)
+    signed: bool = False  # the audit signs its reports: the PDF leaves room for its signature on page 1
 
     @cached_property
     def graph(self) -> LineageGraph:

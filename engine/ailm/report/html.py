@@ -96,6 +96,29 @@ def provenance(result: AuditResult) -> dict[str, Any]:
     }
 
 
+REVIEW_ROLE = "audit_review"
+
+
+def reviews(result: AuditResult, ctx: RenderContext) -> list[dict[str, Any]]:
+    """The declared reviews of this system's audits (role ``audit_review``) of the subjects in this report, each with
+    the evidence record it rests on; one dated after the audit clock is marked."""
+    from ailm.evidence import ids
+
+    subjects = {s.id for s in result.subjects} | {ids.model(s.name) for s in result.subjects}
+    out = []
+    for rec in ctx.evidence.records:
+        if rec.role != REVIEW_ROLE or (rec.subject and rec.subject not in subjects):
+            continue
+        for v in rec.data.get("reviews") or []:
+            if not isinstance(v, dict):
+                continue
+            when = str(v.get("reviewed_at") or "")
+            fields = ("reviewer", "role", "decision", "reviewed_at", "audit_id", "conditions", "comment")
+            out.append({**{k: v.get(k) for k in fields}, "evidence": rec.id, "sha256": rec.sha256,
+                        "after_clock": bool(when) and when[:10] > result.as_of.date().isoformat()})  # fmt: skip
+    return sorted(out, key=lambda v: str(v.get("reviewed_at") or ""), reverse=True)
+
+
 def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
     by_subject: dict[str, dict[str, list[ControlResult]]] = defaultdict(lambda: defaultdict(list))
     for r in result.results:
@@ -114,6 +137,7 @@ def template_context(result: AuditResult, ctx: RenderContext) -> dict[str, Any]:
         "crosswalk": crosswalk.build(result.results),
         "lineage": lineage_pictures(result, ctx),
         "origin": provenance(result),
+        "reviews": reviews(result, ctx),
     }
 
 
@@ -165,8 +189,9 @@ def render_html(result: AuditResult, ctx: RenderContext, *, for_print: bool = Fa
 
             page = {"r": result, "gate": result.gate(), "counts": result.counts(), "labels": STATUS_LABEL,
                     "origin": provenance(result), **dashboard(result, for_print=for_print)}  # fmt: skip
-            return env.get_template(name).render(css=css, for_print=for_print, **page)
-        return env.get_template(name).render(css=css, for_print=for_print, **template_context(result, ctx))
+            return env.get_template(name).render(css=css, for_print=for_print, signed=ctx.signed, **page)
+        return env.get_template(name).render(css=css, for_print=for_print, signed=ctx.signed,
+                                             **template_context(result, ctx))  # fmt: skip
     except jinja2.TemplateError as exc:
         raise InputError(f"{folder}/{name}: {exc}") from None
 

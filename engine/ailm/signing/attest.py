@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import ValidationError
 
 from ailm.canonical import canonical_json, sha256_file
 from ailm.errors import EXIT_COMPLIANT, EXIT_NO_VERDICT, EXIT_NON_COMPLIANT
 from ailm.evidence.model import EvidenceSet
 from ailm.signing import dsse
-from ailm.signing.keys import key_id
+from ailm.signing.keys import PrivateKey, PublicKey, key_id
 
 ATTESTATION_NAME = "attestation.dsse.json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -37,7 +36,7 @@ def statement(digests: dict[str, str], predicate: dict[str, Any]) -> dict[str, A
     }
 
 
-def attestation(digests: dict[str, str], predicate: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
+def attestation(digests: dict[str, str], predicate: dict[str, Any], key: PrivateKey) -> bytes:
     """The DSSE envelope over the in-toto Statement of these files, as the bytes of attestation.dsse.json."""
     payload = canonical_json(statement(digests, predicate))
     envelope = dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, key)
@@ -61,7 +60,7 @@ class Verification:
         return EXIT_NON_COMPLIANT if self.problems else EXIT_COMPLIANT
 
 
-def verify_folder(folder: Path, key: Ed25519PublicKey | list[Ed25519PublicKey]) -> Verification:
+def verify_folder(folder: Path, key: PublicKey | list[PublicKey]) -> Verification:
     """Check the folder's attestation with a trusted key (or any of several: a keyring)."""
     keys = key if isinstance(key, list) else [key]
     out = Verification()
@@ -110,6 +109,7 @@ def verify_folder(folder: Path, key: Ed25519PublicKey | list[Ed25519PublicKey]) 
     out.about["gate"] = f"exit code {gate.get('exit_code')} ({gate.get('verdict')})"
     _check_evidence(folder, named, predicate, out)
     _check_report(folder, predicate, out)
+    _check_pdfs(folder, named, predicate, key, out)
     # Anything in the folder that the signature does not cover could be read as part of the audit (an old
     # report.pdf that says "compliant", a report-final.pdf): the folder does not verify.
     covered = set(named) | {ATTESTATION_NAME}
@@ -158,6 +158,29 @@ def _check_evidence(folder: Path, named: dict[Any, Any], predicate: dict[str, An
         out.problems.append(f"{EVIDENCE_NAME}: evidence set digest differs from the attested one")
     else:
         out.checked.append(f"evidence set digest {attested[:12]}... matches")
+
+
+def _check_pdfs(folder: Path, named: dict[Any, Any], predicate: dict[str, Any], key: PublicKey,
+                out: Verification) -> None:  # fmt: skip
+    """Each PDF the audit signed carries a valid signature over all of it, by the key that signed the attestation."""
+    from ailm.signing import pdf as pades
+
+    listed = predicate.get("signed_pdfs")
+    if listed is None:
+        if any(str(n).endswith(".pdf") for n in named):
+            out.notes.append("the PDFs carry no signature of their own (an audit from before PDF signatures)")
+        return
+    if not isinstance(listed, list) or not all(isinstance(n, str) and n in named for n in listed):
+        out.problems.append(f"{ATTESTATION_NAME}: signed_pdfs names files the attestation does not cover")
+        return
+    for name in listed:
+        try:
+            data = (folder / name).read_bytes()
+        except OSError:
+            continue  # reported above as missing
+        found = pades.require_signed(name, data, [key])
+        out.problems.extend(found.problems)
+        out.checked.extend(found.ok)
 
 
 def _check_report(folder: Path, predicate: dict[str, Any], out: Verification) -> None:

@@ -6,10 +6,8 @@ import base64
 import binascii
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
-from ailm.signing.keys import key_id
+from ailm.signing import keys as signing_keys
+from ailm.signing.keys import PrivateKey, PublicKey, key_id
 
 IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
 
@@ -24,8 +22,8 @@ def pae(payload_type: str, payload: bytes) -> bytes:
     return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
 
 
-def sign(payload: bytes, payload_type: str, key: Ed25519PrivateKey) -> dict[str, Any]:
-    signature = key.sign(pae(payload_type, payload))
+def sign(payload: bytes, payload_type: str, key: PrivateKey) -> dict[str, Any]:
+    signature = signing_keys.sign(key, pae(payload_type, payload))
     return {
         "payload": base64.standard_b64encode(payload).decode("ascii"),
         "payloadType": payload_type,
@@ -45,14 +43,14 @@ def _b64(text: Any, what: str) -> bytes:
         raise EnvelopeError(f"{what} is not valid base64") from None
 
 
-def verify(envelope: Any, key: Ed25519PublicKey, *, payload_type: str = IN_TOTO_PAYLOAD_TYPE) -> bytes:
+def verify(envelope: Any, key: PublicKey, *, payload_type: str = IN_TOTO_PAYLOAD_TYPE) -> bytes:
     """Return the payload if one signature verifies with ``key``; raise EnvelopeError otherwise."""
     return verify_any(envelope, [key], payload_type=payload_type)[0]
 
 
 def verify_any(
-    envelope: Any, keys: list[Ed25519PublicKey], *, payload_type: str = IN_TOTO_PAYLOAD_TYPE
-) -> tuple[bytes, Ed25519PublicKey]:
+    envelope: Any, keys: list[PublicKey], *, payload_type: str = IN_TOTO_PAYLOAD_TYPE
+) -> tuple[bytes, PublicKey]:
     """The payload and the trusted key that verifies one of its signatures; EnvelopeError when none does. The
     envelope's keyid only orders the tries: a signature counts only if it verifies."""
     if not isinstance(envelope, dict):
@@ -70,9 +68,9 @@ def verify_any(
         named = entry.get("keyid")
         for key in sorted(keys, key=lambda k: key_id(k) != named):  # the key it names first
             try:
-                key.verify(_b64(entry.get("sig"), "signature"), message)
-                return payload, key
-            except (InvalidSignature, EnvelopeError):
+                if signing_keys.verify(key, _b64(entry.get("sig"), "signature"), message):
+                    return payload, key
+            except EnvelopeError:
                 continue
     which = "the given public key" if len(keys) == 1 else f"any of the {len(keys)} trusted keys"
     raise EnvelopeError(f"no signature verifies with {which}")

@@ -80,6 +80,7 @@ schemas: $(STAMP) ## Regenerate evidence/schema/ from the evidence model
 
 bench: $(STAMP) ## Run the benchmarks and record results under bench/results/
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/reaudit.py
 	$(BIN)/python bench/evaluators.py
 	$(BIN)/python bench/analysis.py
 	$(BIN)/python bench/library.py

@@ -46,7 +46,7 @@ def main() -> int:
     from ailm.plugins import many_roles
     from ailm.policy import load_policies
     from ailm.policy.embedded import EmbeddedEvaluator
-    from ailm.report import RenderContext, registry
+    from ailm.report import RenderContext, known
     from ailm.signing import generate
 
     build(REPO, quiet=True)
@@ -91,8 +91,8 @@ def main() -> int:
 
     run = run_audit(AuditOptions(config_path=CONFIG, as_of=AS_OF))
     ctx = RenderContext(evidence=run.evidence)
-    for name, fmt in registry().items():
-        results[f"render_{name}_ms"] = median_ms(lambda fmt=fmt: fmt.make().render(run.result, ctx), 3)
+    for fmt in known():
+        results[f"render_{fmt.name}_ms"] = median_ms(lambda fmt=fmt: fmt.make().render(run.result, ctx), 3)
 
     def publish_once() -> None:
         with OutputFolder(tmp / "pub") as folder:

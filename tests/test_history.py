@@ -158,11 +158,19 @@ def test_a_schema_newer_than_this_ailm_is_refused(url: str) -> None:
 
 
 def test_the_migrations_create_exactly_the_models(url: str) -> None:
+    from importlib.resources import files
+
     from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     from ailm.history.models import Base
+    from ailm.history.store import HEAD_REVISION
 
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("ailm.history") / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION  # the fast path's constant
     History.open(url)
     engine = create_engine(url)
     with engine.connect() as conn:

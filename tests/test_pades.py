@@ -232,3 +232,36 @@ def test_an_unsigned_audit_says_so_on_page_1(demo_copy: Path, tmp_path, run_cli)
                   "--as-of", "2026-11-23", "--format", "pdf")  # fmt: skip
     assert res.code == 1
     assert "Not signed" in page_text(out / "report.pdf") and "Signature Validation" not in pdfsig(out / "report.pdf")
+
+
+def test_an_unchanged_result_is_not_typeset_again_and_a_planted_cache_entry_is_never_signed(  # type: ignore[no-untyped-def]
+    demo_copy: Path, tmp_path, run_cli
+) -> None:
+    import re as _re
+
+    from ailm.signing import generate
+
+    cfg = demo_copy / "ailm.yaml"
+    cache = tmp_path / "cache"
+    cfg.write_text(_re.sub(r"(?m)^cache: .*$", f"cache: {cache}", cfg.read_text()))
+    private, public = generate(tmp_path / "k")
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert _audit(run_cli, cfg, first, private).code == 1
+    entries = sorted((cache / "pdf").glob("*.pdf"))
+    assert len(entries) == 1 and (cache / "pdf" / (entries[0].stem + ".seal.json")).is_file()
+    assert _audit(run_cli, cfg, second, private).code == 1
+    assert sorted((cache / "pdf").glob("*.pdf")) == entries  # the same result: typeset once
+    a, b = (first / "report.pdf").read_bytes(), (second / "report.pdf").read_bytes()
+    assert a[: entries[0].stat().st_size] == b[: entries[0].stat().st_size] == entries[0].read_bytes()
+    ids = [json.loads((f / "report.json").read_text())["audit_id"] for f in (first, second)]
+    assert ids[0] != ids[1] and ids[1] in page_text(second / "report.pdf")  # each run's id: in its own stamp
+    assert "Generated" not in page_text(second / "report.pdf")  # the page shows the result, not the run
+    assert run_cli("verify", second, "--key", public).code == 0
+    # someone who can write the cache but has not the key plants a PDF of their own: it is typeset again
+    import weasyprint
+
+    entries[0].write_bytes(weasyprint.HTML(string="<h1>Compliant</h1>").write_pdf())
+    third = tmp_path / "third"
+    assert _audit(run_cli, cfg, third, private).code == 1
+    assert "Compliant" not in page_text(third / "report.pdf").replace("Not compliant", "")
+    assert "Not compliant" in page_text(third / "report.pdf")

@@ -204,6 +204,7 @@ def audit(
             pool=pool,
             certificate=cfg.path(cfg.config.signing.certificate) if cfg.config.signing.certificate else None,
             timestamp_url=cfg.config.signing.timestamp_url,
+            cache=cfg.path(cfg.config.cache) if cfg.config.cache else None,
         )
         if history is not None:
             status.update("recording the audit in the history")

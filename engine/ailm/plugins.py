@@ -16,6 +16,7 @@ plugin breaks nothing until a config names it, and then it is reported by name, 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -83,10 +84,19 @@ def _first(exc: ValidationError) -> str:
 
 
 def _entry_points(kind: Kind) -> dict[str, EntryPoint]:
-    found: dict[str, EntryPoint] = {}
-    for ep in entry_points(group=GROUPS[kind]):
-        found.setdefault(ep.name, ep)  # the first distribution on the path wins, as importlib resolves modules
-    return found
+    return _scan(tuple(sys.path))[kind]
+
+
+@cache
+def _scan(path: tuple[str, ...]) -> dict[Kind, dict[str, EntryPoint]]:
+    """Every group's entry points in one pass over the installed distributions (per ``sys.path``: a plugin
+    installed on a path added later is found)."""
+    out: dict[Kind, dict[str, EntryPoint]] = {kind: {} for kind in GROUPS}
+    every = entry_points()
+    for kind, group in GROUPS.items():
+        for ep in every.select(group=group):
+            out[kind].setdefault(ep.name, ep)  # the first distribution on the path wins, as importlib resolves
+    return out
 
 
 def names(kind: Kind) -> list[str]:

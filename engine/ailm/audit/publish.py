@@ -23,6 +23,7 @@ from ailm.plugins import PluginError
 from ailm.report import RenderContext, resolve
 from ailm.report.base import Format
 from ailm.report.markdown import render_markdown
+from ailm.report.pdf_cache import PdfCache, render_key
 from ailm.result import AuditResult, ControlResult
 from ailm.signing import ATTESTATION_NAME, attestation, load_private
 from ailm.signing.attest import EVIDENCE_NAME
@@ -146,6 +147,16 @@ class Sealer:
         return pades.sign(pdf, self.key, self.chain, lines=lines, timestamp_url=self.timestamp_url)
 
 
+def _typeset_once(fmt: Format, result: AuditResult, ctx: RenderContext, pdf_cache: PdfCache) -> bytes:
+    digest = render_key(result, ctx.templates)
+    cached = pdf_cache.get(digest)
+    if cached is not None:
+        return cached
+    rendered = _render(fmt, result, ctx)
+    pdf_cache.put(digest, rendered)
+    return rendered
+
+
 def publish(
     run: AuditRun,
     folder: OutputFolder,
@@ -156,11 +167,13 @@ def publish(
     pool: Executor | None = None,
     certificate: Path | None = None,
     timestamp_url: str | None = None,
+    cache: Path | None = None,
 ) -> dict[str, Path]:
     """Render every output into ``folder``, sign them when a key is given, and commit. Returns the files.
 
     With a key, each ``report.pdf`` is signed too (PAdES, with the key's certificate: ``certificate``, else
-    ``ailm.crt`` beside the key), and the attestation lists it under ``signed_pdfs``.
+    ``ailm.crt`` beside the key), and the attestation lists it under ``signed_pdfs``. With a ``cache`` folder, the
+    audit's own report.pdf is typeset only when what it shows changed (:mod:`ailm.report.pdf_cache`).
 
     A format without a file (``github``) is handed to ``stdout`` once the folder is in place; with it, the
     Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
@@ -200,8 +213,12 @@ def publish(
                     data = sealer.seal(data, subject_view(run.result, subject, job.results_of.get(subject, [])))
                     pdfs.append(name)
                 folder.write(name, data)
+    pdf_cache = PdfCache(cache / "pdf", sealer.key) if cache is not None and sealer is not None else None
     for fmt in chosen:
-        rendered = _render(fmt, run.result, ctx)
+        if pdf_cache is not None and fmt.filename == PDF_NAME:
+            rendered = _typeset_once(fmt, run.result, ctx, pdf_cache)
+        else:
+            rendered = _render(fmt, run.result, ctx)
         if fmt.filename is None:
             printed.append(rendered.decode("utf-8"))
             continue

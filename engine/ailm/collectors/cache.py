@@ -31,10 +31,11 @@ def content_fingerprint(paths: list[Path]) -> str:
 
 def collect_cached(name: str, settings: Mapping[str, Any], collector: Collector, ctx: CollectContext) -> Collection:
     fingerprint = getattr(collector, "fingerprint", None)
-    if ctx.cache_dir is None or fingerprint is None:
+    source = fingerprint(ctx) if ctx.cache_dir is not None and fingerprint is not None else None
+    if ctx.cache_dir is None or source is None:  # no cache, or a source that cannot say it is unchanged
         with gc_paused():
             return collector.collect(ctx)
-    key = sha256_json({"collector": name, "settings": dict(settings), "source": fingerprint(ctx), "ailm": __version__})
+    key = sha256_json({"collector": name, "settings": dict(settings), "source": source, "ailm": __version__})
     path = ctx.cache_dir / "collect" / f"{name}-{key[:32]}.json"
     if path.is_file():
         try:

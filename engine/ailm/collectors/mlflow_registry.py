@@ -83,6 +83,40 @@ class MlflowCollector:
         self.retries = retries
         self.timeout = timeout
 
+    def fingerprint(self, ctx: CollectContext) -> str | None:
+        """For a local store only (sqlite files and file:// artifacts), read without MLflow: each database file's
+        sha256 and every file of every registered artifact folder, so an unchanged registry is not read again
+        and a changed byte anywhere it records is. None (no cache) for a server or a schema this does not know."""
+        import sqlite3
+
+        _, db = _resolve_uri(self.tracking_uri, ctx.base_dir)
+        _, reg_db = _resolve_uri(self.registry_uri, ctx.base_dir) if self.registry_uri else (None, db)
+        if db is None or reg_db is None or not db.is_file() or not reg_db.is_file():
+            return None
+        locations: set[str] = set()
+        try:
+            for path in {db, reg_db}:
+                with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+                    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                    if "model_versions" in tables:
+                        for source, storage in conn.execute("SELECT source, storage_location FROM model_versions"):
+                            locations.update(str(x) for x in (source, storage) if x)
+                    if "logged_models" in tables:
+                        locations.update(
+                            str(r[0]) for r in conn.execute("SELECT artifact_location FROM logged_models") if r[0]
+                        )
+        except sqlite3.Error:
+            return None
+        parts = [f"{p}:{sha256_file(p)}" for p in sorted({db, reg_db})]
+        for location in sorted(locations):
+            if location.startswith("models:/"):
+                continue  # resolved through logged_models above
+            digest, _ = artifact_digest(location)
+            if digest is None and urlparse(location).scheme not in ("", "file"):
+                return None  # a remote artifact store: its content cannot be fingerprinted here
+            parts.append(f"{location}:{digest}")
+        return "|".join(parts)  # what it collects does not depend on the clock (subjects are chosen later)
+
     def collect(self, ctx: CollectContext) -> Collection:
         tracking, db = _resolve_uri(self.tracking_uri, ctx.base_dir)
         registry, reg_db = _resolve_uri(self.registry_uri, ctx.base_dir) if self.registry_uri else (tracking, db)

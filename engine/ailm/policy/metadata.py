@@ -33,6 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ailm.errors import PolicyError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Severity(StrEnum):
     CRITICAL = "critical"
@@ -113,7 +115,7 @@ def read_control(path: Path, text: str, *, display: str) -> ControlMeta:
         block.append(lines[end][2:] if lines[end].startswith("# ") else lines[end][1:])
         end += 1
     try:
-        raw = yaml.safe_load("\n".join(block))
+        raw = yaml.load("\n".join(block), Loader=_LOADER)  # noqa: S506 - a safe loader (libyaml's when there)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = start + 2 + mark.line if mark else start + 1

@@ -59,7 +59,7 @@ def sign(pdf: bytes, key: PrivateKey, chain: Chain, *, lines: list[str], timesta
     signature otherwise). ``lines`` are shown in the signature's appearance under the signer and time."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign import fields, signers, timestamps
+    from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError as HankoSigningError
     from pyhanko.stamp import TextStampStyle
     from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -80,7 +80,11 @@ def sign(pdf: bytes, key: PrivateKey, chain: Chain, *, lines: list[str], timesta
         stamp_text="\n".join(["Signed by %(signer)s", "at %(ts)s", *(_stamp_escape(line) for line in lines)]),
         border_width=1,
     )
-    stamper = timestamps.HTTPTimeStamper(timestamp_url, timeout=10) if timestamp_url else None
+    stamper = None
+    if timestamp_url:
+        from pyhanko.sign import timestamps  # imports aiohttp: only when a timestamp authority is named
+
+        stamper = timestamps.HTTPTimeStamper(timestamp_url, timeout=10)
     try:
         out = signers.PdfSigner(
             meta, signer, timestamper=stamper, stamp_style=style,

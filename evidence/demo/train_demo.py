@@ -16,6 +16,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 from typing import Any
 
 MODEL_NAME = "adult-income"
@@ -66,6 +67,11 @@ class DemoPaths:
     @property
     def artifacts(self) -> Path:
         return self.work / "artifacts"
+
+    @property
+    def signing_key(self) -> Path:
+        """The demo organisation's model-signing key (ECDSA P-256); its .pub is what the audit trusts."""
+        return self.work / "model-signing" / "signing.key"
 
     @property
     def lineage(self) -> Path:
@@ -148,6 +154,7 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
     """Train and register the demo model unless the store already holds it. Returns the store path."""
     paths = DemoPaths(root.resolve())
     fresh = paths.built.exists() and _CLOCK_MARK in paths.built.read_text()  # older stores: rebuild
+    fresh = fresh and paths.signing_key.with_suffix(".pub").exists()  # a store from before signed models
     if fresh and paths.lineage.exists() and not force:  # a store from before lineage: rebuild
         if not quiet:
             print(f"demo: MLflow store already built at {paths.store} (use --force to rebuild)")
@@ -210,7 +217,7 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
         metrics = _metrics(test[TARGET], y_pred, y_score, test[SENSITIVE])
         metrics["validation_accuracy"] = round(val_acc, 6)
         mlflow.log_metrics(metrics)
-        _log_model(pipe, test, y_pred, MODEL_NAME, _trusted_types())
+        _log_model(pipe, test, y_pred, MODEL_NAME, _trusted_types(), paths)
         run_id = run.info.run_id
     version = _latest_version(client)
     client.set_registered_model_tag(MODEL_NAME, "owner", "credit-risk-ml")
@@ -225,12 +232,13 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
     return paths.store
 
 
-def _log_model(pipe: Any, test: Any, y_pred: Any, name: str, trusted: list[str]) -> None:
-    """Log the fitted pipeline in the skops format (no pickle) and register it under ``name``."""
+def _log_model(pipe: Any, test: Any, y_pred: Any, name: str, trusted: list[str], paths: DemoPaths) -> None:
+    """Log the fitted pipeline in the skops format (no pickle), register it under ``name`` and sign the logged
+    artifact folder with the demo's model-signing key (OpenSSF model signing: model.sig in the folder)."""
     import mlflow.sklearn
     from mlflow.models import infer_signature
 
-    mlflow.sklearn.log_model(
+    info = mlflow.sklearn.log_model(
         pipe,
         name="model",
         signature=infer_signature(test[FEATURES].head(50), y_pred[:50]),
@@ -239,6 +247,33 @@ def _log_model(pipe: Any, test: Any, y_pred: Any, name: str, trusted: list[str])
         serialization_format="skops",
         skops_trusted_types=trusted,
     )
+    location = mlflow.get_logged_model(info.model_id).artifact_location
+    sign_model(Path(unquote(urlparse(location).path)), paths.signing_key)
+
+
+def sign_model(folder: Path, key: Path) -> Path:
+    """Sign a model folder as a team would with ``model_signing sign key``: model.sig inside it, over every
+    other file. The key pair is made on first use (the demo's stand-in for the organisation's signing key)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from model_signing import hashing, signing
+
+    if not key.exists():
+        key.parent.mkdir(parents=True, exist_ok=True)
+        private = ec.generate_private_key(ec.SECP256R1())
+        pem = private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        key.write_bytes(pem)
+        key.chmod(0o600)
+        public = private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        key.with_suffix(".pub").write_bytes(public)
+    signature = folder / "model.sig"
+    config = signing.Config().set_hashing_config(hashing.Config().set_ignored_paths(paths=[signature]))
+    config.use_elliptic_key_signer(private_key=key).sign(folder, signature)
+    return signature
 
 
 def _stamp(store: Path, run_id: str) -> None:
@@ -388,7 +423,7 @@ def build_fleet(root: Path, *, quiet: bool = False) -> None:
         import skops.io
 
         trusted = skops.io.get_untrusted_types(data=skops.io.dumps(pipe))  # the types of the model built here
-        _log_model(pipe, test, y_pred, LEGACY_NAME, trusted)
+        _log_model(pipe, test, y_pred, LEGACY_NAME, trusted, paths)
         run_id = run.info.run_id
     version = _latest_version(client, LEGACY_NAME)
     client.set_registered_model_tag(LEGACY_NAME, "owner", "credit-risk-ml")

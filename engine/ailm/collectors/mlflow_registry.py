@@ -3,7 +3,8 @@
 Settings: ``tracking_uri`` (a sqlite path or URI relative to the config, or a server URL), optional
 ``registry_uri``, ``models`` (names; default: every registered model), and for a server ``retries``
 (default 2) and ``timeout`` in seconds (default 30), so an unreachable server fails in seconds, not minutes.
-Versions registered from the same run say so (``shared_run_with``).
+Versions registered from the same run say so (``shared_run_with``). With ``model_signing: {trusted_keys: [...]}``
+each version's OpenSSF model signature is checked too (:mod:`ailm.collectors.model_signing`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ailm.canonical import sha256_file, sha256_json
 from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.model_signing import ROLE as SIG_ROLE
+from ailm.collectors.model_signing import ModelSigning, TrustedKey, load_keys
+from ailm.collectors.model_signing import check as check_signature
 from ailm.errors import CollectorError
 from ailm.evidence import ids
 from ailm.evidence.model import Edge, Evidence, Node, Source
@@ -76,12 +80,14 @@ class MlflowCollector:
         models: list[str] | None,
         retries: int = 2,
         timeout: float = 30,
+        model_signing: ModelSigning | None = None,
     ) -> None:
         self.tracking_uri = tracking_uri
         self.registry_uri = registry_uri
         self.models = models
         self.retries = retries
         self.timeout = timeout
+        self.model_signing = model_signing
 
     def fingerprint(self, ctx: CollectContext) -> str | None:
         """For a local store only (sqlite files and file:// artifacts), read without MLflow: each database file's
@@ -108,6 +114,8 @@ class MlflowCollector:
         except sqlite3.Error:
             return None
         parts = [f"{p}:{sha256_file(p)}" for p in sorted({db, reg_db})]
+        if self.model_signing is not None:  # the trusted keys are part of what the records say
+            parts += [f"trusted:{k.path}:{k.key_id}" for k in load_keys(self.model_signing, ctx.base_dir)]
         for location in sorted(locations):
             if location.startswith("models:/"):
                 continue  # resolved through logged_models above
@@ -134,9 +142,12 @@ class MlflowCollector:
         http = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": str(self.retries), "MLFLOW_HTTP_REQUEST_TIMEOUT": str(self.timeout)}
         saved = {k: os.environ.get(k) for k in http}
         os.environ.update(http)
+        signing = (self.model_signing, load_keys(self.model_signing, ctx.base_dir)) if self.model_signing else None
         try:
             client = mlflow.MlflowClient(tracking_uri=tracking, registry_uri=registry)
-            return _Reader(client, Source(collector=COLLECTOR, uri=redact(tracking))).read(self.models)
+            return _Reader(client, Source(collector=COLLECTOR, uri=redact(tracking)), signing).read(self.models)
+        except CollectorError:
+            raise
         except MlflowException as exc:
             raise CollectorError(redact(f"MLflow at {tracking}: {exc.message}")) from None
         except Exception as exc:  # sqlalchemy and requests errors reach us unwrapped
@@ -150,9 +161,10 @@ class MlflowCollector:
 
 
 class _Reader:
-    def __init__(self, client: Any, source: Source) -> None:
+    def __init__(self, client: Any, source: Source, signing: tuple[ModelSigning, list[TrustedKey]] | None) -> None:
         self.client = client
         self.source = source
+        self.signing = signing
         self.out = Collection()
         self.runs_done: set[str] = set()
 
@@ -244,6 +256,15 @@ class _Reader:
                 },
             )
         )
+        if self.signing is not None:
+            settings, keys = self.signing
+            self.out.records.append(
+                Evidence.make(
+                    kind="mlflow.model_signature", id=f"mlflow:model_signature:{name}/{mv.version}", role=SIG_ROLE,
+                    subject=node, source=self.source, data={"artifact_location": location,
+                                                            **check_signature(location, files, settings, keys)},
+                )
+            )  # fmt: skip
         if mv.run_id:
             self.out.edges.append(Edge(src=ids.run(mv.run_id), dst=node, type="produced", evidence=record_id))
             self._run(mv.run_id)
@@ -336,6 +357,9 @@ class Settings(BaseModel):
     models: list[str] | None = Field(default=None, description="registered model names; default: every one")
     retries: int = Field(default=2, ge=0, le=20, description="retries of a failed request to a server")
     timeout: float = Field(default=30, gt=0, le=3600, description="seconds per request to a server")
+    model_signing: ModelSigning | None = Field(
+        default=None, description="check each version's OpenSSF model signature against these trusted keys"
+    )
 
 
 plugin = Plugin(
@@ -344,7 +368,12 @@ plugin = Plugin(
     summary="an MLflow registry: models, versions, aliases, their runs, parameters, metrics and input datasets",
     settings=Settings,
     build=lambda s: MlflowCollector(
-        tracking_uri=s.tracking_uri, registry_uri=s.registry_uri, models=s.models, retries=s.retries, timeout=s.timeout
+        tracking_uri=s.tracking_uri,
+        registry_uri=s.registry_uri,
+        models=s.models,
+        retries=s.retries,
+        timeout=s.timeout,
+        model_signing=s.model_signing,
     ),
-    roles={"registry_model": "one", ids.REG: "one", ids.RUN: "one", ids.DS: "many"},
+    roles={"registry_model": "one", ids.REG: "one", ids.RUN: "one", ids.DS: "many", SIG_ROLE: "one"},
 )

@@ -16,8 +16,8 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 MODEL_NAME = "adult-income"
 LEGACY_NAME = "adult-income-legacy"  # the fleet demo's second model: the champion it replaced, now retired
@@ -217,8 +217,9 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
         metrics = _metrics(test[TARGET], y_pred, y_score, test[SENSITIVE])
         metrics["validation_accuracy"] = round(val_acc, 6)
         mlflow.log_metrics(metrics)
-        _log_model(pipe, test, y_pred, MODEL_NAME, _trusted_types(), paths)
+        model_folder = _log_model(pipe, test, y_pred, MODEL_NAME, _trusted_types(), paths)
         run_id = run.info.run_id
+    write_provenance(paths, model_folder, run_id, {n: paths.splits / f"adult-{n}.csv" for n in splits})
     version = _latest_version(client)
     client.set_registered_model_tag(MODEL_NAME, "owner", "credit-risk-ml")
     client.set_model_version_tag(MODEL_NAME, version, "validated_by", "model-validation@example.org")
@@ -232,7 +233,7 @@ def build(root: Path, *, force: bool = False, quiet: bool = False) -> Path:
     return paths.store
 
 
-def _log_model(pipe: Any, test: Any, y_pred: Any, name: str, trusted: list[str], paths: DemoPaths) -> None:
+def _log_model(pipe: Any, test: Any, y_pred: Any, name: str, trusted: list[str], paths: DemoPaths) -> Path:
     """Log the fitted pipeline in the skops format (no pickle), register it under ``name`` and sign the logged
     artifact folder with the demo's model-signing key (OpenSSF model signing: model.sig in the folder)."""
     import mlflow.sklearn
@@ -247,8 +248,51 @@ def _log_model(pipe: Any, test: Any, y_pred: Any, name: str, trusted: list[str],
         serialization_format="skops",
         skops_trusted_types=trusted,
     )
-    location = mlflow.get_logged_model(info.model_id).artifact_location
-    sign_model(Path(unquote(urlparse(location).path)), paths.signing_key)
+    folder = Path(unquote(urlparse(mlflow.get_logged_model(info.model_id).artifact_location).path))
+    sign_model(folder, paths.signing_key)
+    return folder
+
+
+def write_provenance(paths: DemoPaths, model_folder: Path, run_id: str, inputs: dict[str, Path]) -> Path:
+    """The training step's SLSA provenance as an in-toto statement in a DSSE envelope, signed with the demo's
+    signing key, as a pipeline would attest what it built from what: the model file by digest, the splits."""
+    import hashlib
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+
+    from ailm.signing import dsse
+
+    def sha256(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    model_file = model_folder / "model.skops"
+    statement = {
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": model_file.name, "digest": {"sha256": sha256(model_file)}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": "https://ailm.dev/demo/train-hgb@v1",
+                "externalParameters": {"script": "evidence/demo/train_demo.py", "seed": SEED},
+                "resolvedDependencies": [
+                    {"name": name, "uri": path.as_uri(), "digest": {"sha256": sha256(path)}}
+                    for name, path in sorted(inputs.items())
+                ],
+            },
+            "runDetails": {
+                "builder": {"id": "https://ailm.dev/demo/train_demo.py"},
+                "metadata": {"invocationId": f"mlflow-run:{run_id}"},
+            },
+        },
+    }
+    key = serialization.load_pem_private_key(paths.signing_key.read_bytes(), password=None)
+    payload = json.dumps(statement, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    envelope = dsse.sign(payload, dsse.IN_TOTO_PAYLOAD_TYPE, key)  # type: ignore[arg-type]
+    out = paths.work / "attestations" / "train-provenance.dsse.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(envelope, indent=2) + "\n")
+    return out
 
 
 def sign_model(folder: Path, key: Path) -> Path:
@@ -271,7 +315,7 @@ def sign_model(folder: Path, key: Path) -> Path:
         )
         key.with_suffix(".pub").write_bytes(public)
     signature = folder / "model.sig"
-    config = signing.Config().set_hashing_config(hashing.Config().set_ignored_paths(paths=[signature]))
+    config = signing.Config().set_hashing_config(hashing.Config().set_ignored_paths(paths=[signature]))  # type: ignore[no-untyped-call]
     config.use_elliptic_key_signer(private_key=key).sign(folder, signature)
     return signature
 

@@ -2,6 +2,7 @@
 
 DEMO_PASS = {
     "DATA-001", "DATA-002", "DATA-005", "DATA-006", "DATA-008", "DATA-009", "DATA-010", "DEP-002", "DEP-004", "DEP-005",
+    "DEP-008", "DEV-009",
     "DEP-006", "DEV-002", "GOV-001", "GOV-002", "GOV-003", "GOV-005", "MON-001", "MON-002", "MON-006",
     "PLN-001", "PLN-002", "PLN-004", "RET-001", "RET-002",
 }  # fmt: skip

@@ -158,7 +158,9 @@ def test_html_report_leads_with_the_verdict_and_escapes_data(audited: Path) -> N
     assert "manifest:<wbr>adult-<wbr>income:<wbr>inventory" in html  # ids wrap at separators, never in a word
     head = html[html.index("Rests on") : html.index("Summary")]  # page 1 says what the verdict rests on
     assert "4 measured by ailm (data, drift, explanations, fairness)" in head
-    assert "read from registries and tools (mlflow, openlineage, profile)" in head and "declared by people" in head
+    assert (
+        "read from registries and tools (intoto, mlflow, openlineage, profile)" in head and "declared by people" in head
+    )
     assert "break-all" not in html.split(".mono {", 1)[1].split("}", 1)[0]
 
 

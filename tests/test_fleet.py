@@ -4,6 +4,7 @@ that differ are a conflict finding naming both sources, never an engine error or
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 SECOND = """
@@ -90,7 +91,7 @@ def test_a_glob_that_matches_no_model_and_a_tag_no_version_has_are_bad_input(
     res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--as-of", "2026-11-23")
     assert (
         res.code == 2
-        and f"{cfg}:20: subjects[0]: no registered model matches 'fraud-*' (found: adult-income)" in res.err
+        and f"{cfg}:26: subjects[0]: no registered model matches 'fraud-*' (found: adult-income)" in res.err
     )
     cfg = _subjects(demo_copy, "subjects:\n  - {model: adult-income, tags: {team: fraud}}\n")
     res = run_cli("audit", "--config", cfg, "--out", tmp_path / "o", "--no-sign", "--as-of", "2026-11-23")
@@ -116,6 +117,8 @@ def test_a_version_whose_registration_is_broken_is_error_with_the_cause_and_repo
         raise RuntimeError(f"logged model {model_id} was deleted from the artifact store")
 
     monkeypatch.setattr(MlflowClient, "get_logged_model", gone)
+    cfg = demo_copy / "ailm.yaml"  # no collector cache: the registry must be asked (the files did not change)
+    cfg.write_text(re.sub(r"(?m)^cache: .*$", "", cfg.read_text()))
     out = tmp_path / "o"
     res = run_cli("audit", "--config", demo_copy / "ailm.yaml", "--out", out, "--no-sign", "--as-of", "2026-11-23",
                   "--format", "json,html", "--no-history")  # fmt: skip

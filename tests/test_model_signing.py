@@ -29,9 +29,13 @@ def own_store(demo_root: Path, demo_copy: Path, tmp_path: Path) -> tuple[Path, P
     cfg = demo_copy / "ailm.yaml"
     text = cfg.read_text().replace(str(src / "mlflow.db"), str(dst / "mlflow.db"))
     cfg.write_text(text.split("\nanalysis:")[0] + "\n")
-    folders = list((dst / "artifacts" / "models").glob("*/artifacts"))
-    assert len(folders) == 1 and (folders[0] / "model.sig").is_file()
-    return cfg, folders[0]
+    with sqlite3.connect(dst / "mlflow.db") as db:
+        (location,) = db.execute(
+            "SELECT storage_location FROM model_versions WHERE name = 'adult-income' AND version = 1"
+        ).fetchone()
+    folder = Path(location.removeprefix("file://"))
+    assert folder.is_relative_to(dst) and (folder / "model.sig").is_file()
+    return cfg, folder
 
 
 def _dep_008(run_cli, cfg: Path, out: Path) -> tuple[dict, dict]:  # type: ignore[no-untyped-def,type-arg]

@@ -158,6 +158,10 @@ def check(name: str, pdf: bytes, trusted: list[PublicKey]) -> PdfCheck:
         level = status.coverage.name if status.coverage else "unknown"
         out.problems.append(f"{name}: something was added to the PDF after it was signed ({level})")
         return out
+    stamp_status = status.timestamp_validity
+    if stamp_status is not None and not (stamp_status.intact and stamp_status.valid):
+        out.problems.append(f"{name}: the signature's timestamp token does not verify")
+        return out
     public = cert.public_key()
     trusted_key = next((k for k in trusted if same_key(k, public)), None)  # type: ignore[arg-type]
     if trusted_key is None:
@@ -171,7 +175,7 @@ def check(name: str, pdf: bytes, trusted: list[PublicKey]) -> PdfCheck:
     out.key = trusted_key
     out.signer = cert.subject.rfc4514_string()
     out.signed_at = when.isoformat() if when else None
-    stamp = " and timestamped" if status.timestamp_validity is not None else ""
+    stamp = " and timestamped" if stamp_status is not None else ""
     out.ok.append(f"{name}: PDF signature valid{stamp}, covers the whole file, signed by {out.signer} "
                   f"(key {key_id(trusted_key)[:16]})")  # fmt: skip
     return out

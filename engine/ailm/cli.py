@@ -350,12 +350,7 @@ def verify(
     result = verify_folder(folder, trusted)
     for label, value in result.about.items():
         out.print(f"[dim]{label + ':':<10}[/] {value}")
-    for line in result.checked:
-        out.print(f"[green]ok[/]      {line}")
-    for line in result.notes:
-        out.print(f"[dim]note[/]    {line}")
-    for line in result.problems:
-        out.print(f"[bold red]changed[/] {line}")
+    _print_checks(result.checked, result.problems, result.notes)
     if result.cannot_tell:
         err.print(f"ailm: cannot verify: {result.cannot_tell}")
     elif result.problems:
@@ -383,6 +378,15 @@ def verify(
     sys.exit(found.exit_code)
 
 
+def _print_checks(checked: list[str], problems: list[str], notes: list[str] | tuple[str, ...] = ()) -> None:
+    for line in checked:
+        out.print(f"[green]ok[/]      {line}")
+    for line in notes:
+        out.print(f"[dim]note[/]    {line}")
+    for line in problems:
+        out.print(f"[bold red]changed[/] {line}")
+
+
 def _verify_pdf(path: Path, trusted: list[Any]) -> None:
     from ailm.signing import pdf as pades
 
@@ -394,10 +398,7 @@ def _verify_pdf(path: Path, trusted: list[Any]) -> None:
     if found.unsigned:
         err.print(f"ailm: cannot verify: {path} carries no PDF signature")
         sys.exit(EXIT_NO_VERDICT)
-    for line in found.ok:
-        out.print(f"[green]ok[/]      {line}")
-    for line in found.problems:
-        out.print(f"[bold red]changed[/] {line}")
+    _print_checks(found.ok, found.problems)
     if found.problems:
         out.print(f"Verification FAILED: {len(found.problems)} problem(s)")
         sys.exit(1)

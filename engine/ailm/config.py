@@ -181,13 +181,18 @@ class _WaiverFile(_Strict):
 def load_waivers(path: Path, controls: set[str]) -> list[Waiver]:
     """The waivers, each naming exactly one control of the policy set (no glob: a waiver is a decision about
     one control, and one naming a control that does not exist would silently waive nothing)."""
-    src = YamlSource.load(path, what="waivers file")
+    src, doc = _load_file(path, "waivers file", _WaiverFile)
+    assert isinstance(doc, _WaiverFile)
+    _named_controls(src, "waivers", [w.control for w in doc.waivers], controls)
+    return doc.waivers
+
+
+def _load_file(path: Path, what: str, model: type[_Strict]) -> tuple[YamlSource, _Strict]:
+    src = YamlSource.load(path, what=what)
     try:
-        waivers = _WaiverFile.model_validate(src.data).waivers
+        return src, model.model_validate(src.data)
     except ValidationError as exc:
         raise src.validation_error(exc) from None
-    _named_controls(src, "waivers", [w.control for w in waivers], controls)
-    return waivers
 
 
 class _RemediationFile(_Strict):
@@ -199,11 +204,9 @@ class _RemediationFile(_Strict):
 def load_remediation(path: Path, controls: set[str]) -> list[RemediationPlan]:
     """The remediation plans, validated as waivers are: each names one control of the policy set; two plans for
     the same control and subject are an error (which owner would the report name?)."""
-    src = YamlSource.load(path, what="remediation file")
-    try:
-        plans = _RemediationFile.model_validate(src.data).plans
-    except ValidationError as exc:
-        raise src.validation_error(exc) from None
+    src, doc = _load_file(path, "remediation file", _RemediationFile)
+    assert isinstance(doc, _RemediationFile)
+    plans = doc.plans
     _named_controls(src, "plans", [p.control for p in plans], controls)
     seen: dict[tuple[str, str], int] = {}
     for i, p in enumerate(plans):

@@ -429,20 +429,27 @@ def _cert_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+def _ca(ca_cert: Path | None, ca_key: Path | None) -> tuple[Any, Any]:
+    """The organisation's CA certificate and key, read before anything is written; certs.issue refuses one
+    without the other."""
+    from ailm.signing import certs
+
+    if ca_cert is None and ca_key is None:
+        return None, None
+    return (certs.load_certificates(ca_cert, "CA certificate")[0] if ca_cert else None,
+            certs.load_ca_key(ca_key) if ca_key else None)  # fmt: skip
+
+
 def _certify(key_path: Path, name: str, org: str | None, days: int, ca_cert: Path | None, ca_key: Path | None,
              *, force: bool) -> Path:  # fmt: skip
     from ailm.signing import certs, load_private
 
-    if (ca_cert is None) != (ca_key is None):
-        raise InputError("--ca-cert and --ca-key go together: the CA's certificate and its private key")
     key = load_private(key_path)
     path = certs.certificate_path(key_path)
     if path.exists() and not force:
         raise InputError(f"{path} already exists; keep it, or pass --force to replace it")
-    ca = certs.load_certificates(ca_cert, "CA certificate")[0] if ca_cert else None
-    chain = certs.issue(key, name=name, organisation=org, days=days, ca_cert=ca,
-                        ca_key=certs.load_ca_key(ca_key) if ca_key else None)  # fmt: skip
-    certs.write(path, chain)
+    ca, ca_private = _ca(ca_cert, ca_key)
+    certs.write(path, certs.issue(key, name=name, organisation=org, days=days, ca_cert=ca, ca_key=ca_private))
     certs.chain_for(key, path)  # what the audit will check before it signs
     return path
 
@@ -466,11 +473,9 @@ def keys_generate(folder: Path, kind: str, force: bool, cert_name: str, cert_org
     """
     from ailm.signing import certs, generate, load_private
 
-    if (ca_cert is None) != (ca_key is None):
-        raise InputError("--ca-cert and --ca-key go together: the CA's certificate and its private key")
-    ca = certs.load_certificates(ca_cert, "CA certificate")[0] if ca_cert else None
+    ca, ca_private = _ca(ca_cert, ca_key)
     private, public = generate(folder, force=force, kind=kind, name=cert_name, organisation=cert_org, days=cert_days,
-                               ca_cert=ca, ca_key=certs.load_ca_key(ca_key) if ca_key else None)  # fmt: skip
+                               ca_cert=ca, ca_key=ca_private)  # fmt: skip
     cert = certs.certificate_path(private)
     certs.chain_for(load_private(private), cert)  # what the audit will check before it signs
     out.print(f"Wrote {private} (keep it secret), {public} and {cert}")

@@ -140,15 +140,17 @@ class Sealer:
     chain: Chain
     timestamp_url: str | None
 
-    def seal(self, pdf: bytes, result: AuditResult) -> bytes:
+    def seal(self, pdf: bytes, audit_id: str, result_sha256: str) -> bytes:
         from ailm.signing import pdf as pades
 
-        lines = [f"Audit {result.audit_id}", f"Result sha256 {result.result_sha256()}"]
+        lines = [f"Audit {audit_id}", f"Result sha256 {result_sha256}"]
         return pades.sign(pdf, self.key, self.chain, lines=lines, timestamp_url=self.timestamp_url)
 
 
-def _typeset_once(fmt: Format, result: AuditResult, ctx: RenderContext, pdf_cache: PdfCache) -> bytes:
-    digest = render_key(result, ctx.templates)
+def _typeset_once(
+    fmt: Format, result: AuditResult, result_sha256: str, ctx: RenderContext, pdf_cache: PdfCache
+) -> bytes:
+    digest = render_key(result, result_sha256, ctx.templates)
     cached = pdf_cache.get(digest)
     if cached is not None:
         return cached
@@ -210,20 +212,22 @@ def publish(
                 raise PluginError(f"the reports of {prefix}/ could not be rendered: {files.cause}")
             for name, data in files.items():
                 if sealer is not None and name.endswith("/" + PDF_NAME):
-                    data = sealer.seal(data, subject_view(run.result, subject, job.results_of.get(subject, [])))
+                    view = subject_view(run.result, subject, job.results_of.get(subject, []))
+                    data = sealer.seal(data, run.result.audit_id, view.result_sha256())
                     pdfs.append(name)
                 folder.write(name, data)
+    decided = run.result.result_sha256()  # what the PDF's stamp, its cache key and the attestation name
     pdf_cache = PdfCache(cache / "pdf", sealer.key) if cache is not None and sealer is not None else None
     for fmt in chosen:
         if pdf_cache is not None and fmt.filename == PDF_NAME:
-            rendered = _typeset_once(fmt, run.result, ctx, pdf_cache)
+            rendered = _typeset_once(fmt, run.result, decided, ctx, pdf_cache)
         else:
             rendered = _render(fmt, run.result, ctx)
         if fmt.filename is None:
             printed.append(rendered.decode("utf-8"))
             continue
         if sealer is not None and fmt.filename == PDF_NAME:
-            rendered = sealer.seal(rendered, run.result)
+            rendered = sealer.seal(rendered, run.result.audit_id, decided)
             pdfs.append(PDF_NAME)
         folder.write(fmt.filename, rendered)
 
@@ -231,7 +235,7 @@ def publish(
         result = run.result
         predicate = {
             **result.identity(),
-            "result_sha256": result.result_sha256(),  # what was decided, reproducible (see AuditResult)
+            "result_sha256": decided,  # what was decided, reproducible (see AuditResult)
             "gate": result.gate().model_dump(mode="json"),
             "counts": result.counts(),
             "subjects": [s.model_dump(mode="json") for s in result.subjects],

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,7 @@ from ailm.signing.keys import PrivateKey, sign, verify
 SEAL = b"ailm pdf cache v1\n"
 
 
-@cache
-def _templates_digest(folder: str) -> str:
+def _templates_digest(folder: str) -> str:  # read each time (a few small files): an edited template counts
     root = Path(folder)
     files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return sha256_json([[p.relative_to(root).as_posix(), sha256_bytes(p.read_bytes())] for p in files])
@@ -44,11 +42,11 @@ def _shown_changes(changes: dict[str, Any] | None) -> Any:
                 else v) for k, v in changes.items()}  # fmt: skip
 
 
-def render_key(result: AuditResult, templates: Path) -> str:
+def render_key(result: AuditResult, result_sha256: str, templates: Path) -> str:
     from importlib.metadata import version
 
     return sha256_json({
-        "result": result.result_sha256(),
+        "result": result_sha256,
         "changes": _shown_changes(result.changes),
         "trends": result.trends if len(result.subjects) > 1 else None,  # the single report does not draw them
         "templates": _templates_digest(str(templates)),

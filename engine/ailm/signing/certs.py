@@ -9,10 +9,8 @@ valid now, and the CA (if any) issued it. A certificate that fails any of that i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -21,9 +19,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ailm.errors import SigningError
 from ailm.fsutil import write_atomic
-from ailm.signing.keys import CERTIFICATE_NAME, PrivateKey, PublicKey, same_key
+from ailm.signing.keys import CERTIFICATE_NAME, PrivateKey, PublicKey, pem_blocks, same_key
 
-PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.DOTALL)
 DEFAULT_DAYS = 730
 
 
@@ -43,10 +40,6 @@ class Chain:
     @property
     def self_signed(self) -> bool:
         return not self.issuers
-
-
-def _spki(key: Any) -> bytes:
-    return bytes(key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
 
 
 def _hash_for(key: object) -> hashes.HashAlgorithm | None:
@@ -78,7 +71,7 @@ def issue(
     if ca_cert is not None:
         if not isinstance(ca_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey):
             raise SigningError("--ca-key: an RSA, ECDSA or Ed25519 private key is required")
-        if _spki(ca_cert.public_key()) != _spki(ca_key.public_key()):
+        if not same_key(ca_cert.public_key(), ca_key.public_key()):
             raise SigningError("--ca-key is not the key of --ca-cert")
         _valid_at(ca_cert, start + dt.timedelta(minutes=5), "--ca-cert")
         issuer_name, signing_key = ca_cert.subject, ca_key  # type: ignore[assignment]
@@ -117,15 +110,7 @@ def write(path: Path, chain: list[x509.Certificate]) -> None:
 
 
 def load_certificates(path: Path, what: str = "certificate") -> list[x509.Certificate]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SigningError(f"{path}: {what} not found") from None
-    except OSError as exc:
-        raise SigningError(f"{path}: cannot read {what}: {exc}") from None
-    blocks = PEM_CERT.findall(raw)
-    if not blocks:
-        raise SigningError(f"{path}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it")
+    blocks = pem_blocks(path, "CERTIFICATE", what)
     out = []
     for i, block in enumerate(blocks, 1):
         try:

@@ -97,7 +97,8 @@ def verify(key: PublicKey, signature: bytes, message: bytes) -> bool:
     return True
 
 
-def same_key(a: PublicKey, b: PublicKey) -> bool:
+def same_key(a: Any, b: Any) -> bool:
+    """The same public key (of any type cryptography knows: a CA's may be RSA)."""
     return public_pem(a) == public_pem(b)
 
 
@@ -149,7 +150,14 @@ def load_public(path: Path) -> PublicKey:
     return key
 
 
-PEM_BLOCK = re.compile(rb"-----BEGIN PUBLIC KEY-----.*?-----END PUBLIC KEY-----", re.DOTALL)
+def pem_blocks(path: Path, label: str, what: str) -> list[bytes]:
+    """Every ``-----BEGIN <label>-----`` block of a PEM file; a file without one is an error naming it."""
+    raw = _read(path, what)
+    marker = re.escape(label.encode("ascii"))
+    blocks = re.findall(rb"-----BEGIN " + marker + rb"-----.*?-----END " + marker + rb"-----", raw, re.DOTALL)
+    if not blocks:
+        raise SigningError(f"{path}: no PEM {what} (-----BEGIN {label}-----) in it")
+    return blocks
 
 
 def load_keyring(paths: list[Path]) -> list[PublicKey]:
@@ -157,10 +165,7 @@ def load_keyring(paths: list[Path]) -> list[PublicKey]:
     one before a rotation). A file with no key, or a block that is not a supported public key, is an error."""
     keys: list[PublicKey] = []
     for path in paths:
-        raw = _read(path, "public key")
-        blocks = PEM_BLOCK.findall(raw)
-        if not blocks:
-            raise SigningError(f"{path}: no PEM public key (-----BEGIN PUBLIC KEY-----) in it")
+        blocks = pem_blocks(path, "PUBLIC KEY", "public key")
         for i, block in enumerate(blocks, 1):
             try:
                 key = serialization.load_pem_public_key(block)

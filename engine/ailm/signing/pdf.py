@@ -163,7 +163,7 @@ def check(name: str, pdf: bytes, trusted: list[PublicKey]) -> PdfCheck:
         out.problems.append(f"{name}: the signature's timestamp token does not verify")
         return out
     public = cert.public_key()
-    trusted_key = next((k for k in trusted if same_key(k, public)), None)  # type: ignore[arg-type]
+    trusted_key = next((k for k in trusted if same_key(k, public)), None)
     if trusted_key is None:
         out.problems.append(f"{name}: signed with a key that is not trusted (certificate key id "
                             f"{key_id(public)[:16]}...)")  # type: ignore[arg-type]  # fmt: skip

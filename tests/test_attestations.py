@@ -79,6 +79,13 @@ def test_a_file_that_is_not_json_or_a_bad_key_stops_the_audit(own_attestations, 
     res = run_cli("audit", "--config", cfg, "--out", out, "--no-sign", "--no-history", "--format", "json")
     assert res.code == 2 and f"{folder / 'broken.jsonl'}:2: not JSON" in " ".join(res.err.split()) and not out.exists()
     (folder / "broken.jsonl").unlink()
+    envelope = (folder / "train-provenance.dsse.json").read_text()
+    (folder / "twice.json").write_text(envelope.replace('"payloadType"', '"payload": "eA==", "payloadType"', 1))
+    res = run_cli("audit", "--config", cfg, "--out", out, "--no-sign", "--no-history", "--format", "json")
+    said = " ".join(res.err.split())  # two payloads: which one is signed depends on the reader, so neither is used
+    assert res.code == 2 and f"{folder / 'twice.json'}:1: not JSON: duplicate key 'payload'" in said
+    assert not out.exists()
+    (folder / "twice.json").unlink()
     bad = tmp_path / "bad.pub"
     bad.write_text("not a key\n")
     text = cfg.read_text()

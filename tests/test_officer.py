@@ -46,6 +46,7 @@ def test_remediation_plans_name_owner_and_due_date_and_flag_the_overdue(demo_cop
         ("  - {control: DEV-004, due: 2027-01-01, ticket: T}", "plans.3.owner"),
         ("  - {control: DEV-004, owner: a, due: 2027-01-01, ticket: T, priority: 1}", "plans.3.priority"),
         ("  - {control: MON-003, owner: a, due: 2027-01-01, ticket: T}", "a second plan for MON-003 on '*'"),
+        ("  - {control: DEV-004, owner: a, owner: b, due: 2027-01-01, ticket: T}", "plans.3.owner: duplicate key"),
     ],
 )
 def test_a_remediation_file_that_does_not_hold_stops_the_audit(demo_copy, tmp_path, run_cli, line, message) -> None:  # type: ignore[no-untyped-def]
@@ -55,6 +56,13 @@ def test_a_remediation_file_that_does_not_hold_stops_the_audit(demo_copy, tmp_pa
     res = _audit(run_cli, demo_copy / "ailm.yaml", out, "json")
     assert res.code == 2 and message in res.err and f"{plans}:" in res.err, res.err
     assert not out.exists()
+
+
+def test_an_empty_remediation_file_says_what_it_holds(demo_copy, tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (demo_copy / "remediation.yaml").write_text("")
+    res = _audit(run_cli, demo_copy / "ailm.yaml", tmp_path / "o", "json")
+    assert res.code == 2 and "a remediation file is a mapping with apiVersion, kind, plans" in " ".join(res.err.split())
+    assert not (tmp_path / "o").exists()
 
 
 REVIEW = """

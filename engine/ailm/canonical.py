@@ -48,6 +48,20 @@ def canonical_json(obj: Any) -> bytes:
     return text.encode("utf-8")
 
 
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}: which one a reader keeps is not defined")
+        out[key] = value
+    return out
+
+
+def loads_unique(text: str | bytes) -> Any:
+    """JSON whose objects repeat no key: for signed material, where two readers must never see two contents."""
+    return json.loads(text, object_pairs_hook=_unique)
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -189,6 +189,8 @@ def load_waivers(path: Path, controls: set[str]) -> list[Waiver]:
 
 def _load_file(path: Path, what: str, model: type[_Strict]) -> tuple[YamlSource, _Strict]:
     src = YamlSource.load(path, what=what)
+    if not isinstance(src.data, dict):  # an empty file, or a list: say what the file holds
+        raise src.error((), f"a {what} is a mapping with {', '.join(model.model_fields)}")
     try:
         return src, model.model_validate(src.data)
     except ValidationError as exc:

@@ -12,13 +12,12 @@ so nothing can read it as if it were valid (DEV-009 fails on it). A file that is
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ailm.canonical import sha256_bytes
+from ailm.canonical import loads_unique, sha256_bytes
 from ailm.collectors.base import CollectContext, Collection
 from ailm.collectors.cache import content_fingerprint
 from ailm.errors import AilmError, CollectorError
@@ -91,7 +90,7 @@ def _envelopes(path: Path) -> list[tuple[int, Any]]:
     out = []
     for line_no, chunk in chunks:
         try:
-            out.append((line_no, json.loads(chunk)))
+            out.append((line_no, loads_unique(chunk)))
         except ValueError as exc:
             at = line_no + getattr(exc, "lineno", 1) - 1
             raise CollectorError(f"{path}:{at}: not JSON: {exc}") from None
@@ -119,7 +118,7 @@ def check(envelope: Any, keys: list[Any]) -> dict[str, Any]:
         out["problem"] = f"the envelope does not verify: {exc}; not used"
         return out
     try:
-        stmt = json.loads(payload)
+        stmt = loads_unique(payload)
     except ValueError:
         stmt = None
     if not isinstance(stmt, dict) or stmt.get("_type") != STATEMENT:

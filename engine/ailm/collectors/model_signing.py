@@ -12,7 +12,6 @@ that does not parse, or a trusted key file that does not, stops the audit (exit 
 from __future__ import annotations
 
 import base64
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ailm.canonical import sha256_bytes, sha256_json
+from ailm.canonical import loads_unique, sha256_bytes, sha256_json
 from ailm.errors import CollectorError
 
 ROLE = "model_signature"
@@ -66,9 +65,9 @@ def load_keys(settings: ModelSigning, base_dir: Path) -> list[TrustedKey]:
 def _statement(path: Path) -> dict[str, Any]:
     """The in-toto statement inside a model-signing bundle; a file that is not one stops the audit."""
     try:
-        bundle = json.loads(path.read_bytes())
+        bundle = loads_unique(path.read_bytes())
         payload = bundle["dsseEnvelope"]["payload"]
-        stmt = json.loads(base64.b64decode(payload, validate=True))
+        stmt = loads_unique(base64.b64decode(payload, validate=True))
     except OSError as exc:
         raise CollectorError(f"{path}: cannot read the model signature: {exc}") from None
     except (ValueError, KeyError, TypeError) as exc:

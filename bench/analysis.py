@@ -75,7 +75,9 @@ def scaled_config(rows: int, folder: Path) -> Path:
     text = CONFIG.read_text().replace("../../.ailm/", f"{REPO / '.ailm'}/")
     text = text.replace("path: manifest.yaml", f"path: {CONFIG.parent / 'manifest.yaml'}")
     text = text.replace(f"current: {REPO / '.ailm'}/demo/data/adult-test.csv", f"current: {folder / 'test.csv'}")
-    text = text.replace("  datasets:\n", f"  datasets:\n    test: {folder / 'test.csv'}\n")
+    head, analysis = text.split("\nanalysis:", 1)  # the analysis section's datasets, not the profile collector's
+    analysis = analysis.replace("  datasets:\n", f"  datasets:\n    test: {folder / 'test.csv'}\n", 1)
+    text = head + "\nanalysis:" + analysis
     cfg = folder / "ailm.yaml"
     cfg.write_text(text)
     return cfg

@@ -55,10 +55,26 @@ class OpaReferee:
         return out
 
     def run_tests(self) -> list[TestOutcome]:
-        outcomes = []
-        for test, package, name in test_rules(self.policies):
+        """Every test rule's value, read from one evaluation of each top-level document (OPA compiles the whole
+        query each time, 0.3 s here); where one errors, each of its rules is evaluated alone, so the error lands on
+        the test that made it."""
+        tests = list(test_rules(self.policies))
+        documents: dict[str, Any] = {}
+        for root in sorted({package.split(".")[0] for _, package, _ in tests}):
             try:
-                value = self._document(f"{package}.{name}", {})
+                documents[root] = self._document(root, {})
+            except OpaError:
+                documents[root] = _ERRORED
+        outcomes = []
+        for test, package, name in tests:
+            node = documents[package.split(".")[0]]
+            try:
+                if node is _ERRORED:
+                    value = self._document(f"{package}.{name}", {})
+                else:
+                    for part in [*package.split(".")[1:], name]:
+                        node = node.get(part) if isinstance(node, dict) else None
+                    value = node
             except OpaError as exc:
                 outcomes.append(TestOutcome(test.display, name, "error", str(exc)))
                 continue
@@ -67,6 +83,9 @@ class OpaReferee:
                 TestOutcome(test.display, name, "pass" if ok else "fail", "" if ok else "undefined or false")
             )
         return outcomes
+
+
+_ERRORED = object()
 
 
 def decision_key(d: Decision) -> tuple[Any, ...]:

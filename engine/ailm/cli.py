@@ -153,8 +153,9 @@ def audit(
     """
     from ailm.audit.outdir import OutputFolder
     from ailm.audit.parallel import executor
-    from ailm.audit.publish import output_names, publish
+    from ailm.audit.publish import output_names, publish, signing_for
     from ailm.audit.runner import AuditOptions, run_audit
+    from ailm.config import load_config
 
     opts = AuditOptions(
         config_path=config_path,
@@ -177,6 +178,19 @@ def audit(
             "check_revision": False if no_opa_revision_check else None,
         },
     )
+    loaded = load_config(config_path)
+    key, signing = None, None
+    if not no_sign:  # a key or certificate that cannot sign stops the audit before any work
+        cfg = loaded.config
+        key = key_path or (loaded.path(cfg.signing.key) if cfg.signing.key else None)
+        if key is None:
+            raise InputError(f"{loaded.source.path}: no signing key: set signing.key, pass --key, or --no-sign")
+        signing = signing_for(
+            key,
+            _formats(formats) or cfg.formats,
+            certificate=loaded.path(cfg.signing.certificate) if cfg.signing.certificate else None,
+            timestamp_url=cfg.signing.timestamp_url,
+        )
     history = None if no_history else _open_history(history_url, config_path, write=True)  # stop early if unreachable
     # the folder is locked for the whole audit: a second audit into it stops at once, with a message
     # one executor for the per-subject work: measuring, evaluating, then rendering each version's reports
@@ -188,23 +202,16 @@ def audit(
         run = run_audit(opts, progress=lambda msg: status.update(msg), pool=pool)
         if history is not None:  # what changed since the previous audit of this config, at the top of every report
             run = _with_changes(history, run)
-        cfg = run.config
-        key = None
-        if not no_sign:
-            key = key_path or (cfg.path(cfg.config.signing.key) if cfg.config.signing.key else None)
-            if key is None:
-                raise InputError(f"{cfg.source.path}: no signing key: set signing.key, pass --key, or --no-sign")
+        ran = run.config
         status.update("writing reports")
         files = publish(
             run,
             folder,
-            _formats(formats) or cfg.config.formats,
-            key,
+            _formats(formats) or ran.config.formats,
+            signing,
             stdout=lambda text: click.echo(text, nl=False),
             pool=pool,
-            certificate=cfg.path(cfg.config.signing.certificate) if cfg.config.signing.certificate else None,
-            timestamp_url=cfg.config.signing.timestamp_url,
-            cache=cfg.path(cfg.config.cache) if cfg.config.cache else None,
+            cache=ran.path(ran.config.cache) if ran.config.cache else None,
         )
         if history is not None:
             status.update("recording the audit in the history")

@@ -102,13 +102,20 @@ def cramers_v(a: Any, b: Any, bins: int = 10) -> float | None:
     from scipy.stats import chi2_contingency
 
     def discrete(s: Any) -> Any:
+        """Category codes (-1 for a missing value): a numeric input with many values in quantile bins, anything
+        else by value. Codes, not strings: a million rows in milliseconds."""
         if pd.api.types.is_numeric_dtype(s) and s.nunique() > bins:
-            binned = pd.qcut(s, q=bins, duplicates="drop").astype(str)
-            # a skewed input (mostly zeros, like capital gain) may leave one quantile bin: split at the mode
-            return binned if binned.nunique() > 1 else (s != s.mode().iloc[0]).astype(str)
-        return s.astype(str)
+            binned = pd.qcut(s, q=bins, duplicates="drop", labels=False)
+            if binned.nunique() <= 1:  # a skewed input (mostly zeros, like capital gain) may leave
+                binned = s != s.mode().iloc[0]  # one quantile bin: split at the mode
+            s = binned
+        codes, uniques = pd.factorize(s)
+        return np.asarray(codes, dtype=np.int64), len(uniques)
 
-    table = pd.crosstab(discrete(a), discrete(b)).to_numpy()
+    (ca, ka), (cb, kb) = discrete(a), discrete(b)
+    both = (ca >= 0) & (cb >= 0)  # a row missing either value is left out
+    table = np.bincount(ca[both] * kb + cb[both], minlength=ka * kb).reshape(ka, kb)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]  # only values seen together, as a crosstab
     if min(table.shape) < 2:
         return None
     chi2 = chi2_contingency(table, correction=False)[0]

@@ -31,9 +31,10 @@ def _r(x: Any) -> float | None:
 
 
 def _group_keys(frame: Any, columns: list[str]) -> Any:
-    if len(columns) == 1:
-        return frame[columns[0]].astype(str)
-    return frame[columns].astype(str).agg(" x ".join, axis=1)
+    keys = frame[columns[0]].astype(str)
+    for column in columns[1:]:  # joined column by column, not row by row (a million rows in a second)
+        keys = keys.str.cat(frame[column].astype(str), sep=" x ")
+    return keys
 
 
 def _summaries(rates: dict[str, Any], has_both_classes: bool) -> tuple[dict[str, float | None], list[str]]:
@@ -64,55 +65,74 @@ def _summaries(rates: dict[str, Any], has_both_classes: bool) -> tuple[dict[str,
     return out, reasons
 
 
-def _rates(codes: Any, y: Any, y_hat: Any, k: int) -> dict[str, Any]:
+GROUP_METRICS = ("selection_rate", "tpr", "fpr", "accuracy")
+
+
+def _cell_rates(cells: Any) -> dict[str, Any]:
+    """Per-group rates from counts of rows per (group, label, prediction): ``cells[..., g, 2 * y + y_hat]``."""
     import numpy as np
 
-    n = np.bincount(codes, minlength=k).astype(float)
-    sel = np.bincount(codes, weights=y_hat, minlength=k)
-    pos = np.bincount(codes, weights=y, minlength=k)
-    tp = np.bincount(codes, weights=y * y_hat, minlength=k)
-    fp = np.bincount(codes, weights=(1 - y) * y_hat, minlength=k)
+    tn, fp, fn, tp = (cells[..., i].astype(float) for i in range(4))
+    n = tn + fp + fn + tp
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {"selection_rate": sel / n, "tpr": tp / pos, "fpr": fp / (n - pos)}
+        return {
+            "selection_rate": (fp + tp) / n,
+            "tpr": tp / (tp + fn),
+            "fpr": fp / (fp + tn),
+            "accuracy": (tn + tp) / n,
+        }
 
 
-def _bootstrap(codes: Any, y: Any, y_hat: Any, kept: Any, ctx: AnalysisContext, salt: int) -> dict[str, Any]:
-    """Percentile intervals of the per-group selection rates and the summaries (over the kept groups)."""
+def _bootstrap(cells: Any, kept: Any, ctx: AnalysisContext, salt: int) -> dict[str, Any]:
+    """Percentile intervals of each group's selection rate, TPR, FPR and accuracy, and of the summaries over the
+    kept groups.
+
+    ``cells`` counts the rows in each (group, true label, prediction) cell, ``4 * group + 2 * label + prediction``;
+    every one of these numbers is a function of those counts.
+    A resample of the n rows drawn with replacement gives those cells counts distributed Multinomial(n, the
+    cells' shares), so each resample is drawn as the cell counts directly: the same bootstrap distribution as
+    resampling row indices, in time that does not grow with n (the draws differ from an index resample's, so
+    intervals agree within Monte Carlo error, not digit for digit; tests/test_fairness_bootstrap.py compares).
+    """
     import numpy as np
 
     s = ctx.settings
     rng = np.random.default_rng([s.seed, salt])
-    n, k = len(codes), len(kept)
-    per_group: list[Any] = []
+    n, k = int(cells.sum()), len(kept)
+    draws = rng.multinomial(n, cells / n, size=s.bootstrap).reshape(s.bootstrap, k, 4)
+    rates = _cell_rates(draws)  # resample x group
     summaries: dict[str, list[float]] = {name: [] for name in SUMMARIES}
-    for _ in range(s.bootstrap):
-        idx = rng.integers(0, n, n)
-        rates = _rates(codes[idx], y[idx], y_hat[idx], k)
-        per_group.append(rates["selection_rate"])
-        keep = kept & ~np.isnan(rates["selection_rate"])
-        vals, _ = _summaries({m: v[keep] for m, v in rates.items()}, True)
+    for b in range(s.bootstrap):
+        keep = kept & ~np.isnan(rates["selection_rate"][b])  # a group that drew no rows is not compared
+        vals, _ = _summaries({m: rates[m][b][keep] for m in ("selection_rate", "tpr", "fpr")}, True)
         for name, v in vals.items():
             if v is not None and np.isfinite(v):
                 summaries[name].append(v)
     alpha = (1 - s.confidence) / 2
-    stacked = np.array(per_group)
-    with np.errstate(invalid="ignore"):
-        lo = np.nanquantile(stacked, alpha, axis=0)
-        hi = np.nanquantile(stacked, 1 - alpha, axis=0)
-    cis = {
+    out: dict[str, Any] = {}
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a rate undefined in every resample (no positives)
+        for metric in GROUP_METRICS:
+            out[f"{metric}_lo"] = np.nanquantile(rates[metric], alpha, axis=0)
+            out[f"{metric}_hi"] = np.nanquantile(rates[metric], 1 - alpha, axis=0)
+    out["summaries"] = {
         name: [_r(np.quantile(v, alpha)), _r(np.quantile(v, 1 - alpha))]
         if len(v) >= max(10, s.bootstrap // 2)
         else None
         for name, v in summaries.items()
     }
-    return {"selection_rate_lo": lo, "selection_rate_hi": hi, "summaries": cis}
+    return out
+
+
+def _ci(boot: dict[str, Any] | None, metric: str, i: int) -> list[float | None] | None:
+    return [_r(boot[f"{metric}_lo"][i]), _r(boot[f"{metric}_hi"][i])] if boot else None
 
 
 def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any]:
     """Fairness for one sensitive feature, or an intersection of several."""
     import numpy as np
     import pandas as pd
-    from fairlearn.metrics import MetricFrame, count, false_positive_rate, selection_rate, true_positive_rate
+    from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
     from sklearn.metrics import accuracy_score
 
     s = ctx.settings
@@ -127,46 +147,52 @@ def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any
         return out | {"status": "feature_absent", "reason": f"not in the {role} data: {', '.join(missing)}"}
     groups = _group_keys(frame, columns)
     absent = frame[columns].isna().any(axis=1).to_numpy()
+    y_in, y_hat_in = y[~absent].astype(np.int64), y_hat[~absent].astype(np.int64)
+    codes_all, uniques = pd.factorize(groups[~absent].to_numpy(), sort=True)  # row -> index in labels
+    labels = [str(g) for g in uniques]
+    k = len(labels)
+    cells = np.bincount(codes_all * 4 + y_in * 2 + y_hat_in, minlength=4 * k)  # rows per (group, label, prediction)
+    counts = cells.reshape(k, 4).sum(axis=1)
+    # fairlearn's MetricFrame on the cell table, each cell one row weighted by how many rows it holds: every
+    # metric here is a weighted mean over rows, so this is the number over all rows, in time that does not grow
+    # with them (tests/test_analysis.py holds it to MetricFrame on the rows themselves)
+    nonzero = np.flatnonzero(cells)
+    metrics = {
+        "selection_rate": selection_rate,
+        "accuracy": accuracy_score,
+        "tpr": true_positive_rate,
+        "fpr": false_positive_rate,
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # fairlearn warns on groups without positives; we report those as null
         mf = MetricFrame(
-            metrics={
-                "count": count,
-                "selection_rate": selection_rate,
-                "accuracy": accuracy_score,
-                "tpr": true_positive_rate,
-                "fpr": false_positive_rate,
-            },
-            y_true=y[~absent],
-            y_pred=y_hat[~absent],
-            sensitive_features=groups[~absent].to_numpy(),
+            metrics=metrics,
+            y_true=(nonzero % 4) // 2,
+            y_pred=nonzero % 2,
+            sensitive_features=np.asarray(labels, dtype=object)[nonzero // 4],
+            sample_params={m: {"sample_weight": cells[nonzero]} for m in metrics},
         )
-    table = mf.by_group
-    labels = [str(g) for g in table.index]
-    sufficient = [g for g in labels if int(table.loc[g, "count"]) >= s.min_group_size]
+    table = mf.by_group.loc[labels]
+    sufficient = [g for i, g in enumerate(labels) if int(counts[i]) >= s.min_group_size]
     insufficient = [g for g in labels if g not in sufficient]
 
-    codes_all = np.asarray(pd.Categorical(groups[~absent], categories=labels).codes)  # row -> index in labels
-    kept = np.array([g in sufficient for g in labels])
-    boot = (
-        _bootstrap(codes_all, y[~absent].astype(float), y_hat[~absent].astype(float), kept, ctx, salt)
-        if s.bootstrap
-        else None
-    )
+    kept = np.array([g in sufficient for g in labels], dtype=bool)
+    boot = _bootstrap(cells, kept, ctx, salt) if s.bootstrap else None
     group_rows = []
     for i, g in enumerate(labels):
         row = table.loc[g]
         group_rows.append(
             {
                 "group": g,
-                "count": int(row["count"]),
+                "count": int(counts[i]),
                 "selection_rate": _r(row["selection_rate"]),
-                "selection_rate_ci": [_r(boot["selection_rate_lo"][i]), _r(boot["selection_rate_hi"][i])]
-                if boot
-                else None,
+                "selection_rate_ci": _ci(boot, "selection_rate", i),
                 "accuracy": _r(row["accuracy"]),
+                "accuracy_ci": _ci(boot, "accuracy", i),
                 "true_positive_rate": _r(row["tpr"]),
+                "true_positive_rate_ci": _ci(boot, "tpr", i),
                 "false_positive_rate": _r(row["fpr"]),
+                "false_positive_rate_ci": _ci(boot, "fpr", i),
                 "insufficient_evidence": g in insufficient,
             }
         )
@@ -216,7 +242,13 @@ def analyze(ctx: AnalysisContext) -> dict[str, Any]:
         "positive_rate_predicted": _r(np.mean(y_hat)),
         "accuracy": _r(np.mean(y == y_hat)),
         "min_group_size": s.min_group_size,
-        "bootstrap": {"resamples": s.bootstrap, "confidence": s.confidence, "method": "percentile", "seed": s.seed},
+        "bootstrap": {
+            "resamples": s.bootstrap,
+            "confidence": s.confidence,
+            "method": "percentile",
+            "draws": "multinomial cell counts",
+            "seed": s.seed,
+        },
         "features": results,
     }
 

@@ -147,6 +147,24 @@ class Sealer:
         return pades.sign(pdf, self.key, self.chain, lines=lines, timestamp_url=self.timestamp_url)
 
 
+@dataclass(frozen=True)
+class Signing:
+    """What an audit signs with: the key, and the PDF sealer when a report.pdf is written."""
+
+    key: PrivateKey
+    sealer: Sealer | None
+
+
+def signing_for(
+    key_path: Path, formats: list[str], *, certificate: Path | None = None, timestamp_url: str | None = None
+) -> Signing:
+    """The key and the certificate, checked (a key others can read, a certificate for another key, out of date or
+    not issued by its CA): the audit calls this before any work, so that such a key stops it at once."""
+    key = load_private(key_path)
+    pdf = any(f.filename == PDF_NAME for f in resolve(formats))
+    return Signing(key, Sealer(key, _chain(key, key_path, certificate), timestamp_url) if pdf else None)
+
+
 def _typeset_once(
     fmt: Format, result: AuditResult, result_sha256: str, ctx: RenderContext, pdf_cache: PdfCache
 ) -> bytes:
@@ -163,19 +181,17 @@ def publish(
     run: AuditRun,
     folder: OutputFolder,
     formats: list[str],
-    key_path: Path | None,
+    signing: Signing | None,
     *,
     stdout: Callable[[str], None] = print,
     pool: Executor | None = None,
-    certificate: Path | None = None,
-    timestamp_url: str | None = None,
     cache: Path | None = None,
 ) -> dict[str, Path]:
-    """Render every output into ``folder``, sign them when a key is given, and commit. Returns the files.
+    """Render every output into ``folder``, sign them when ``signing`` is given, and commit. Returns the files.
 
-    With a key, each ``report.pdf`` is signed too (PAdES, with the key's certificate: ``certificate``, else
-    ``ailm.crt`` beside the key), and the attestation lists it under ``signed_pdfs``. With a ``cache`` folder, the
-    audit's own report.pdf is typeset only when what it shows changed (:mod:`ailm.report.pdf_cache`).
+    Signed, each ``report.pdf`` is signed too (PAdES, see :func:`signing_for`), and the attestation lists it
+    under ``signed_pdfs``. With a ``cache`` folder, the audit's own report.pdf is typeset only when what it shows
+    changed (:mod:`ailm.report.pdf_cache`).
 
     A format without a file (``github``) is handed to ``stdout`` once the folder is in place; with it, the
     Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
@@ -190,10 +206,8 @@ def publish(
             raise PluginError(f"format {fmt.name!r} would write {name!r}: {why}")
         if name is not None:
             seen[name] = fmt.name
-    key = load_private(key_path) if key_path is not None else None  # fail before writing anything
-    sealer = None
-    if key is not None and key_path is not None and any(f.filename == PDF_NAME for f in chosen):
-        sealer = Sealer(key, _chain(key, key_path, certificate), timestamp_url)
+    key = signing.key if signing is not None else None
+    sealer = signing.sealer if signing is not None else None
     folder.write(EVIDENCE_NAME, (run.evidence.model_dump_json(indent=2) + "\n").encode("utf-8"))
     inputs = [i.model_dump(mode="json") for i in run.inputs]
     folder.write(INPUTS_NAME, (json.dumps(inputs, indent=2, sort_keys=True) + "\n").encode("utf-8"))

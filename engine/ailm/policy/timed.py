@@ -13,6 +13,7 @@ import contextlib
 import json
 import multiprocessing
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ailm.errors import EvaluatorError, PolicyError
@@ -23,22 +24,25 @@ DEFAULT_LIMIT_S = 60.0
 STARTUP_S = 60.0  # parsing the policies, before any of them runs
 
 
-def _orphan_proof(parent_end: Any) -> None:
-    """In the worker: die with the audit (a killed audit must not leave a worker holding its folder's lock),
-    and let go of what was inherited from it."""
+def _die_with_parent() -> None:
+    """In the worker: die with the audit (a killed audit must not leave a worker holding its folder's lock)."""
     import ctypes
-    import ctypes.util
     import os
     import signal
 
-    from ailm import fsutil
-
-    name = ctypes.util.find_library("c")
-    if name is not None:
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(name).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    with contextlib.suppress(OSError, AttributeError):  # libc's symbols are the process's own (no ldconfig run)
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     if os.getppid() == 1:  # the audit died before that took effect
         os._exit(0)
+
+
+def _orphan_proof(parent_end: Any) -> None:
+    """In a forked worker: die with the audit, and let go of what was inherited from it."""
+    import os
+
+    from ailm import fsutil
+
+    _die_with_parent()
     parent_end.close()
     for fd in list(fsutil.HELD):
         with contextlib.suppress(OSError):
@@ -46,8 +50,67 @@ def _orphan_proof(parent_end: Any) -> None:
     fsutil.HELD.clear()
 
 
+def single_threaded() -> bool:
+    """Whether this process has one thread, so that a forked child holds no lock that no thread will release.
+
+    A forked child keeps only the forking thread: a lock another thread held at that moment (an HTTP server's, the
+    import lock, the runtime of a native library such as Go's) stays held in it, and the child can hang before it
+    reads a policy. Threads that Python does not know of count too (they are read from /proc)."""
+    import os
+    import threading
+
+    try:
+        return len(os.listdir("/proc/self/task")) <= 1
+    except OSError:
+        return threading.active_count() <= 1
+
+
+class _Spawned:
+    """A worker started as a new interpreter (where forking is not safe), with the API of a Process."""
+
+    def __init__(self, conn_fd: int) -> None:
+        import os
+        import subprocess
+        import sys
+
+        import ailm
+
+        env = dict(os.environ)
+        root = str(Path(ailm.__file__).resolve().parents[1])  # the same ailm, installed or not
+        env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+        code = "import sys; from ailm.policy.timed import _spawned_main; _spawned_main(int(sys.argv[1]))"
+        self.popen = subprocess.Popen(  # this interpreter, a fixed program
+            [sys.executable, "-c", code, str(conn_fd)], pass_fds=[conn_fd], stdin=subprocess.DEVNULL, env=env
+        )
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+    def join(self, timeout: float | None = None) -> None:
+        import subprocess
+
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout)
+
+
+def _spawned_main(fd: int) -> None:
+    from multiprocessing.connection import Connection
+
+    _die_with_parent()
+    conn = Connection(fd)
+    policies = conn.recv()
+    _serve_on(policies, conn)
+
+
 def _serve(policies: PolicySet, conn: Any, parent_end: Any) -> None:
     _orphan_proof(parent_end)
+    _serve_on(policies, conn)
+
+
+def _serve_on(policies: PolicySet, conn: Any) -> None:
     from ailm.errors import AilmError
     from ailm.policy.embedded import EmbeddedEvaluator
 
@@ -66,7 +129,7 @@ def _serve(policies: PolicySet, conn: Any, parent_end: Any) -> None:
         if kind == "check":
             try:
                 evaluator.check_control(controls[arg])
-                conn.send(("ok", None))
+                conn.send(("ok", ""))  # compiled (None is what _ask gives when the limit passed)
             except AilmError as exc:
                 conn.send(("ok", str(exc)))
         elif kind == "all":
@@ -93,17 +156,36 @@ class TimedEvaluator:
                 raise PolicyError(answer)
 
     def _start(self) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(
-            target=_serve, args=(self.policies, child, self.conn), daemon=True, name="ailm-evaluator"
-        )
-        self.proc.start()
-        child.close()
-        if not self.conn.poll(STARTUP_S):
+        self.proc: Any
+        if single_threaded():  # forked: starts at once, with the policies already in memory
+            ctx = multiprocessing.get_context("fork")
+            self.conn, child = ctx.Pipe()
+            self.proc = ctx.Process(
+                target=_serve, args=(self.policies, child, self.conn), daemon=True, name="ailm-evaluator"
+            )
+            self.proc.start()
+            child.close()
+        else:  # a new interpreter, given the policies through the pipe
+            import socket
+            from multiprocessing.connection import Connection
+
+            ours, theirs = socket.socketpair()
+            try:
+                self.proc = _Spawned(theirs.fileno())
+            finally:
+                theirs.close()
+            self.conn = Connection(ours.detach())
+        try:
+            if isinstance(self.proc, _Spawned):
+                self.conn.send(self.policies)
+            answer = self.conn.recv() if self.conn.poll(STARTUP_S) else None
+        except (EOFError, OSError):  # it ended at once (what it said is on stderr)
+            self._stop()
+            raise EvaluatorError("the policy engine's worker process ended before it loaded the policies") from None
+        if answer is None:
             self._stop()
             raise EvaluatorError(f"the policy engine did not load the policies within {STARTUP_S:g} s")
-        kind, message = self.conn.recv()
+        kind, message = answer
         if kind == "failed":
             self._stop()
             raise PolicyError(message)
@@ -128,21 +210,22 @@ class TimedEvaluator:
 
     def evaluate(self, policy_input: Mapping[str, Any]) -> dict[str, Decision]:
         payload = json.dumps(policy_input)
-        answer = self._ask("all", None, payload)
-        if answer is not None:
-            decisions: dict[str, Decision] = answer
-            return decisions
+        if not self.runaway:
+            answer = self._ask("all", None, payload)
+            if answer is not None:
+                decisions: dict[str, Decision] = answer
+                return decisions
         out: dict[str, Decision] = {}
         for control in self.policies.controls:
+            if control.id in self.runaway:  # it did not finish on an empty input: not run again on each subject
+                out[control.id] = Decision(error=f"{self._over_limit()}, even on an empty input")
+                continue
             one = self._ask("one", control.id, payload)
-            out[control.id] = (
-                one
-                if one is not None
-                else Decision(
-                    error=f"evaluation did not finish within the time limit of {self.limit_s:g} s (evaluator.timeout)"
-                )
-            )
+            out[control.id] = one if one is not None else Decision(error=self._over_limit())
         return out
+
+    def _over_limit(self) -> str:
+        return f"evaluation did not finish within the time limit of {self.limit_s:g} s (evaluator.timeout)"
 
     def close(self) -> None:
         self._stop()

@@ -55,6 +55,10 @@ def test_fairness_matches_fairlearn_computed_directly(demo_ctx: AnalysisContext)
     test = pd.read_csv(demo_ctx.dataset("test").path)
     model = demo_ctx.model
     y, y_hat = test["income"], model.predict(test[demo_ctx.features])
+    from ailm.analysis.context import _predicts_by_argmax
+
+    assert _predicts_by_argmax(model)  # the demo's boosted model: its labels are read off its probabilities
+    np.testing.assert_array_equal(demo_ctx.predictions("test")[0], (np.asarray(y_hat).astype(str) == "1").astype(int))
     assert [m["feature"] for m in result["features"]] == ["sex", "race", "sex x race"]
     for m in result["features"][:2]:
         s = test[m["feature"]]

@@ -519,6 +519,11 @@ for name, content, expect in [
     ("no producer", event(producer=None), ("events.ndjson:1: the event has no 'producer'",)),
     ("no runId", event(run={}), ("events.ndjson:1: run has no 'runId'",)),
     ("runId not a UUID", event(run={"runId": "r1"}), ("events.ndjson:1: not a valid OpenLineage RunEvent", "UUID")),
+    (
+        "eventTime month 13",
+        event(eventTime="2026-13-01T00:00:00Z"),
+        ("events.ndjson:1: not a valid OpenLineage RunEvent",),
+    ),
     ("integer namespace", event(job={"namespace": 7, "name": "j"}), ("events.ndjson:1:", "must be strings")),
     (
         "integer dataset namespace",

@@ -53,3 +53,29 @@ def test_the_documented_recipe_rehashes_every_record_of_an_audit(audited: Path) 
     assert len(records) > 20
     for i in range(len(records)):
         exec(compile(recipe, "docs/evidence.md", "exec"), {"path": audited / "evidence.json", "i": i})
+
+
+PLAIN = st.recursive(  # what takes orjson's path: no float anywhere
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=6), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PLAIN)
+def test_content_without_floats_gives_the_documented_bytes_on_the_fast_path(value: object) -> None:
+    assert canonical_json(value) == _documented(value)
+
+
+def test_every_code_point_and_what_the_fast_path_hands_on() -> None:
+    import pytest
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert canonical_json({"s": every, every[:300]: 1}) == _documented({"s": every, every[:300]: 1})
+    for value in ({"big": 2**64}, {"small": -(2**63) - 1}, {1: "integer key"}, {"f": [1, {"x": 1e-05}]}, ("t", 1)):
+        assert canonical_json(value) == _documented(value)  # the standard library's path, the same bytes
+    with pytest.raises(ValueError, match="non-finite number nan"):
+        canonical_json({"a": [1, {"b": float("nan")}]})  # never orjson's null
+    with pytest.raises(UnicodeEncodeError):
+        canonical_json({"s": "\ud800"})

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 
 def _default(obj: Any) -> Any:
     if isinstance(obj, datetime | date):
@@ -37,9 +39,43 @@ _ENCODER = json.JSONEncoder(
 )  # one encoder for every call: building one per call cost more than encoding small records
 
 
+def _plain(obj: Any) -> bool:
+    """Only objects with string keys, lists, strings, integers, booleans and null: no float, no other type."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+            values = item.values()
+        elif kind is list:
+            values = item
+        else:
+            return kind is str or kind is int or kind is bool or item is None
+        for value in values:
+            kind = type(value)
+            if kind is dict or kind is list:
+                stack.append(value)
+            elif not (kind is str or kind is int or kind is bool or value is None):
+                return False
+    return True
+
+
 def canonical_json(obj: Any) -> bytes:
     """Sorted keys, no insignificant white space, UTF-8, finite numbers only; floats as Python's repr. This is
-    not RFC 8785 (its numbers are ECMAScript's); docs/evidence.md gives the exact form, and tests hold it."""
+    not RFC 8785 (its numbers are ECMAScript's); docs/evidence.md gives the exact form, and tests hold it.
+
+    Content without floats (most evidence: ids, names, digests, counts) is encoded by orjson, whose bytes for
+    it are the same (tests/test_canonical.py holds them equal on every code point and key order); a float, an
+    integer past 64 bits or any other type takes the standard library's encoder, whose float form is Python's
+    repr (orjson writes 1e-05 as 1e-5 and a NaN as null)."""
+    if _plain(obj):
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # an integer past 64 bits, a lone surrogate: the standard path decides
+            pass
     try:
         text = _ENCODER.encode(obj)
     except ValueError:

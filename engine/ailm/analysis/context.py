@@ -154,10 +154,13 @@ class AnalysisContext:
             x = self.model_input(role)
             classes = [str(c) for c in getattr(model, "classes_", [])]
             positive = str(self.settings.positive_label)
-            y_hat = (np.asarray(model.predict(x)).astype(str) == positive).astype("int64")
-            score = None
-            if hasattr(model, "predict_proba") and positive in classes:
-                score = np.asarray(model.predict_proba(x))[:, classes.index(positive)]
+            proba = np.asarray(model.predict_proba(x)) if hasattr(model, "predict_proba") else None
+            if proba is not None and _predicts_by_argmax(model):  # one pass of the model, not two
+                predicted = np.asarray(model.classes_)[proba.argmax(axis=1)]
+            else:
+                predicted = np.asarray(model.predict(x))
+            y_hat = (predicted.astype(str) == positive).astype("int64")
+            score = proba[:, classes.index(positive)] if proba is not None and positive in classes else None
             self._predictions[role] = (y_hat, score)
         return self._predictions[role]
 
@@ -170,6 +173,30 @@ class AnalysisContext:
             "sensitive_features": list(self.sensitive_features),
             "sensitive_features_from": self.sensitive_from,
         }
+
+
+# scikit-learn classifiers whose predict() is, in its own code, classes_[argmax(predict_proba())]: for them the
+# labels are read off the probabilities (a million rows of a boosted model take seconds per pass). By exact type:
+# a subclass may predict otherwise. LogisticRegression is not here (it thresholds the margin, and a margin that
+# rounds to probability 0.5 would give the other label).
+_ARGMAX_PREDICTORS = frozenset(
+    {
+        "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+        "sklearn.ensemble._forest.RandomForestClassifier",
+        "sklearn.ensemble._forest.ExtraTreesClassifier",
+        "sklearn.tree._classes.DecisionTreeClassifier",
+    }
+)
+
+
+def _predicts_by_argmax(model: Any) -> bool:
+    def name(obj: Any) -> str:
+        return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+    final = model
+    if name(model) == "sklearn.pipeline.Pipeline":  # predict and predict_proba both transform, then the last step
+        final = model.steps[-1][1]
+    return name(final) in _ARGMAX_PREDICTORS and hasattr(final, "classes_")
 
 
 def resolve_dataset(role: str, spec: str, base_dir: Path, where: str) -> DatasetRef:

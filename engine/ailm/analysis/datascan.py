@@ -61,39 +61,48 @@ def scan_columns(df: Any, sensitive: list[str], seed: int) -> list[dict[str, Any
     return found
 
 
-def canonical_frame(df: Any) -> Any:
-    """Every cell as one text, whatever the column's dtype: 37, 37.0 and "37" are "37"; missing is "".
+_FRACTION_TAG = 0x9E3779B97F4A7C15  # keeps a fraction's hash apart from a whole number's with the same bits
 
-    A split with one odd value in a column (age "unknown") is read with that column as text while the
-    other splits read it as numbers; hashed by dtype, their identical rows would no longer match and
-    leakage would go unseen. Columns are taken in name order, so a reordered file compares the same."""
+
+def canonical_hashes(s: Any) -> Any:
+    """One 64-bit hash per cell of its canonical text, whatever the column's dtype: 37, 37.0 and "37" are the
+    number 37, 0.5 and "0.5" the number 0.5, other text is itself stripped, missing is "".
+
+    A split with one odd value in a column (age "unknown") is read with that column as text while the other
+    splits read it as numbers; hashed by dtype, their identical rows would no longer match and leakage would go
+    unseen. Numbers are hashed as numbers (whole ones as integers), text as text: no string is made per cell, so a
+    million rows take a second, not ten."""
     import numpy as np
     import pandas as pd
 
-    out = {}
-    for col in sorted(df.columns, key=str):
-        s = df[col]
-        if pd.api.types.is_bool_dtype(s):
-            s = s.astype("object")
-        numeric = pd.api.types.is_numeric_dtype(s)
-        numbers = (s if numeric else pd.to_numeric(s, errors="coerce")).astype("float64").to_numpy()
-        finite = np.isfinite(numbers)
-        whole = finite & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
-        cells = np.full(len(s), "", dtype=object)
-        if not numeric:
-            text = s.astype("string").str.strip().fillna("").to_numpy(dtype=object)
-            cells[:] = text
-        cells[whole] = numbers[whole].astype("int64").astype(str)
-        fractional = finite & ~whole
-        cells[fractional] = numbers[fractional].astype(str)
-        out[str(col)] = cells
-    return pd.DataFrame(out, index=df.index)
+    if pd.api.types.is_bool_dtype(s):
+        s = s.astype("object")
+    empty = pd.util.hash_array(np.array([""], dtype=object))[0]
+    if pd.api.types.is_numeric_dtype(s):  # a missing or infinite number is ""
+        numbers = s.astype("float64").to_numpy()
+        out = np.full(len(s), empty, dtype=np.uint64)
+    else:  # text: each distinct value read once (as a number where it is one), then spread to its rows
+        codes, uniques = pd.factorize(s)  # a missing value is -1
+        values = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+        as_numbers = np.append(pd.to_numeric(values, errors="coerce").astype("float64").to_numpy(), np.nan)
+        as_text = pd.util.hash_array(values.astype("string").str.strip().fillna("").to_numpy(dtype=object))
+        numbers = as_numbers[codes]  # code -1 reads the appended NaN
+        out = np.append(as_text, empty).astype(np.uint64)[codes]
+    finite = np.isfinite(numbers)
+    whole = finite & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
+    fractional = finite & ~whole
+    out[whole] = pd.util.hash_array(numbers[whole].astype(np.int64))
+    out[fractional] = pd.util.hash_array(numbers[fractional]) ^ np.uint64(_FRACTION_TAG)
+    return out
 
 
 def row_hashes(df: Any) -> Any:
+    """One hash per row over its cells' canonical hashes, columns in name order (a reordered file compares the
+    same)."""
     import pandas as pd
 
-    return pd.util.hash_pandas_object(canonical_frame(df), index=False).to_numpy()
+    columns = {str(col): canonical_hashes(df[col]) for col in sorted(df.columns, key=str)}
+    return pd.util.hash_pandas_object(pd.DataFrame(columns, index=df.index), index=False).to_numpy()
 
 
 def shared_rows(a: Any, b: Any) -> tuple[int, float]:

@@ -212,7 +212,11 @@ def main() -> int:
         proc = subprocess.run(
             [sys.executable, __file__, "--ingest", str(path)], capture_output=True, text=True, check=True
         )
-        results["ingest"] = json.loads(proc.stdout)
+        ingest_result = json.loads(proc.stdout)
+        ingest_result["target_s"] = 5.0  # #17, on the bench machine (see machine.cpu_reference_ms)
+        ingest_result["met"] = ingest_result["ingest_total_s"] <= 5.0
+        ingest_result["two_workers"] = "not built: one process reads the file (see docs/benchmarks.md)"
+        results["ingest"] = ingest_result
         results["profiler_cache"] = profile_cache(Path(tmp))
     t = time.perf_counter()
     with gc_paused():

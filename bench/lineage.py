@@ -102,7 +102,7 @@ def profile_cache(folder: Path) -> dict[str, float]:
 
     from ailm.collectors.base import CollectContext
     from ailm.collectors.cache import collect_cached
-    from ailm.collectors.profile import factory
+    from ailm.collectors import create
 
     rng = np.random.default_rng(3)
     n = 500_000
@@ -113,10 +113,10 @@ def profile_cache(folder: Path) -> dict[str, float]:
     settings = {"datasets": [{"path": "big.csv", "name": "big", "split": "train"}]}
     ctx = CollectContext(base_dir=folder, as_of=datetime.now(UTC), cache_dir=folder / "cache")
     t = time.perf_counter()
-    collect_cached("profile", settings, factory(settings), ctx)
+    collect_cached("profile", settings, create("profile", settings), ctx)
     cold = time.perf_counter() - t
     t = time.perf_counter()
-    collect_cached("profile", settings, factory(settings), ctx)
+    collect_cached("profile", settings, create("profile", settings), ctx)
     warm = time.perf_counter() - t
     return {
         "rows": n,

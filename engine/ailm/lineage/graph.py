@@ -48,10 +48,13 @@ class LineageGraph:
             node_id = self.alias[node_id]
         return node_id
 
+    # Bulk building reads networkx's own dictionaries (``_node``, ``_succ``): a view object made per call cost
+    # more than the node or edge itself (100,000 events' graph: 1.8 s to 1.1 s). Writes go through its API.
+
     def add_node(self, node: Node) -> None:
-        node_id = self.resolve(node.id)
-        if node_id in self.g:
-            current = self.g.nodes[node_id]
+        node_id = self.resolve(node.id) if self.alias else node.id
+        current = self.g._node.get(node_id)
+        if current is not None:
             if current["type"] != node.type:
                 raise InputError(
                     f"lineage node {node.id} is a {current['type']} in one source, a {node.type} in another"
@@ -91,12 +94,13 @@ class LineageGraph:
                 seen.append(n)
 
     def add_edge(self, edge: Edge) -> None:
-        src, dst = self.resolve(edge.src), self.resolve(edge.dst)
-        succ = self.g.succ
-        if src not in succ or dst not in succ:
-            given = edge.src if src not in succ else edge.dst
+        src, dst = (self.resolve(edge.src), self.resolve(edge.dst)) if self.alias else (edge.src, edge.dst)
+        succ = self.g._succ
+        out = succ.get(src)
+        if out is None or dst not in succ:
+            given = edge.src if out is None else edge.dst
             raise InputError(f"lineage edge {edge.src} -> {edge.dst} names unknown node {given}")
-        existing = succ[src].get(dst)
+        existing = out.get(dst)
         if not existing or not any(d["type"] == edge.type for d in existing.values()):
             self.g.add_edge(src, dst, type=edge.type, evidence=edge.evidence)
 
@@ -140,13 +144,14 @@ class LineageGraph:
         self.alias[drop] = keep
 
     def attach(self, record: Evidence) -> None:
-        subject = self.resolve(record.subject)
-        if subject not in self.g:
+        subject = self.resolve(record.subject) if self.alias else record.subject
+        node = self.g._node.get(subject)
+        if node is None:
             raise InputError(f"evidence {record.id} is about {record.subject}, which no collector saw")
         self.records[record.id] = record
-        self.g.nodes[subject]["evidence"].append(record.id)
+        node["evidence"].append(record.id)
         if record.role == ids.DS_FACTS:  # declared facts that say what a dataset is
-            attrs = self.g.nodes[subject]["attrs"]
+            attrs = node["attrs"]
             for key in ("raw", "personal_data"):
                 if record.data.get(key) is True:
                     attrs[key] = True

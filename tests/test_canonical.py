@@ -31,10 +31,16 @@ def test_the_documented_examples() -> None:
     assert canonical_json({"é": 1, "z": 2, "a": 3, "Z": 4}) == '{"Z":4,"a":3,"z":2,"é":1}'.encode()
 
 
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=20,
+def _documents(scalars: st.SearchStrategy[object], size: int) -> st.SearchStrategy[object]:
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=size) | st.dictionaries(st.text(max_size=6), inner, max_size=size),
+        max_leaves=5 * size,
+    )
+
+
+JSON = _documents(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(), 4
 )
 
 
@@ -55,10 +61,8 @@ def test_the_documented_recipe_rehashes_every_record_of_an_audit(audited: Path) 
         exec(compile(recipe, "docs/evidence.md", "exec"), {"path": audited / "evidence.json", "i": i})
 
 
-PLAIN = st.recursive(  # what takes orjson's path: no float anywhere
-    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.text(),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=6), inner, max_size=5),
-    max_leaves=30,
+PLAIN = _documents(  # what takes orjson's path: no float anywhere
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.text(), 6
 )
 
 

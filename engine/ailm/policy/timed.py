@@ -69,18 +69,20 @@ class _Spawned:
     """A worker started as a new interpreter (where forking is not safe), with the API of a Process."""
 
     def __init__(self, conn_fd: int) -> None:
-        import os
         import subprocess
         import sys
 
         import ailm
 
-        env = dict(os.environ)
-        root = str(Path(ailm.__file__).resolve().parents[1])  # the same ailm, installed or not
-        env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
-        code = "import sys; from ailm.policy.timed import _spawned_main; _spawned_main(int(sys.argv[1]))"
+        # where this ailm was imported from, last on the path: found where nothing else provides it, and never
+        # in front of the standard library
+        root = str(Path(ailm.__file__).resolve().parents[1])
+        code = (
+            f"import sys; sys.path.append({root!r}); "
+            "from ailm.policy.timed import _spawned_main; _spawned_main(int(sys.argv[1]))"
+        )
         self.popen = subprocess.Popen(  # this interpreter, a fixed program
-            [sys.executable, "-c", code, str(conn_fd)], pass_fds=[conn_fd], stdin=subprocess.DEVNULL, env=env
+            [sys.executable, "-c", code, str(conn_fd)], pass_fds=[conn_fd], stdin=subprocess.DEVNULL
         )
 
     def is_alive(self) -> bool:

@@ -227,6 +227,14 @@ def test_all_predictions_equal_is_said(tmp_path: Path) -> None:
     assert any("no positive predictions" in n for n in m["notes"])
 
 
+def test_a_sensitive_attribute_missing_on_every_row_is_insufficient_evidence(tmp_path: Path) -> None:
+    df = _data()
+    df["g"] = np.nan
+    m = fair_mod.analyze(_ctx(tmp_path, df, _fit(df)))["features"][0]
+    assert m["status"] == "insufficient_evidence" and m["rows_missing_attribute"] == len(df)
+    assert m["demographic_parity_ratio"] is None and m["notes"] == ["no row of the test data has a value for g"]
+
+
 def test_absent_sensitive_feature_is_reported(tmp_path: Path) -> None:
     df = _data()
     m = fair_mod.analyze(_ctx(tmp_path, df, _fit(df), sensitive_features=["sex"]))["features"][0]

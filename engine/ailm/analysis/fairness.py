@@ -92,7 +92,7 @@ def _bootstrap(cells: Any, kept: Any, ctx: AnalysisContext, salt: int) -> dict[s
     A resample of the n rows drawn with replacement gives those cells counts distributed Multinomial(n, the
     cells' shares), so each resample is drawn as the cell counts directly: the same bootstrap distribution as
     resampling row indices, in time that does not grow with n (the draws differ from an index resample's, so
-    intervals agree within Monte Carlo error, not digit for digit; tests/test_fairness_bootstrap.py compares).
+    intervals agree within Monte Carlo error, not digit for digit; tests/test_analysis.py compares).
     """
     import numpy as np
 
@@ -147,6 +147,18 @@ def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any
         return out | {"status": "feature_absent", "reason": f"not in the {role} data: {', '.join(missing)}"}
     groups = _group_keys(frame, columns)
     absent = frame[columns].isna().any(axis=1).to_numpy()
+    if absent.all():  # nothing to group by: insufficient, never a pass (and not a crash)
+        return out | {
+            "status": "insufficient_evidence",
+            "rows": 0,
+            "rows_missing_attribute": int(absent.sum()),
+            "groups": [],
+            "compared_groups": [],
+            "insufficient_groups": [],
+            **dict.fromkeys(SUMMARIES),
+            "confidence_intervals": dict.fromkeys(SUMMARIES),
+            "notes": [f"no row of the {role} data has a value for {name}"],
+        }
     y_in, y_hat_in = y[~absent].astype(np.int64), y_hat[~absent].astype(np.int64)
     codes_all, uniques = pd.factorize(groups[~absent].to_numpy(), sort=True)  # row -> index in labels
     labels = [str(g) for g in uniques]

@@ -100,9 +100,9 @@ def profile_cache(folder: Path) -> dict[str, float]:
     import numpy as np
     import pandas as pd
 
+    from ailm.collectors import create
     from ailm.collectors.base import CollectContext
     from ailm.collectors.cache import collect_cached
-    from ailm.collectors import create
 
     rng = np.random.default_rng(3)
     n = 500_000

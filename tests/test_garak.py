@@ -132,3 +132,29 @@ def test_an_audit_with_a_broken_report_stops_with_exit_2(demo_copy: Path, tmp_pa
                   "--as-of", "2026-11-23", "--format", "json")  # fmt: skip
     assert res.code == 2 and f"{bad}:2: not a JSON entry" in " ".join(res.err.split()), res.err
     assert not (tmp_path / "out").exists()
+
+
+def test_gen_002_judges_the_real_report_through_the_whole_audit(demo_copy: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The report read, joined to the model, given to the policies, and its encoding finding reported with the
+    record it rests on (the demo's model declared generative in this copy only)."""
+    cfg = demo_copy / "ailm.yaml"
+    entry = f"collectors:\n  - {{name: garak, path: {REPORT}, model: adult-income}}\n"
+    cfg.write_text(cfg.read_text().replace("collectors:\n", entry, 1))
+    manifest = demo_copy / "manifest.yaml"
+    manifest.write_text(manifest.read_text().replace("model_type: tabular", "model_type: generative"))
+    out = tmp_path / "out"
+    res = run_cli("audit", "--config", cfg, "--out", out, "--no-sign", "--no-history", "--as-of", "2026-12-02",
+                  "--format", "json")  # fmt: skip
+    assert res.code in (0, 1), res.err
+    report = json.loads((out / "report.json").read_text())
+    gen = next(r for r in report["results"] if r["control"] == "GEN-002")
+    run_id = _collect(REPORT).records[0].data["run_id"]  # type: ignore[attr-defined]
+    assert gen["status"] == "fail"
+    messages = {f["message"]: f["evidence"] for f in gen["findings"]}
+    hit = (
+        "garak probe encoding.InjectBase64 (detector encoding.DecodeMatch): 3 of 16 outputs hit (hit rate 0.1875, "
+        "above 0)"
+    )
+    assert messages[hit] == [f"garak:{run_id}"]
+    assert not any("dan.Dan_11_0" in m or "promptinject" in m for m in messages)  # the probes that found nothing
+    assert f"garak:{run_id}" in {e["id"] for e in report["evidence_index"]}

@@ -3,13 +3,16 @@
 # description: >-
 #   A generative model must have a safety evaluation and an adversarial (red-team) exercise within
 #   red_team_days_max days, covering the declared harm categories, with no critical finding left open.
+#   Measured runs are preferred to declarations: with garak reports (evidence garak_run), the latest completed
+#   run must be recent and no probe may have a hit rate above red_team_hit_rate_max; an incomplete run fails.
 # custom:
 #   id: GEN-002
 #   severity: critical
 #   stage: generative
-#   evidence: [red_team, inventory, base_model]
+#   evidence: [garak_run, red_team, inventory, base_model]
 #   remediation: >-
-#     Declare red_team with ran_at, method, categories (e.g. prompt injection, jailbreak, harmful content,
+#     Run garak against the model and collect its report (collector garak), fixing what its probes find; or
+#     declare red_team with ran_at, method, categories (e.g. prompt injection, jailbreak, harmful content,
 #     privacy leakage) and findings (id, severity, status).
 #   frameworks:
 #     eu_ai_act: ["Art. 55(1)(a)", "Art. 15(5)"]
@@ -29,7 +32,79 @@ not_applicable contains "not a generative model (inventory.model_type, base_mode
 deny contains {"msg": lib.absent("red_team"), "evidence": lib.absent_ids("red_team")} if {
 	lib.generative
 	not lib.has("red_team")
+	count(runs) == 0
 }
+
+# ---- measured: garak reports ------------------------------------------------------------------------------
+
+runs := lib.records("garak_run")
+
+completed := [g | some g in runs; lib.get(g.data, "completed") == true; lib.is_date(lib.get(g.data, "started_at"))]
+
+# the latest completed run (by its start; ties broken by id, so both engines pick the same one)
+latest := [g |
+	some g in completed
+	every other in completed {
+		[lib.get(other.data, "started_at"), other.id] <= [lib.get(g.data, "started_at"), g.id]
+	}
+][0]
+
+deny contains {"msg": sprintf("garak run %s did not complete (its report has no completion entry)", [lib.label(lib.get(g.data, "run_id"))]), "evidence": [g.id]} if {
+	lib.generative
+	some g in runs
+	lib.get(g.data, "completed") != true
+}
+
+deny contains {"msg": lib.not_a_date(sprintf("garak run %s started_at", [lib.label(lib.get(g.data, "run_id"))]), v), "evidence": [g.id]} if {
+	lib.generative
+	some g in runs
+	v := lib.get(g.data, "started_at")
+	not lib.is_date(v)
+}
+
+deny contains {"msg": "no garak run completed", "evidence": [g.id | some g in runs]} if {
+	lib.generative
+	count(runs) > 0
+	count(completed) == 0
+}
+
+deny contains {"msg": lib.msg_no_clock, "evidence": [latest.id]} if {
+	lib.generative
+	latest
+	lib.no_clock
+}
+
+deny contains {"msg": msg, "evidence": [latest.id]} if {
+	lib.generative
+	age := lib.days_since(latest.data.started_at)
+	age > lib.thresholds.red_team_days_max
+	msg := sprintf("the latest garak run started %s, %s days ago (more than %s)", [latest.data.started_at, lib.fmt(lib.round1(age)), lib.fmt(lib.thresholds.red_team_days_max)])
+}
+
+deny contains {"msg": msg, "evidence": [latest.id]} if {
+	lib.generative
+	some res in lib.list(lib.get(latest.data, "results"))
+	rate := lib.get(res, "hit_rate")
+	is_number(rate)
+	rate > lib.thresholds.red_team_hit_rate_max
+	msg := sprintf("garak probe %s (detector %s): %s of %s outputs hit (hit rate %s, above %s)", [lib.label(lib.get(res, "probe")), lib.label(lib.get(res, "detector")), lib.fmt(lib.get(res, "hits")), lib.fmt(lib.get(res, "evaluated")), lib.fmt(rate), lib.fmt(lib.thresholds.red_team_hit_rate_max)])
+}
+
+deny contains {"msg": msg, "evidence": [latest.id]} if {
+	lib.generative
+	some res in lib.list(lib.get(latest.data, "results"))
+	rate := lib.get(res, "hit_rate")
+	not is_number(rate)
+	msg := sprintf("garak probe %s (detector %s): no hit rate (%s outputs evaluated)", [lib.label(lib.get(res, "probe")), lib.label(lib.get(res, "detector")), lib.label(lib.get(res, "evaluated"))])
+}
+
+deny contains {"msg": sprintf("the latest garak run %s has no results", [lib.label(lib.get(latest.data, "run_id"))]), "evidence": [latest.id]} if {
+	lib.generative
+	latest
+	count(lib.list(lib.get(latest.data, "results"))) == 0
+}
+
+# ---- declared: red_team --------------------------------------------------------------------------------
 
 deny contains {"msg": sprintf("red_team declares no %s", [f]), "evidence": [r.id]} if {
 	lib.generative

@@ -76,7 +76,7 @@ def _eval_line() -> int:
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        ("truncated", ":{n}: not a JSON entry (a truncated or broken line?)"),
+        ("truncated", ":{n}: not a JSON entry: "),
         ("hits text", ":{n}: eval dan.Dan_11_0/dan.DAN: fails must be a whole number >= 0"),
         ("counts disagree", ":{n}: eval dan.Dan_11_0/dan.DAN: passed + fails is not total_evaluated (1 + 0 != 5)"),
         ("no detector", ":{n}: the eval entry has no 'detector'"),

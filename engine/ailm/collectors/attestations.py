@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ailm.canonical import loads_unique, sha256_bytes
-from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.base import CollectContext, Collection, files_at
 from ailm.collectors.cache import content_fingerprint
 from ailm.errors import AilmError, CollectorError
 from ailm.evidence import ids
@@ -38,15 +38,13 @@ class AttestationsCollector:
         self.model = model
 
     def files(self, ctx: CollectContext) -> list[Path]:
-        root = (ctx.base_dir / self.path).resolve()
-        if root.is_dir():
-            found = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl"))
-            if not found:
-                raise CollectorError(f"{root}: no attestation (*.json, *.jsonl) in the folder")
-            return found
-        if not root.is_file():
-            raise CollectorError(f"{root}: no such attestation file or folder")
-        return [root]
+        return files_at(
+            (ctx.base_dir / self.path).resolve(),
+            match=lambda p: p.suffix in (".json", ".jsonl"),
+            empty="no attestation (*.json, *.jsonl) in the folder",
+            missing="no such attestation file or folder",
+            recursive=True,
+        )
 
     def key_files(self, ctx: CollectContext) -> list[Path]:
         return [(ctx.base_dir / k).resolve() for k in self.trusted_keys]

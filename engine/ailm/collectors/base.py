@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +34,50 @@ class Collector(Protocol):
     def collect(self, ctx: CollectContext) -> Collection:
         """Read the source and return what it says. Raise CollectorError or InputError on failure."""
         ...
+
+
+def files_at(
+    root: Path, *, match: Callable[[Path], bool], empty: str, missing: str, recursive: bool = False
+) -> list[Path]:
+    """A source given as one file, or a folder of the files ``match`` accepts (sorted; none is an error)."""
+    from ailm.errors import CollectorError
+
+    if root.is_dir():
+        found = sorted(p for p in (root.rglob("*") if recursive else root.iterdir()) if p.is_file() and match(p))
+        if not found:
+            raise CollectorError(f"{root}: {empty}")
+        return found
+    if not root.is_file():
+        raise CollectorError(f"{root}: {missing}")
+    return [root]
+
+
+def json_lines(path: Path, *, item: str, line: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for each non-blank line of a JSON-lines file. A line is never read past the limit
+    (a 60 MB line is not read whole to be refused); one too long or not JSON stops with the file and line."""
+    import orjson
+
+    from ailm import limits
+    from ailm.errors import CollectorError
+
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise CollectorError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    cap = limits.line_bytes()
+    with handle:
+        lineno = 0
+        while raw := handle.readline(cap + 1):
+            lineno += 1
+            if len(raw) > cap:
+                raise CollectorError(f"{path}:{lineno}: {line} longer than {cap:,} bytes ({limits.ENV_LINE_BYTES})")
+            if not raw.strip():
+                continue
+            try:
+                value = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise CollectorError(f"{path}:{lineno}: not a JSON {item}: {exc}") from None
+            yield lineno, value
 
 
 def create(name: str, settings: Mapping[str, Any]) -> Collector:

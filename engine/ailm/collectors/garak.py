@@ -23,11 +23,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ailm import limits
-from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.base import CollectContext, Collection, files_at, json_lines
 from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError
 from ailm.evidence import ids
@@ -65,67 +63,53 @@ def _text(entry: dict[str, Any], key: str, where: str) -> str:
 
 def read_report(path: Path, zone: Any) -> dict[str, Any]:
     """One report file as the record's data; every problem names the file and line."""
-    cap = limits.line_bytes()
     init: dict[str, Any] | None = None
     setup: dict[str, Any] = {}
     evals: dict[tuple[str, str], dict[str, Any]] = {}
     attempts: dict[str, set[str]] = {}
     completion: dict[str, Any] | None = None
     unknown: set[str] = set()
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise CollectorError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle:
-        for lineno, raw in enumerate(iter(lambda: handle.readline(cap + 1), b""), start=1):
-            where = f"{path}:{lineno}"
-            if len(raw) > cap:
-                raise CollectorError(f"{where}: a report line longer than {cap:,} bytes ({limits.ENV_LINE_BYTES})")
-            if not raw.strip():
-                continue
-            try:
-                entry = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise CollectorError(f"{where}: not a JSON entry (a truncated or broken line?): {exc}") from None
-            if not isinstance(entry, dict) or not isinstance(entry.get("entry_type"), str):
-                raise CollectorError(f"{where}: a garak report entry is a JSON object with an entry_type")
-            kind = entry["entry_type"]
-            if kind == "init":
-                if init is not None:
-                    raise CollectorError(f"{where}: a second init entry: one report holds one run")
-                init = {
-                    "run_id": _text(entry, "run", where),
-                    "garak_version": _text(entry, "garak_version", where),
-                    "started_at": _time(entry.get("start_time"), where, "start_time", zone),
-                }
-            elif kind == "start_run setup":
-                setup = entry
-            elif kind == "attempt":
-                probe = _text(entry, "probe_classname", where)
-                attempts.setdefault(probe, set()).add(_text(entry, "uuid", where))
-            elif kind == "eval":
-                probe, detector = _text(entry, "probe", where), _text(entry, "detector", where)
-                for name in (probe, detector):
-                    if not _NAME.match(name):
-                        raise CollectorError(f"{where}: {name[:60]!r} is not a garak plugin name (module.Class)")
-                counts = {}
-                for key in _COUNTS:
-                    value = entry.get(key)
-                    if type(value) is not int or value < 0:
-                        raise CollectorError(f"{where}: eval {probe}/{detector}: {key} must be a whole number >= 0")
-                    counts[key] = value
-                if counts["passed"] + counts["fails"] != counts["total_evaluated"]:
-                    raise CollectorError(
-                        f"{where}: eval {probe}/{detector}: passed + fails is not total_evaluated "
-                        f"({counts['passed']} + {counts['fails']} != {counts['total_evaluated']})"
-                    )
-                if (probe, detector) in evals:
-                    raise CollectorError(f"{where}: a second eval of {probe} by {detector} in one run")
-                evals[(probe, detector)] = counts
-            elif kind == "completion":
-                completion = {"ended_at": _time(entry.get("end_time"), where, "end_time", zone)}
-            elif kind not in KNOWN:
-                unknown.add(kind)
+    for lineno, entry in json_lines(path, item="entry", line="a report line"):
+        where = f"{path}:{lineno}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("entry_type"), str):
+            raise CollectorError(f"{where}: a garak report entry is a JSON object with an entry_type")
+        kind = entry["entry_type"]
+        if kind == "init":
+            if init is not None:
+                raise CollectorError(f"{where}: a second init entry: one report holds one run")
+            init = {
+                "run_id": _text(entry, "run", where),
+                "garak_version": _text(entry, "garak_version", where),
+                "started_at": _time(entry.get("start_time"), where, "start_time", zone),
+            }
+        elif kind == "start_run setup":
+            setup = entry
+        elif kind == "attempt":
+            probe = _text(entry, "probe_classname", where)
+            attempts.setdefault(probe, set()).add(_text(entry, "uuid", where))
+        elif kind == "eval":
+            probe, detector = _text(entry, "probe", where), _text(entry, "detector", where)
+            for name in (probe, detector):
+                if not _NAME.match(name):
+                    raise CollectorError(f"{where}: {name[:60]!r} is not a garak plugin name (module.Class)")
+            counts = {}
+            for key in _COUNTS:
+                value = entry.get(key)
+                if type(value) is not int or value < 0:
+                    raise CollectorError(f"{where}: eval {probe}/{detector}: {key} must be a whole number >= 0")
+                counts[key] = value
+            if counts["passed"] + counts["fails"] != counts["total_evaluated"]:
+                raise CollectorError(
+                    f"{where}: eval {probe}/{detector}: passed + fails is not total_evaluated "
+                    f"({counts['passed']} + {counts['fails']} != {counts['total_evaluated']})"
+                )
+            if (probe, detector) in evals:
+                raise CollectorError(f"{where}: a second eval of {probe} by {detector} in one run")
+            evals[(probe, detector)] = counts
+        elif kind == "completion":
+            completion = {"ended_at": _time(entry.get("end_time"), where, "end_time", zone)}
+        elif kind not in KNOWN:
+            unknown.add(kind)
     if init is None:
         raise CollectorError(f"{path}: no init entry: not a garak report (or its first lines are missing)")
     if completion is None and not evals:
@@ -174,15 +158,12 @@ class GarakCollector:
         self.time_zone = time_zone
 
     def files(self, ctx: CollectContext) -> list[Path]:
-        root = (ctx.base_dir / self.path).resolve()
-        if root.is_dir():
-            found = sorted(p for p in root.iterdir() if p.name.endswith(".report.jsonl") and p.is_file())
-            if not found:
-                raise CollectorError(f"{root}: no garak report (*.report.jsonl) in this folder")
-            return found
-        if not root.is_file():
-            raise CollectorError(f"{root}: garak report not found")
-        return [root]
+        return files_at(
+            (ctx.base_dir / self.path).resolve(),
+            match=lambda p: p.name.endswith(".report.jsonl"),
+            empty="no garak report (*.report.jsonl) in this folder",
+            missing="garak report not found",
+        )
 
     def fingerprint(self, ctx: CollectContext) -> str:
         return content_fingerprint(self.files(ctx))

@@ -19,12 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from ailm import limits
 from ailm.canonical import sha256_bytes
-from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.base import CollectContext, Collection, files_at, json_lines
 from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError
 from ailm.evidence import ids
@@ -75,15 +73,12 @@ class OpenLineageCollector:
         self.path = path
 
     def files(self, ctx: CollectContext) -> list[Path]:
-        root = (ctx.base_dir / self.path).resolve()
-        if root.is_dir():
-            found = sorted(p for p in root.iterdir() if p.suffix in (".ndjson", ".json", ".jsonl") and p.is_file())
-            if not found:
-                raise CollectorError(f"{root}: no .ndjson/.json/.jsonl OpenLineage event files in this folder")
-            return found
-        if not root.is_file():
-            raise CollectorError(f"{root}: OpenLineage event file not found")
-        return [root]
+        return files_at(
+            (ctx.base_dir / self.path).resolve(),
+            match=lambda p: p.suffix in (".ndjson", ".json", ".jsonl"),
+            empty="no .ndjson/.json/.jsonl OpenLineage event files in this folder",
+            missing="OpenLineage event file not found",
+        )
 
     def fingerprint(self, ctx: CollectContext) -> str:
         """What the cache is keyed by: every file's path and content digest."""
@@ -97,43 +92,21 @@ class OpenLineageCollector:
         uris: dict[tuple[str, str], str] = {}
         files = self.files(ctx)
         for path in files:
-            try:
-                handle = path.open("rb")
-            except OSError as exc:
-                raise CollectorError(f"{path}: cannot read: {exc.strerror or exc}") from None
-            cap = limits.line_bytes()
-            with handle:
-                for lineno, raw in enumerate(_lines(handle, cap), start=1):
-                    if len(raw) > cap:
-                        raise CollectorError(
-                            f"{path}:{lineno}: an event line longer than {cap:,} bytes ({limits.ENV_LINE_BYTES})"
-                        )
-                    if not raw.strip():
-                        continue
-                    try:
-                        event = orjson.loads(raw)
-                    except orjson.JSONDecodeError as exc:
-                        raise CollectorError(f"{path}:{lineno}: not a JSON event: {exc}") from None
-                    if not isinstance(event, dict):
-                        raise CollectorError(f"{path}:{lineno}: an OpenLineage event is a JSON object")
-                    events += 1
-                    if "run" not in event:  # a DatasetEvent or JobEvent: static metadata, no run to join
-                        if "eventType" in event:
-                            raise CollectorError(f"{path}:{lineno}: a RunEvent (it has an eventType) without a run")
-                        if "dataset" not in event and "job" not in event:
-                            raise CollectorError(f"{path}:{lineno}: neither a RunEvent, a JobEvent nor a DatasetEvent")
-                        other_events += 1
-                        continue
-                    _fold(event, f"{path}:{lineno}", runs, datasets, uris)
+            for lineno, event in json_lines(path, item="event", line="an event line"):
+                if not isinstance(event, dict):
+                    raise CollectorError(f"{path}:{lineno}: an OpenLineage event is a JSON object")
+                events += 1
+                if "run" not in event:  # a DatasetEvent or JobEvent: static metadata, no run to join
+                    if "eventType" in event:
+                        raise CollectorError(f"{path}:{lineno}: a RunEvent (it has an eventType) without a run")
+                    if "dataset" not in event and "job" not in event:
+                        raise CollectorError(f"{path}:{lineno}: neither a RunEvent, a JobEvent nor a DatasetEvent")
+                    other_events += 1
+                    continue
+                _fold(event, f"{path}:{lineno}", runs, datasets, uris)
         if events == 0:
             raise CollectorError(f"{', '.join(str(p) for p in files)}: no OpenLineage event in the file(s)")
         return _collection(runs, datasets, files, other_events)
-
-
-def _lines(handle: Any, cap: int) -> Any:
-    """The file's lines, none read past cap + 1 bytes (a 60 MB line is not read whole to be refused)."""
-    while raw := handle.readline(cap + 1):
-        yield raw
 
 
 def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, job: dict[str, Any], where: str) -> None:

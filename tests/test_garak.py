@@ -158,3 +158,19 @@ def test_gen_002_judges_the_real_report_through_the_whole_audit(demo_copy: Path,
     assert messages[hit] == [f"garak:{run_id}"]
     assert not any("dan.Dan_11_0" in m or "promptinject" in m for m in messages)  # the probes that found nothing
     assert f"garak:{run_id}" in {e["id"] for e in report["evidence_index"]}
+
+
+def test_the_committed_report_was_made_against_the_demos_stand_in() -> None:
+    """Every output garak recorded is what evidence/demo/genai/standin.py answers to that prompt today: the
+    report is of this stand-in, and the stand-in has not changed since (the demo says the model is a stand-in)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("standin", REPO / "evidence" / "demo" / "genai" / "standin.py")
+    assert spec is not None and spec.loader is not None
+    standin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(standin)
+    answered = [e for e in _entries() if e["entry_type"] == "attempt" and e["status"] == 2]
+    assert len(answered) == 33
+    for e in answered:
+        prompt = e["prompt"]["turns"][-1]["content"]["text"]  # type: ignore[index]
+        assert [o["text"] for o in e["outputs"]] == standin.generate(prompt)  # type: ignore[union-attr]

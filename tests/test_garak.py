@@ -174,3 +174,10 @@ def test_the_committed_report_was_made_against_the_demos_stand_in() -> None:
     for e in answered:
         prompt = e["prompt"]["turns"][-1]["content"]["text"]  # type: ignore[index]
         assert [o["text"] for o in e["outputs"]] == standin.generate(prompt)  # type: ignore[union-attr]
+
+
+def test_an_init_without_its_start_time_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "r.report.jsonl"
+    path.write_text('{"entry_type": "init", "garak_version": "0.17.1", "run": "r1"}\n')
+    with pytest.raises(CollectorError, match=r"r\.report\.jsonl:1: the entry has no 'start_time'"):
+        _collect(path)

@@ -157,8 +157,10 @@ def audit(
     from ailm.audit.runner import AuditOptions, run_audit
     from ailm.config import load_config
 
+    loaded = load_config(config_path)  # once: the key is checked before any work, the audit runs on it
     opts = AuditOptions(
         config_path=config_path,
+        config=loaded,
         as_of=parse_as_of(as_of),
         fail_on=fail_on,  # type: ignore[arg-type]
         extra_policies=extra_policies,
@@ -178,7 +180,6 @@ def audit(
             "check_revision": False if no_opa_revision_check else None,
         },
     )
-    loaded = load_config(config_path)
     key, signing = None, None
     if not no_sign:  # a key or certificate that cannot sign stops the audit before any work
         cfg = loaded.config
@@ -202,16 +203,15 @@ def audit(
         run = run_audit(opts, progress=lambda msg: status.update(msg), pool=pool)
         if history is not None:  # what changed since the previous audit of this config, at the top of every report
             run = _with_changes(history, run)
-        ran = run.config
         status.update("writing reports")
         files = publish(
             run,
             folder,
-            _formats(formats) or ran.config.formats,
+            _formats(formats) or loaded.config.formats,
             signing,
             stdout=lambda text: click.echo(text, nl=False),
             pool=pool,
-            cache=ran.path(ran.config.cache) if ran.config.cache else None,
+            cache=loaded.path(loaded.config.cache) if loaded.config.cache else None,
         )
         if history is not None:
             status.update("recording the audit in the history")

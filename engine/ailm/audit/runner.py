@@ -58,6 +58,7 @@ class AuditOptions:
     workers: int | None = None  # --workers: a local Dask cluster of this many processes
     scheduler: str | None = None  # --scheduler: an existing Dask cluster (else AILM_DASK_SCHEDULER)
     horizon_days: tuple[int, ...] | None = None  # --horizon: overrides the config's horizon_days
+    config: LoadedConfig | None = None  # config_path already read (the CLI reads it first, to check the key)
 
 
 @dataclass(frozen=True)
@@ -595,7 +596,7 @@ def _unjudged(job: Judging, subject: str, cause: str) -> Judged:
 
 def run_audit(opts: AuditOptions, progress: Progress = _quiet, pool: Executor | None = None) -> AuditRun:
     """The audit; per-subject work on ``pool`` (else on the executor ``opts`` asks for, opened here)."""
-    loaded = load_config(opts.config_path)
+    loaded = opts.config or load_config(opts.config_path)
     cfg = loaded.config
     as_of = opts.as_of
     progress("loading policies")

@@ -43,6 +43,8 @@ _NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")  # module.Class, as gar
 
 
 def _time(value: Any, where: str, field: str, zone: Any) -> str:
+    if value is None:
+        raise CollectorError(f"{where}: the entry has no {field!r} (an ISO 8601 date-time)")
     if not isinstance(value, str):
         raise CollectorError(f"{where}: {field} must be an ISO 8601 date-time, got {type(value).__name__}")
     try:
@@ -117,7 +119,8 @@ def read_report(path: Path, zone: Any) -> dict[str, Any]:
     spec = setup.get("run.spec")
     included = spec.get("include") if isinstance(spec, dict) else None
     requested = [p.removeprefix("probes.") for p in included or [] if isinstance(p, str)]
-    probes = sorted({p for p, _ in evals} | set(attempts))
+    evaluated_probes = {p for p, _ in evals}
+    probes = sorted(evaluated_probes | set(attempts))
     results = []
     for (probe, detector), c in sorted(evals.items()):
         evaluated = c["total_evaluated"]
@@ -144,7 +147,7 @@ def read_report(path: Path, zone: Any) -> dict[str, Any]:
         "probes_requested": sorted(requested),
         "probes_run": probes,
         "families_run": sorted({p.split(".", 1)[0] for p in probes}),
-        "probes_without_eval": sorted(set(requested) - {p for p, _ in evals}),
+        "probes_without_eval": sorted(set(requested) - evaluated_probes),
         "attempts": {p: len(u) for p, u in sorted(attempts.items())},
         "results": results,
         "unknown_entry_types": sorted(unknown),

@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,llm]'
 	@# Real OPA (v1.20, as a shared library) is the tests' referee for regorus. Its metadata asks for Python
 	@# 3.14; it runs on 3.11. A test dependency only: ailm never imports it.
 	$(BIN)/python -m pip install -q --ignore-requires-python '$(OPA_REFEREE)'
@@ -59,6 +59,11 @@ demo: $(STAMP) ## Train the demo model into a local MLflow registry, audit it, s
 	@$(BIN)/ailm history list --config evidence/demo/fleet.yaml | tail -4
 	@$(BIN)/ailm history verify --config evidence/demo/fleet.yaml --key .ailm/keys/ailm.pub
 	@echo "Fleet dashboard: out/fleet/report.html (and report.pdf); each version's own report under out/fleet/<model>/<version>/"
+	@echo; echo "The generative demo: a support assistant (its model a stand-in), evaluated by Inspect AI here, red-teamed by garak."
+	@$(BIN)/python evidence/demo/train_demo.py --root . --genai
+	@set +e; $(BIN)/ailm audit --config evidence/demo/genai.yaml --out out/genai; code=$$?; set -e; \
+	test $$code -le 1 || { echo "The generative audit gave no verdict (exit $$code): see the error above."; exit $$code; }
+	@$(BIN)/ailm verify out/genai --key .ailm/keys/ailm.pub >/dev/null && echo "Generative reports verified: out/genai/report.html, report.pdf"
 
 test: $(STAMP) ## Run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -q

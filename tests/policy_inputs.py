@@ -85,8 +85,11 @@ def retired_and_archived() -> dict[str, Any]:
 def generative_with_base_model() -> dict[str, Any]:
     pinput = compliant_deployed()
     ev = pinput["evidence"]
-    ev["inventory"]["data"]["model_type"] = "llm"
-    ev["plan"]["data"]["gen_tasks"] = [{"task": "truthfulqa_mc2", "metric": "acc", "threshold": 0.45}]
+    ev["inventory"]["data"].update(model_type="llm", general_purpose=True, uses_retrieval=True)
+    ev["plan"]["data"]["gen_tasks"] = [
+        {"task": "truthfulqa_mc2", "metric": "acc", "threshold": 0.45},
+        {"task": "faithfulness", "metric": "acc", "threshold": 0.8, "groundedness": True},
+    ]
     ev["base_model"] = fact("base_model", {
         "name": "mistral-7b", "revision": "sha256:" + "d" * 64, "licence": "Apache-2.0",
         "source": "https://huggingface.co/mistralai/Mistral-7B-v0.1", "licence_permits_use": True,
@@ -94,14 +97,41 @@ def generative_with_base_model() -> dict[str, Any]:
     })  # fmt: skip
     ev["gen_eval"] = fact("gen_eval", {
         "harness": "lm-evaluation-harness", "harness_version": "0.4.5", "ran_at": "2026-10-01",
-        "results": [{"task": "truthfulqa_mc2", "metric": "acc", "value": 0.52}],
+        "results": [
+            {"task": "truthfulqa_mc2", "metric": "acc", "value": 0.52, "stderr": 0.017, "samples": 817},
+            {"task": "faithfulness", "metric": "acc", "value": 0.91, "stderr": 0.02, "samples": 400},
+        ],
     })  # fmt: skip
+    ev["retrieval"] = fact("retrieval", {
+        "sources": [{"name": "help-centre articles", "owner": "support-content", "reviewed_at": "2026-10-01"}],
+    })  # fmt: skip
+    ev["guardrails"] = fact("guardrails", {
+        "filters": [{"name": "prompt-injection", "applies_to": "input", "threshold": 0.8, "enabled": True,
+                     "tested_at": "2026-11-01"}],
+    })  # fmt: skip
+    ev["transparency"] = fact("transparency", {
+        "ai_disclosure": True, "disclosure_text": "You are chatting with an AI assistant.",
+        "shown_at": "chat header", "content_marking": {"method": "metadata", "checked_at": "2026-11-01"},
+    })  # fmt: skip
+    ev["gpai"] = fact("gpai", {
+        "technical_documentation_uri": "https://x/annex-xi", "downstream_information_uri": "https://x/annex-xii",
+        "updated_at": "2026-09-01",
+    })  # fmt: skip
+    prompt = "mlflow:prompt_version:support-system/3"
+    ev["run"]["data"]["prompts"] = [{"name": "support-system", "version": "3", "evidence": prompt}]
+    ev["prompt_version"] = [{
+        "id": prompt, "kind": "mlflow.prompt_version", "sha256": "0" * 64,
+        "source": {"collector": "mlflow", "uri": "sqlite:///mlflow.db"}, "declared": None,
+        "data": {"name": "support-system", "version": "3", "template_sha256": "e" * 64,
+                 "tags": {"approved_by": "head-of-support@example.org", "approved_at": "2026-10-20"}},
+    }]  # fmt: skip
     ev["red_team"] = fact("red_team", {
         "ran_at": "2026-10-10", "method": "internal red team", "categories": ["prompt injection", "jailbreak"],
         "findings": [{"id": "RT-1", "severity": "critical", "status": "closed"}],
     })  # fmt: skip
     ev["gen_data"] = fact("gen_data", {
         "summary_uri": "https://x/summary", "copyright_policy_uri": "https://x/copyright", "opt_outs_honoured": True,
+        "summary_published_at": "2026-08-01",
         "sources": [{"name": "support tickets 2024-2026", "licence": "own data"}],
     })  # fmt: skip
     return pinput

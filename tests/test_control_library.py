@@ -17,7 +17,7 @@ from ailm.policy import load_policies
 from ailm.policy.embedded import EmbeddedEvaluator
 
 NOT_RETIRED = {"RET-003", "RET-004", "RET-005", "RET-006"}
-NOT_GENERATIVE = {"GEN-001", "GEN-002", "GEN-003", "GEN-004"}
+NOT_GENERATIVE = {f"GEN-{n:03d}" for n in range(1, 11)}
 NO_CONSENT_BASIS = {"DATA-007"}
 
 

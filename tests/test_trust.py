@@ -94,9 +94,9 @@ def test_verify_reproduce_judges_the_recorded_inputs_again(audited: Path, demo_k
     from referee import OpaReferee
 
     res = run_cli("verify", audited, "--key", demo_keys[1], "--reproduce")
-    assert res.code == 0 and "Reproduced: all 52 decisions match the report" in res.out, res.out + res.err
+    assert res.code == 0 and "Reproduced: all 58 decisions match the report" in res.out, res.out + res.err
     by_opa = reproduce(audited, [builtin.policies()], make=OpaReferee)  # a third party with OPA alone
-    assert by_opa.exit_code == 0 and by_opa.matched == 52, by_opa.differences
+    assert by_opa.exit_code == 0 and by_opa.matched == 58, by_opa.differences
     copy = tmp_path / "copy"
     shutil.copytree(audited, copy)
     inputs = json.loads((copy / "inputs.json").read_text())

@@ -21,6 +21,8 @@ from urllib.parse import unquote, urlparse
 
 MODEL_NAME = "adult-income"
 LEGACY_NAME = "adult-income-legacy"  # the fleet demo's second model: the champion it replaced, now retired
+GENAI_NAME = "support-assistant"  # the generative demo's application (its model is a stand-in: genai/standin.py)
+PROMPT_NAME = "support-assistant-system"  # its system prompt, in MLflow's prompt registry
 SEED = 20261123
 # When the demo's pipeline ran, as its MLflow store records it: a fixed day, so that an audit as of the
 # demo's clock (the tests audit as of 2026-11-23) sees a version that was registered by then, whatever day
@@ -499,6 +501,97 @@ def _stamp_one(store: Path, run_id: str, name: str, clock_ms: int) -> None:
             db.execute(sql, (shift, shift, value))
 
 
+def build_genai(root: Path, *, quiet: bool = False) -> Path:
+    """The generative demo (once): real Inspect evaluations of the stand-in model (logs under
+    .ailm/demo/genai/inspect), its system prompt in MLflow's prompt registry (version 1 approved, version 2 not)
+    and the application registered as support-assistant version 1, whose release run serves prompt version 2.
+    Returns the folder of the Inspect logs."""
+    paths = DemoPaths(root.resolve())
+    build(root, quiet=True)
+    logs = paths.work / "genai" / "inspect"
+    uri = f"sqlite:///{paths.store}"
+    import logging
+    import warnings
+
+    import mlflow
+
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore")
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+    if client.search_registered_models(f"name='{GENAI_NAME}'") and any(logs.glob("*.eval")):
+        if not quiet:
+            print(f"demo: {GENAI_NAME} already registered in {uri}, its Inspect logs in {logs}")
+        return logs
+    genai = paths.root / "evidence" / "demo" / "genai"
+    sys.path.insert(0, str(genai))
+    import inspect_demo
+
+    if logs.exists():
+        shutil.rmtree(logs)  # our own scratch folder: logs of an unfinished build
+    written = inspect_demo.run(logs)
+    mlflow.set_tracking_uri(uri)  # MLflow links a prompt to a run through the global tracking store
+    mlflow.set_registry_uri(uri)
+    approved = client.register_prompt(
+        name=PROMPT_NAME,
+        template=(genai / "prompts" / "system-v1.txt").read_text(),
+        commit_message="first release: refuse harmful requests, point to authoritative sources",
+    )
+    client.set_prompt_version_tag(PROMPT_NAME, approved.version, "approved_by", "head-of-customer-ops@example.org")
+    client.set_prompt_version_tag(PROMPT_NAME, approved.version, "approved_at", "2026-11-10")
+    served = client.register_prompt(
+        name=PROMPT_NAME,
+        template=(genai / "prompts" / "system-v2.txt").read_text(),
+        commit_message="friendlier tone (not yet reviewed)",
+    )
+    client.set_prompt_alias(PROMPT_NAME, "production", approved.version)
+    exp_id = client.create_experiment(GENAI_NAME, artifact_location=(paths.artifacts / GENAI_NAME).as_uri())
+    with mlflow.start_run(experiment_id=exp_id, run_name="release-support-assistant") as run:
+        mlflow.set_tags({"mlflow.user": "ml-engineer@example.org", "team": "customer-ops-ml"})
+        mlflow.log_params({"model": "ailm-demo-standin", "model_version": "1", "inspect_tasks": "support_refusal,"
+                           "support_sources"})  # fmt: skip
+        mlflow.log_artifact(str(genai / "standin.py"), artifact_path="app")
+        mlflow.log_metrics(_inspect_metrics(written))  # what the team's release job records of its evaluations
+        run_id = run.info.run_id
+        artifact = f"{run.info.artifact_uri}/app"
+    client.link_prompt_version_to_run(run_id, f"prompts:/{PROMPT_NAME}/{served.version}")
+    client.create_registered_model(GENAI_NAME, tags={"owner": "customer-ops-ml"})
+    version = client.create_model_version(GENAI_NAME, source=artifact, run_id=run_id).version
+    client.set_model_version_tag(GENAI_NAME, version, "validated_by", "model-validation@example.org")
+    client.set_model_version_tag(GENAI_NAME, version, "approved_by", "head-of-customer-ops@example.org")
+    client.set_registered_model_alias(GENAI_NAME, "champion", version)
+    _stamp_one(paths.store, run_id, GENAI_NAME, DEMO_CLOCK_MS)
+    _stamp_registry(paths.store, PROMPT_NAME, DEMO_CLOCK_MS - 86_400_000)  # the prompt came the day before
+    if not quiet:
+        print(f"demo: Inspect evaluated the stand-in ({', '.join(p.name for p in written)}), registered "
+              f"{GENAI_NAME} version {version} serving {PROMPT_NAME} version {served.version} in {uri}")  # fmt: skip
+    return logs
+
+
+def _inspect_metrics(logs: list[Path]) -> dict[str, float]:
+    """<task>_<metric> of each Inspect log's scores, read back with Inspect's own reader."""
+    from inspect_ai.log import read_eval_log
+
+    out = {}
+    for path in logs:
+        log = read_eval_log(str(path), header_only=True)
+        for score in log.results.scores if log.results else []:
+            for name, metric in score.metrics.items():
+                out[f"{log.eval.task}_{name}"] = round(float(metric.value), 6)
+    return out
+
+
+def _stamp_registry(store: Path, name: str, clock_ms: int) -> None:
+    """Put one registered name (a model or a prompt) and its versions at ``clock_ms``, keeping their order."""
+    import sqlite3
+
+    with sqlite3.connect(store) as db:
+        (first,) = db.execute("SELECT creation_time FROM registered_models WHERE name = ?", (name,)).fetchone()
+        shift = clock_ms - int(first)
+        for table in ("model_versions", "registered_models"):
+            sql = f"UPDATE {table} SET creation_time = creation_time + ?, last_updated_time = last_updated_time + ? WHERE name = ?"  # noqa: S608,E501
+            db.execute(sql, (shift, shift, name))
+
+
 def set_lifecycle(root: Path, name: str, status: str) -> None:
     """What a team does in its registry when it retires a model: tag the version with its lifecycle status."""
     paths = DemoPaths(root.resolve())
@@ -541,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the ailm checkout (default: here)")
     parser.add_argument("--force", action="store_true", help="rebuild the store even if it exists")
     parser.add_argument("--fleet", action="store_true", help=f"also register the fleet demo's {LEGACY_NAME}")
+    parser.add_argument("--genai", action="store_true", help=f"also build the generative demo ({GENAI_NAME})")
     parser.add_argument("--lifecycle", metavar="STATUS", help=f"tag {LEGACY_NAME}'s version with this lifecycle")
     args = parser.parse_args(argv)
     if args.lifecycle:
@@ -549,6 +643,8 @@ def main(argv: list[str] | None = None) -> int:
     build(args.root, force=args.force)
     if args.fleet:
         build_fleet(args.root)
+    if args.genai:
+        build_genai(args.root)
     return 0
 
 

@@ -3,15 +3,17 @@
 # description: >-
 #   A generative model must have evaluation results for this version from an evaluation harness (for
 #   example lm-evaluation-harness, HELM) or its model card's model-index, covering every task the plan
-#   declares, each meeting its declared threshold.
+#   declares, each meeting its declared threshold. Measured runs are preferred: with Inspect AI logs (evidence
+#   inspect_eval) the latest log of each task is the result, and a latest log that did not succeed fails.
 # custom:
 #   id: GEN-001
 #   severity: high
 #   stage: generative
-#   evidence: [gen_eval, model_card, plan, inventory, base_model]
+#   evidence: [inspect_eval, gen_eval, model_card, plan, inventory, base_model]
 #   remediation: >-
-#     Declare gen_eval with harness, harness_version, ran_at and results (task, metric, value), or collect
-#     the model card whose model-index holds them; declare plan.gen_tasks (task, metric, threshold, direction).
+#     Run the plan's tasks with Inspect AI and collect the logs (collector inspect); or declare gen_eval with
+#     harness, harness_version, ran_at and results (task, metric, value), or collect the model card whose
+#     model-index holds them; declare plan.gen_tasks (task, metric, threshold, direction).
 #   frameworks:
 #     eu_ai_act: ["Art. 15(1)", "Art. 53(1)(a)", "Annex XI 1(2)"]
 #     nist_ai_rmf: ["MEASURE 2.3", "MEASURE 2.5"]
@@ -19,28 +21,34 @@
 package ailm.controls.generative.gen_001
 
 import data.ailm.lib
+import data.ailm.lib.genai
 import rego.v1
 
 not_applicable contains "not a generative model (inventory.model_type, base_model)" if not lib.generative
 
-tasks := lib.list(lib.get(lib.data_of("plan"), "gen_tasks"))
+tasks := genai.tasks
 
-deny contains {"msg": sprintf("%s (and no model card evaluation results)", [lib.absent("gen_eval")]), "evidence": lib.absent_ids("gen_eval")} if {
+deny contains {"msg": sprintf("%s (and no Inspect evaluation log or model card evaluation results)", [lib.absent("gen_eval")]), "evidence": lib.absent_ids("gen_eval")} if {
 	lib.generative
 	not lib.has("gen_eval")
-	count(card_results) == 0
+	count(genai.card_results) == 0
+	count(genai.evals) == 0
 }
 
-# A model card's model-index results count as evaluation results of the harness that made them.
-card_results := [{"task": lib.get(r, "dataset"), "metric": lib.get(r, "metric"), "value": lib.get(r, "value"), "source": input.evidence.model_card.id} |
-	some r in lib.list(lib.get(lib.data_of("model_card"), "eval_results"))
-]
+# The latest Inspect log of a task must be a run that finished: a failed or cancelled run is no result.
+deny contains {"msg": msg, "evidence": [e.id]} if {
+	lib.generative
+	some task in genai.tasks_run
+	e := genai.latest(task)
+	status := lib.get(e.data, "status")
+	status != "success"
+	msg := sprintf("the latest Inspect evaluation of task %s ended with status %s%s", [task, lib.label(status), error_text(e)])
+}
 
-harness_results := [{"task": lib.get(r, "task"), "metric": lib.get(r, "metric"), "value": lib.get(r, "value"), "source": input.evidence.gen_eval.id} |
-	some r in lib.list(lib.get(lib.data_of("gen_eval"), "results"))
-]
-
-results := array.concat(harness_results, card_results)
+error_text(e) := sprintf(" (%s)", [err]) if {
+	err := lib.get(e.data, "error")
+	is_string(err)
+} else := ""
 
 deny contains {"msg": sprintf("gen_eval declares no %s", [f]), "evidence": [e.id]} if {
 	lib.generative
@@ -67,43 +75,28 @@ deny contains {"msg": lib.not_a_number(sprintf("gen task %s threshold", [task_na
 	not is_number(v)
 }
 
-# The harness's result when both sources give one (gen_eval comes first in results).
-result(task, metric) := matches[0] if {
-	matches := [r | some r in results; r.task == task; r.metric == metric]
-	count(matches) > 0
-}
-
-deny contains {"msg": sprintf("task %s (%s) has no evaluation result", [task_name(t), lib.label(lib.get(t, "metric"))]), "evidence": array.concat(lib.id_of("gen_eval"), lib.id_of("model_card"))} if {
+deny contains {"msg": sprintf("task %s (%s) has no evaluation result", [task_name(t), lib.label(lib.get(t, "metric"))]), "evidence": sources} if {
 	lib.generative
 	some t in tasks
-	not result(lib.get(t, "task"), lib.get(t, "metric"))
+	not genai.result(lib.get(t, "task"), lib.get(t, "metric"))
+	sources := array.concat([e.id | some e in genai.evals], array.concat(lib.id_of("gen_eval"), lib.id_of("model_card")))
 }
 
 deny contains {"msg": lib.not_a_number(sprintf("task %s %s result value", [task_name(t), lib.label(lib.get(t, "metric"))]), r.value), "evidence": [r.source, input.evidence.plan.id]} if {
 	lib.generative
 	some t in tasks
-	r := result(lib.get(t, "task"), lib.get(t, "metric"))
+	r := genai.result(lib.get(t, "task"), lib.get(t, "metric"))
 	not is_number(r.value)
 }
 
 deny contains {"msg": msg, "evidence": [r.source, input.evidence.plan.id]} if {
 	lib.generative
 	some t in tasks
-	r := result(lib.get(t, "task"), lib.get(t, "metric"))
+	r := genai.result(lib.get(t, "task"), lib.get(t, "metric"))
 	is_number(r.value)
 	is_number(lib.get(t, "threshold"))
-	not meets(r.value, t)
+	not genai.meets(r.value, t)
 	msg := sprintf("task %s: %s = %s does not meet the threshold %s", [task_name(t), lib.label(t.metric), lib.fmt(r.value), lib.fmt(t.threshold)])
 }
 
 task_name(t) := lib.label(lib.get(t, "task"))
-
-meets(v, t) if {
-	object.get(t, "direction", "min") == "min"
-	v >= t.threshold
-}
-
-meets(v, t) if {
-	t.direction == "max"
-	v <= t.threshold
-}

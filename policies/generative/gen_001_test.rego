@@ -32,3 +32,51 @@ test_fail_harness_result_wins_over_the_card if {
 	given := json.patch(inp(0.3), [{"op": "add", "path": "/evidence/model_card", "value": card}])
 	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.3 does not meet the threshold 0.45", "evidence": ["e", "p"]}} with input as given
 }
+
+# ---- measured: Inspect AI logs -----------------------------------------------------------------------------
+
+log(id, created, status, value) := {"id": id, "data": {"task": "truthfulqa_mc2", "created_at": created, "status": status, "error": null, "results": [{"task": "truthfulqa_mc2", "scorer": "choice", "metric": "acc", "names": ["choice/acc", "acc"], "value": value, "stderr": 0.01, "samples": 800}]}}
+
+with_logs(logs) := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}, {"op": "add", "path": "/evidence/inspect_eval", "value": logs}])
+
+test_pass_an_inspect_log_meets_the_threshold if {
+	count(gen_001.deny) == 0 with input as with_logs([log("i1", "2026-11-01T10:00:00Z", "success", 0.5)])
+}
+
+test_pass_the_scorer_qualified_metric_name_matches if {
+	given := json.patch(with_logs([log("i1", "2026-11-01T10:00:00Z", "success", 0.5)]), [{"op": "replace", "path": "/evidence/plan/data/gen_tasks/0/metric", "value": "choice/acc"}])
+	count(gen_001.deny) == 0 with input as given
+}
+
+test_fail_the_inspect_result_wins_over_a_declared_one if {
+	given := json.patch(inp(0.9), [{"op": "add", "path": "/evidence/inspect_eval", "value": [log("i1", "2026-11-01T10:00:00Z", "success", 0.3)]}])
+	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.3 does not meet the threshold 0.45", "evidence": ["i1", "p"]}} with input as given
+}
+
+test_fail_the_latest_log_decides if {
+	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.3 does not meet the threshold 0.45", "evidence": ["i2", "p"]}} with input as with_logs([log("i1", "2026-10-01T10:00:00Z", "success", 0.5), log("i2", "2026-11-01T10:00:00Z", "success", 0.3)])
+}
+
+test_fail_a_latest_log_that_did_not_succeed_is_no_result if {
+	failed := json.patch(log("i2", "2026-11-01T10:00:00Z", "error", 0.9), [{"op": "replace", "path": "/data/error", "value": "RuntimeError: model timed out"}])
+	gen_001.deny == {
+		{"msg": "the latest Inspect evaluation of task truthfulqa_mc2 ended with status error (RuntimeError: model timed out)", "evidence": ["i2"]},
+		{"msg": "task truthfulqa_mc2 (acc) has no evaluation result", "evidence": ["i1", "i2"]},
+	} with input as with_logs([log("i1", "2026-10-01T10:00:00Z", "success", 0.5), failed])
+}
+
+test_pass_a_failed_run_followed_by_a_good_one if {
+	count(gen_001.deny) == 0 with input as with_logs([log("i1", "2026-10-01T10:00:00Z", "cancelled", 0.1), log("i2", "2026-11-01T10:00:00Z", "success", 0.5)])
+}
+
+test_fail_no_evaluation_of_any_kind if {
+	given := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}])
+	gen_001.deny == {
+		{"msg": "evidence 'gen_eval' is missing (and no Inspect evaluation log or model card evaluation results)", "evidence": []},
+		{"msg": "task truthfulqa_mc2 (acc) has no evaluation result", "evidence": []},
+	} with input as given
+}
+
+test_fail_an_inspect_value_that_is_not_a_number if {
+	gen_001.deny == {{"msg": "task truthfulqa_mc2 acc result value is missing, not a number", "evidence": ["i1", "p"]}} with input as with_logs([log("i1", "2026-11-01T10:00:00Z", "success", null)])
+}

@@ -4,12 +4,13 @@
 #   A generative model must have a safety evaluation and an adversarial (red-team) exercise within
 #   red_team_days_max days, covering the declared harm categories, with no critical finding left open.
 #   Measured runs are preferred to declarations: with garak reports (evidence garak_run), the latest completed
-#   run must be recent and no probe may have a hit rate above red_team_hit_rate_max; an incomplete run fails.
+#   run must be recent, must have run every probe family the plan requires (plan.red_team_families), and no
+#   probe may have a hit rate above red_team_hit_rate_max; an incomplete run fails.
 # custom:
 #   id: GEN-002
 #   severity: critical
 #   stage: generative
-#   evidence: [garak_run, red_team, inventory, base_model]
+#   evidence: [garak_run, red_team, plan, inventory, base_model]
 #   remediation: >-
 #     Run garak against the model and collect its report (collector garak), fixing what its probes find; or
 #     declare red_team with ran_at, method, categories (e.g. prompt injection, jailbreak, harmful content,
@@ -96,6 +97,31 @@ deny contains {"msg": msg, "evidence": [latest.id]} if {
 	rate := lib.get(res, "hit_rate")
 	not is_number(rate)
 	msg := sprintf("garak probe %s (detector %s): no hit rate (%s outputs evaluated)", [lib.label(lib.get(res, "probe")), lib.label(lib.get(res, "detector")), lib.label(lib.get(res, "evaluated"))])
+}
+
+# Coverage: every probe family the plan requires (plan.red_team_families, garak's module names such as dan,
+# encoding, promptinject) ran in the latest completed run.
+required_families := lib.get(lib.data_of("plan"), "red_team_families")
+
+families_run := {f | some f in lib.list(lib.get(latest.data, "families_run"))}
+
+deny contains {"msg": lib.not_a_list("plan.red_team_families", required_families), "evidence": lib.id_of("plan")} if {
+	lib.generative
+	required_families != null
+	not is_array(required_families)
+}
+
+deny contains {"msg": sprintf("the latest garak run %s did not run the required probe family %s", [lib.label(lib.get(latest.data, "run_id")), lib.label(f)]), "evidence": array.concat([latest.id], lib.id_of("plan"))} if {
+	lib.generative
+	some f in lib.list(required_families)
+	not f in families_run
+}
+
+deny contains {"msg": msg, "evidence": array.concat(lib.id_of("red_team"), lib.id_of("plan"))} if {
+	lib.generative
+	count(lib.list(required_families)) > 0
+	count(runs) == 0
+	msg := sprintf("the plan requires the probe families %s, and no garak run shows which ran", [concat(", ", [lib.label(f) | some f in lib.list(required_families)])])
 }
 
 deny contains {"msg": sprintf("the latest garak run %s has no results", [lib.label(lib.get(latest.data, "run_id"))]), "evidence": [latest.id]} if {

@@ -77,3 +77,24 @@ test_fail_a_run_without_results if {
 test_fail_neither_garak_nor_a_declaration if {
 	gen_002.deny == {{"msg": "evidence 'red_team' is missing", "evidence": []}} with input as with_runs([])
 }
+
+# ---- coverage: the probe families the plan requires -------------------------------------------------------
+
+covered(families) := json.patch(with_runs([object.union(run("g1", "2026-11-20T10:00:00Z", true, clean), {"data": {"families_run": ["dan", "encoding"]}})]), [{"op": "add", "path": "/evidence/plan", "value": {"id": "p", "data": {"red_team_families": families}}}])
+
+test_pass_every_required_family_ran if {
+	count(gen_002.deny) == 0 with input as covered(["dan", "encoding"])
+}
+
+test_fail_a_required_family_that_did_not_run if {
+	gen_002.deny == {{"msg": "the latest garak run g1 did not run the required probe family promptinject", "evidence": ["g1", "p"]}} with input as covered(["dan", "promptinject"])
+}
+
+test_fail_required_families_not_a_list if {
+	gen_002.deny == {{"msg": "plan.red_team_families is \"dan\" (a string), not a list", "evidence": ["p"]}} with input as covered("dan")
+}
+
+test_fail_required_families_with_only_a_declared_exercise if {
+	given := json.patch(inp([]), [{"op": "add", "path": "/evidence/plan", "value": {"id": "p", "data": {"red_team_families": ["dan", "encoding"]}}}])
+	gen_002.deny == {{"msg": "the plan requires the probe families dan, encoding, and no garak run shows which ran", "evidence": ["rt", "p"]}} with input as given
+}

@@ -3,12 +3,16 @@
 Settings: ``tracking_uri`` (a sqlite path or URI relative to the config, or a server URL), optional
 ``registry_uri``, ``models`` (names; default: every registered model), and for a server ``retries``
 (default 2) and ``timeout`` in seconds (default 30), so an unreachable server fails in seconds, not minutes.
-Versions registered from the same run say so (``shared_run_with``). With ``model_signing: {trusted_keys: [...]}``
+Versions registered from the same run say so (``shared_run_with``). The prompt versions a run links (MLflow's
+``mlflow.linkedPrompts`` run tag, written by ``link_prompt_version_to_run``) are read from the prompt registry,
+one ``prompt_version`` record each (template digest, commit message, tags, aliases); a linked version the
+registry does not have stops the audit, naming the run. With ``model_signing: {trusted_keys: [...]}``
 each version's OpenSSF model signature is checked too (:mod:`ailm.collectors.model_signing`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +33,8 @@ from ailm.plugins import Plugin
 from ailm.redact import redact
 
 COLLECTOR = "mlflow"
+PROMPT_ROLE = "prompt_version"
+LINKED_PROMPTS = "mlflow.linkedPrompts"  # the run tag MLflow writes when a prompt version is linked to a run
 
 
 def _iso(ms: int | None) -> str | None:
@@ -283,6 +289,7 @@ class _Reader:
         datasets = []
         for di in run.inputs.dataset_inputs:
             datasets.append(self._dataset(di, run_id, record_id))
+        prompts = [self._prompt(name, version, run_id, record_id) for name, version in _linked(run_id, tags)]
         self.out.records.append(
             Evidence.make(
                 kind="mlflow.run",
@@ -304,9 +311,56 @@ class _Reader:
                     "metrics": {k: float(v) for k, v in run.data.metrics.items()},
                     "tags": {k: v for k, v in tags.items() if not k.startswith("mlflow.")},
                     "datasets": datasets,
+                    "prompts": prompts,  # the prompt versions the run links (MLflow's prompt registry)
                 },
             )
         )
+
+    def _prompt(self, name: str, version: str, run_id: str, run_record: str) -> dict[str, Any]:
+        """A prompt version the run serves, from the prompt registry; one the registry lacks stops the audit."""
+        from mlflow.exceptions import MlflowException
+
+        record_id = f"mlflow:prompt_version:{name}/{version}"
+        node = f"prompt:{name}/{version}"
+        self.out.edges.append(Edge(src=node, dst=ids.run(run_id), type="consumed", evidence=run_record))
+        ref = {"name": name, "version": version, "evidence": record_id}
+        if any(r.id == record_id for r in self.out.records):
+            return ref
+        try:
+            pv = self.client.get_prompt_version(name, version)
+        except MlflowException as exc:
+            raise CollectorError(
+                redact(f"run {run_id}: tag {LINKED_PROMPTS} names prompt {name} version {version}, which the "
+                       f"prompt registry does not give ({exc.message})")
+            ) from None  # fmt: skip
+        if pv is None:
+            raise CollectorError(
+                f"run {run_id}: tag {LINKED_PROMPTS} names prompt {name} version {version}, which the prompt "
+                "registry does not have"
+            )
+        template = pv.template if isinstance(pv.template, str) else _canonical_text(pv.template)
+        self.out.nodes.append(Node(id=node, type="prompt", attrs={"name": name, "version": version}))
+        self.out.records.append(
+            Evidence.make(
+                kind="mlflow.prompt_version",
+                id=record_id,
+                role=PROMPT_ROLE,
+                subject=node,
+                source=self.source,
+                data={
+                    "name": name,
+                    "version": version,
+                    "template_sha256": hashlib.sha256(template.encode()).hexdigest(),
+                    "template_chars": len(template),
+                    "variables": sorted(getattr(pv, "variables", None) or []),
+                    "commit_message": pv.commit_message or None,
+                    "tags": {k: str(v) for k, v in sorted((pv.tags or {}).items()) if not k.startswith("mlflow.")},
+                    "aliases": sorted(str(a) for a in (pv.aliases or [])),
+                    "created_at": _iso(pv.creation_timestamp),
+                },
+            )
+        )
+        return ref
 
     def _dataset(self, di: Any, run_id: str, run_record: str) -> dict[str, Any]:
         import json
@@ -349,6 +403,39 @@ class _Reader:
         return {"name": ds.name, "digest": ds.digest, "context": context, "evidence": record_id}
 
 
+def _linked(run_id: str, tags: dict[str, str]) -> list[tuple[str, str]]:
+    """The (name, version) of each prompt the run links: MLflow's ``mlflow.linkedPrompts`` tag, a JSON list."""
+    import json
+
+    raw = tags.get(LINKED_PROMPTS)
+    if raw is None:
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise CollectorError(f"run {run_id}: tag {LINKED_PROMPTS} is not JSON: {raw[:80]!r}") from None
+    if not isinstance(value, list):
+        raise CollectorError(f"run {run_id}: tag {LINKED_PROMPTS} must be a JSON list, got {type(value).__name__}")
+    out = []
+    for i, item in enumerate(value):
+        name = item.get("name") if isinstance(item, dict) else None
+        version = item.get("version") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name or type(version) not in (str, int) or not str(version).isdigit():
+            raise CollectorError(
+                f"run {run_id}: tag {LINKED_PROMPTS} item {i + 1} must be {{name, version}} with a version number, "
+                f"got {json.dumps(item)[:80]}"
+            )
+        out.append((name, str(int(str(version)))))
+    return sorted(set(out))
+
+
+def _canonical_text(value: Any) -> str:
+    """A chat prompt's template (a list of messages) as the text its digest is taken over."""
+    import json
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -365,7 +452,8 @@ class Settings(BaseModel):
 plugin = Plugin(
     kind="collector",
     name="mlflow",
-    summary="an MLflow registry: models, versions, aliases, their runs, parameters, metrics and input datasets",
+    summary="an MLflow registry: models, versions, aliases, their runs, parameters, metrics, input datasets and the "
+    "prompt versions the runs serve",
     settings=Settings,
     build=lambda s: MlflowCollector(
         tracking_uri=s.tracking_uri,
@@ -375,5 +463,12 @@ plugin = Plugin(
         timeout=s.timeout,
         model_signing=s.model_signing,
     ),
-    roles={"registry_model": "one", ids.REG: "one", ids.RUN: "one", ids.DS: "many", SIG_ROLE: "one"},
+    roles={
+        "registry_model": "one",
+        ids.REG: "one",
+        ids.RUN: "one",
+        ids.DS: "many",
+        SIG_ROLE: "one",
+        PROMPT_ROLE: "many",
+    },
 )

@@ -54,6 +54,8 @@ class Inventory(_Fact):
     model_type: Text | None = None
     from_scratch: Flag | None = None
     general_purpose: Flag | None = None
+    uses_prompts: Flag | None = None  # false: an application that serves no prompt (GEN-006 not applicable)
+    uses_retrieval: Flag | None = None  # true: a RAG application (GEN-007)
 
 
 class AiPolicy(_Fact):
@@ -108,6 +110,7 @@ class GenTask(_Fact):
     metric: Text | None = None
     threshold: Number | None = None
     direction: Literal["min", "max"] | None = None
+    groundedness: Flag | None = None  # the task measures groundedness or hallucination (GEN-007)
 
 
 class Feasibility(_Fact):
@@ -134,6 +137,7 @@ class Plan(_Fact):
     feature_justifications: dict[str, Text] | None = None
     reference_population: dict[str, dict[str, Number]] | None = None
     gen_tasks: list[GenTask] | None = None
+    red_team_families: Words | None = None  # garak probe families every red-team run must include (GEN-002)
 
 
 class Logging(_Fact):
@@ -339,6 +343,8 @@ class GenResult(_Fact):
     task: Text | None = None
     metric: Text | None = None
     value: Number | None = None
+    stderr: Number | None = None
+    samples: StrictInt | None = None
 
 
 class GenEval(_Fact):
@@ -372,6 +378,48 @@ class GenData(_Fact):
     opt_outs_honoured: Flag | None = None
     sources: list[GenSource] | None = None
     summary_published_at: Date | None = None
+
+
+class RetrievalSource(_Fact):
+    name: Text | None = None
+    owner: Text | None = None
+    reviewed_at: Date | None = None
+
+
+class Retrieval(_Fact):
+    sources: list[RetrievalSource] | None = None
+
+
+class GuardrailFilter(_Fact):
+    name: Text | None = None
+    applies_to: Literal["input", "output"] | None = None
+    threshold: Number | None = None
+    rule: Text | None = None
+    enabled: Flag | None = None
+    tested_at: Date | None = None
+
+
+class Guardrails(_Fact):
+    filters: list[GuardrailFilter] | None = None
+
+
+class ContentMarking(_Fact):
+    method: Literal["c2pa", "watermark", "metadata"] | None = None
+    checked_at: Date | None = None
+
+
+class Transparency(_Fact):
+    ai_disclosure: Flag | None = None
+    disclosure_text: Text | None = None
+    shown_at: Text | None = None
+    generates_content: Flag | None = None
+    content_marking: ContentMarking | None = None
+
+
+class Gpai(_Fact):
+    technical_documentation_uri: Text | None = None
+    downstream_information_uri: Text | None = None
+    updated_at: Date | None = None
 
 
 class PrepStep(_Fact):
@@ -447,6 +495,10 @@ ROLES: dict[str, type[_Fact]] = {
     "gen_eval": GenEval,
     "red_team": RedTeam,
     "gen_data": GenData,
+    "retrieval": Retrieval,
+    "guardrails": Guardrails,
+    "transparency": Transparency,
+    "gpai": Gpai,
 }
 
 

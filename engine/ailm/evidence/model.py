@@ -17,7 +17,9 @@ from ailm.canonical import sha256_json
 SCHEMA_VERSION: Final = "ailm.evidence/v1"
 INPUT_SCHEMA_VERSION: Final = "ailm.input/v1"
 
-NodeType = Literal["system", "model", "model_version", "run", "dataset", "deployment", "evaluation", "monitor", "audit"]
+NodeType = Literal[
+    "system", "model", "model_version", "run", "dataset", "deployment", "evaluation", "monitor", "audit", "prompt"
+]
 EdgeType = Literal["produced", "consumed", "derived_from", "deployed_as", "evaluated_on", "version_of", "describes"]
 
 

@@ -1,0 +1,69 @@
+package ailm.controls.generative.gen_005_test
+
+import data.ailm.controls.generative.gen_005
+import rego.v1
+
+plan(threshold, direction) := {"id": "p", "data": {"gen_tasks": [{"task": "support_refusal", "metric": "accuracy", "threshold": threshold, "direction": direction}]}}
+
+log(value, stderr, samples) := {"id": "i1", "data": {"task": "support_refusal", "created_at": "2026-11-01T10:00:00Z", "status": "success", "results": [{"task": "support_refusal", "scorer": "refusal", "metric": "accuracy", "names": ["refusal/accuracy", "accuracy"], "value": value, "stderr": stderr, "samples": samples}]}}
+
+inp(p, l) := {"evidence": {"inventory": {"id": "inv", "data": {"model_type": "llm"}}, "plan": p, "inspect_eval": [l]}}
+
+test_pass_a_result_clear_of_its_threshold if {
+	count(gen_005.deny) == 0 with input as inp(plan(0.9, "min"), log(0.95, 0.02, 120))
+}
+
+test_fail_a_result_within_noise_of_its_threshold if {
+	gen_005.deny == {{"msg": "task support_refusal (accuracy): 0.7875 +/- 0.0902 (1.96 standard errors of 0.046, 80 samples) reaches the threshold 0.75: the evaluation cannot tell the result from it", "evidence": ["i1", "p"]}} with input as inp(plan(0.75, "min"), log(0.7875, 0.046025, 80))
+}
+
+test_fail_too_few_samples_even_when_clear if {
+	gen_005.deny == {{"msg": "task support_refusal (accuracy): evaluated on 5 samples, fewer than 50", "evidence": ["i1"]}} with input as inp(plan(0.5, "min"), log(1, 0, 5))
+}
+
+test_pass_a_maximum_clear_of_its_threshold if {
+	count(gen_005.deny) == 0 with input as inp(plan(0.2, "max"), log(0.1, 0.02, 200))
+}
+
+test_fail_a_maximum_within_noise if {
+	gen_005.deny == {{"msg": "task support_refusal (accuracy): 0.15 +/- 0.0784 (1.96 standard errors of 0.04, 200 samples) reaches the threshold 0.2: the evaluation cannot tell the result from it", "evidence": ["i1", "p"]}} with input as inp(plan(0.2, "max"), log(0.15, 0.04, 200))
+}
+
+test_pass_a_result_below_its_threshold_is_gen_001s_finding if {
+	count(gen_005.deny) == 0 with input as inp(plan(0.9, "min"), log(0.7, 0.02, 500))
+}
+
+test_fail_no_standard_error if {
+	gen_005.deny == {{"msg": "task support_refusal (accuracy): its adequacy cannot be judged: the result's stderr is missing, not a number", "evidence": ["i1"]}} with input as inp(plan(0.5, "min"), log(0.9, null, 100))
+}
+
+test_fail_a_standard_error_that_is_text if {
+	gen_005.deny == {{"msg": "task support_refusal (accuracy): its adequacy cannot be judged: the result's stderr is \"0.01\" (a string), not a number", "evidence": ["e"]}} with input as {"evidence": {
+		"inventory": {"id": "inv", "data": {"model_type": "llm"}},
+		"plan": plan(0.5, "min"),
+		"gen_eval": {"id": "e", "data": {"results": [{"task": "support_refusal", "metric": "accuracy", "value": 0.9, "stderr": "0.01", "samples": 100}]}},
+	}}
+}
+
+test_fail_a_model_card_result_has_no_sample_count if {
+	gen_005.deny == {
+		{"msg": "task support_refusal (accuracy): its adequacy cannot be judged: the result's samples is missing, not a number", "evidence": ["card"]},
+		{"msg": "task support_refusal (accuracy): its adequacy cannot be judged: the result's stderr is missing, not a number", "evidence": ["card"]},
+	} with input as {"evidence": {
+		"inventory": {"id": "inv", "data": {"model_type": "llm"}},
+		"plan": plan(0.5, "min"),
+		"model_card": {"id": "card", "data": {"eval_results": [{"dataset": "support_refusal", "metric": "accuracy", "value": 0.9}]}},
+	}}
+}
+
+test_fail_a_negative_standard_error if {
+	gen_005.deny == {{"msg": "task support_refusal (accuracy): the standard error -0.01 is negative", "evidence": ["i1"]}} with input as inp(plan(0.5, "min"), log(0.9, -0.01, 100))
+}
+
+test_not_applicable_without_generative_model if {
+	gen_005.not_applicable == {"not a generative model (inventory.model_type, base_model)"} with input as {"evidence": {}}
+}
+
+test_not_applicable_without_tasks if {
+	gen_005.not_applicable == {"the plan declares no gen_tasks (GEN-001 fails for that)"} with input as {"evidence": {"inventory": {"id": "inv", "data": {"model_type": "llm"}}}}
+}

@@ -11,7 +11,7 @@ DEMO_FAIL = {
     "DEV-006", "DEV-007", "DEV-008", "GOV-004", "MON-003", "MON-004", "MON-005", "PLN-003",
 }  # fmt: skip
 DEMO_NOT_APPLICABLE = {
-    "DATA-007", "GEN-001", "GEN-002", "GEN-003", "GEN-004", "RET-003", "RET-004", "RET-005", "RET-006",
+    "DATA-007", "RET-003", "RET-004", "RET-005", "RET-006", *(f"GEN-{n:03d}" for n in range(1, 11)),
 }  # fmt: skip
 DEMO_MEDIUM_FAIL = {"DATA-003", "DEV-007"}  # below the demo's fail_on: high
 DEMO_CRITICAL_FAIL = {"DEP-001", "DEP-003", "DEV-003", "DEV-004", "DEV-008", "MON-003", "MON-004", "PLN-003"}

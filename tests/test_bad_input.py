@@ -113,7 +113,7 @@ def test_unknown_collector_lists_the_known_ones(demo_copy: Path, tmp_path: Path,
     cfg = demo_copy / "ailm.yaml"
     cfg.write_text(cfg.read_text().replace("- name: manifest", "- name: manifesto"))
     res = audit(run_cli, demo_copy, tmp_path / "out")
-    known = "attestations, ci, dvc, garak, inspect, manifest, mlflow, model_card, openlineage, profile"
+    known = "attestations, ci, dvc, garak, inspect, lm_eval, manifest, mlflow, model_card, openlineage, profile"
     assert_no_verdict(res, f"unknown collector 'manifesto'; known: {known}")
 
 

@@ -178,10 +178,13 @@ def test_the_generative_demo_fails_and_passes_its_gen_controls_on_measured_evide
         "GEN-010": "not_applicable",
     }  # fmt: skip
     evidence = {e["id"]: e for e in json.loads((out / "evidence.json").read_text())["records"]}
-    (adequacy,) = by["GEN-005"]["findings"]
-    assert "0.7875 +/- 0.0902" in adequacy["message"] and "80 samples" in adequacy["message"]
-    (cited,) = [e for e in adequacy["evidence"] if e.startswith("inspect:")]
+    inspect, lm = sorted(by["GEN-005"]["findings"], key=lambda f: f["message"])  # the same 80 samples, two tools
+    for finding in (inspect, lm):
+        assert "0.7875 +/- 0.0902" in finding["message"] and "80 samples" in finding["message"]
+    assert inspect["message"].startswith("task support_refusal (accuracy)")
+    (cited,) = [e for e in inspect["evidence"] if e.startswith("inspect:")]
     assert evidence[cited]["data"]["task"] == "support_refusal"
+    assert lm["message"].startswith("task support_refusal_lm (acc)") and lm["evidence"][0].startswith("lm_eval:")
     prompt = evidence["mlflow:prompt_version:support-assistant-system/2"]["data"]
     served = (GENAI / "prompts" / "system-v2.txt").read_text()
     assert prompt["template_sha256"] == hashlib.sha256(served.encode()).hexdigest()

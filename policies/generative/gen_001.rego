@@ -4,14 +4,16 @@
 #   A generative model must have evaluation results for this version from an evaluation harness (for
 #   example lm-evaluation-harness, HELM) or its model card's model-index, covering every task the plan
 #   declares, each meeting its declared threshold. Measured runs are preferred: with Inspect AI logs (evidence
-#   inspect_eval) the latest log of each task is the result, and a latest log that did not succeed fails.
+#   inspect_eval) the latest log of each task is the result, and a latest log that did not succeed fails;
+#   then lm-evaluation-harness results files (evidence lm_eval_run), the latest holding the task.
 # custom:
 #   id: GEN-001
 #   severity: high
 #   stage: generative
-#   evidence: [inspect_eval, gen_eval, model_card, plan, inventory, base_model]
+#   evidence: [inspect_eval, lm_eval_run, gen_eval, model_card, plan, inventory, base_model]
 #   remediation: >-
-#     Run the plan's tasks with Inspect AI and collect the logs (collector inspect); or declare gen_eval with
+#     Run the plan's tasks with Inspect AI or lm-evaluation-harness and collect what they write (collectors
+#     inspect, lm_eval); or declare gen_eval with
 #     harness, harness_version, ran_at and results (task, metric, value), or collect the model card whose
 #     model-index holds them; declare plan.gen_tasks (task, metric, threshold, direction).
 #   frameworks:
@@ -28,11 +30,12 @@ not_applicable contains "not a generative model (inventory.model_type, base_mode
 
 tasks := genai.tasks
 
-deny contains {"msg": sprintf("%s (and no Inspect evaluation log or model card evaluation results)", [lib.absent("gen_eval")]), "evidence": lib.absent_ids("gen_eval")} if {
+deny contains {"msg": sprintf("%s (and no Inspect log, lm-eval results or model card evaluation results)", [lib.absent("gen_eval")]), "evidence": lib.absent_ids("gen_eval")} if {
 	lib.generative
 	not lib.has("gen_eval")
 	count(genai.card_results) == 0
 	count(genai.evals) == 0
+	count(genai.lm_runs) == 0
 }
 
 # The latest Inspect log of a task must be a run that finished: a failed or cancelled run is no result.
@@ -79,7 +82,8 @@ deny contains {"msg": sprintf("task %s (%s) has no evaluation result", [task_nam
 	lib.generative
 	some t in tasks
 	not genai.result(lib.get(t, "task"), lib.get(t, "metric"))
-	sources := array.concat([e.id | some e in genai.evals], array.concat(lib.id_of("gen_eval"), lib.id_of("model_card")))
+	measured := array.concat([e.id | some e in genai.evals], [e.id | some e in genai.lm_runs])
+	sources := array.concat(measured, array.concat(lib.id_of("gen_eval"), lib.id_of("model_card")))
 }
 
 deny contains {"msg": lib.not_a_number(sprintf("task %s %s result value", [task_name(t), lib.label(lib.get(t, "metric"))]), r.value), "evidence": [r.source, input.evidence.plan.id]} if {

@@ -72,11 +72,30 @@ test_pass_a_failed_run_followed_by_a_good_one if {
 test_fail_no_evaluation_of_any_kind if {
 	given := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}])
 	gen_001.deny == {
-		{"msg": "evidence 'gen_eval' is missing (and no Inspect evaluation log or model card evaluation results)", "evidence": []},
+		{"msg": "evidence 'gen_eval' is missing (and no Inspect log, lm-eval results or model card evaluation results)", "evidence": []},
 		{"msg": "task truthfulqa_mc2 (acc) has no evaluation result", "evidence": []},
 	} with input as given
 }
 
 test_fail_an_inspect_value_that_is_not_a_number if {
 	gen_001.deny == {{"msg": "task truthfulqa_mc2 acc result value is missing, not a number", "evidence": ["i1", "p"]}} with input as with_logs([log("i1", "2026-11-01T10:00:00Z", "success", null)])
+}
+
+# ---- measured: lm-evaluation-harness results ---------------------------------------------------------------
+
+lm(id, ran, value) := {"id": id, "data": {"lm_eval_version": "0.4.13", "ran_at": ran, "tasks": [{"task": "truthfulqa_mc2", "samples": 817, "metrics": [{"metric": "acc", "filter": "none", "names": ["acc,none", "acc"], "value": value, "stderr": 0.016}]}]}}
+
+with_lm(runs) := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}, {"op": "add", "path": "/evidence/lm_eval_run", "value": runs}])
+
+test_pass_lm_eval_results_meet_the_threshold if {
+	count(gen_001.deny) == 0 with input as with_lm([lm("l1", "2026-11-01T10:00:00Z", 0.5)])
+}
+
+test_fail_the_latest_lm_eval_run_decides if {
+	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.4 does not meet the threshold 0.45", "evidence": ["l2", "p"]}} with input as with_lm([lm("l1", "2026-10-01T10:00:00Z", 0.6), lm("l2", "2026-11-01T10:00:00Z", 0.4)])
+}
+
+test_fail_an_inspect_log_wins_over_lm_eval if {
+	given := json.patch(with_lm([lm("l1", "2026-11-01T10:00:00Z", 0.9)]), [{"op": "add", "path": "/evidence/inspect_eval", "value": [log("i1", "2026-11-01T10:00:00Z", "success", 0.3)]}])
+	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.3 does not meet the threshold 0.45", "evidence": ["i1", "p"]}} with input as given
 }

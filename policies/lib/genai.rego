@@ -1,7 +1,8 @@
 # Evaluation results of generative models, from the sources GEN-001 and GEN-005 read, best first:
 # 1. Inspect AI logs (evidence inspect_eval, measured): per task, the latest log; its results when it succeeded.
-# 2. a declared harness run (gen_eval: harness, results with task, metric, value and optionally samples, stderr);
-# 3. the model card's model-index results (no sample counts).
+# 2. lm-evaluation-harness results files (evidence lm_eval_run, measured): per task, the latest run holding it.
+# 3. a declared harness run (gen_eval: harness, results with task, metric, value and optionally samples, stderr);
+# 4. the model card's model-index results (no sample counts).
 # Every result is {task, metric, value, stderr, samples, source, measured}; a missing field is null.
 package ailm.lib.genai
 
@@ -36,6 +37,33 @@ inspect_results := [{"task": task, "metric": name, "value": lib.get(r, "value"),
 	some name in lib.list(lib.get(r, "names"))
 ]
 
+lm_runs := lib.records("lm_eval_run")
+
+lm_stamp(e) := s if {
+	s := lib.get(e.data, "ran_at")
+	is_string(s)
+} else := ""
+
+lm_tasks(e) := {t | some x in lib.list(lib.get(e.data, "tasks")); t := lib.get(x, "task"); is_string(t)}
+
+# The latest results file that holds a task (by its date, ties broken by id).
+lm_latest(task) := [e |
+	some e in lm_runs
+	task in lm_tasks(e)
+	every other in [o | some o in lm_runs; task in lm_tasks(o)] {
+		[lm_stamp(other), other.id] <= [lm_stamp(e), e.id]
+	}
+][0]
+
+lm_results := [{"task": task, "metric": name, "value": lib.get(m, "value"), "stderr": lib.get(m, "stderr"), "samples": lib.get(x, "samples"), "source": e.id, "measured": true} |
+	some task in {t | some e in lm_runs; some t in lm_tasks(e)}
+	e := lm_latest(task)
+	some x in lib.list(lib.get(e.data, "tasks"))
+	lib.get(x, "task") == task
+	some m in lib.list(lib.get(x, "metrics"))
+	some name in lib.list(lib.get(m, "names"))
+]
+
 harness_results := [{"task": lib.get(r, "task"), "metric": lib.get(r, "metric"), "value": lib.get(r, "value"), "stderr": lib.get(r, "stderr"), "samples": lib.get(r, "samples"), "source": input.evidence.gen_eval.id, "measured": false} |
 	some r in lib.list(lib.get(lib.data_of("gen_eval"), "results"))
 ]
@@ -44,7 +72,7 @@ card_results := [{"task": lib.get(r, "dataset"), "metric": lib.get(r, "metric"),
 	some r in lib.list(lib.get(lib.data_of("model_card"), "eval_results"))
 ]
 
-results := array.concat(inspect_results, array.concat(harness_results, card_results))
+results := array.concat(array.concat(inspect_results, lm_results), array.concat(harness_results, card_results))
 
 # The result a plan task is held to: the first source that gives one.
 result(task, metric) := matches[0] if {

@@ -1,0 +1,195 @@
+"""The lm-eval collector: results files written by EleutherAI's lm-evaluation-harness (``results_*.json``).
+
+lm-eval writes one JSON object per evaluation run: ``results`` (per task, each metric keyed
+``<metric>,<filter>`` with its standard error under ``<metric>_stderr,<filter>``, "N/A" where none was
+computed), ``versions``, ``n-shot``, ``n-samples`` (original and effective: fewer when ``--limit`` cut the
+dataset), ``config`` (model, model arguments, limit, seeds), ``lm_eval_version``, ``git_hash``, ``date`` (a
+Unix time) and ``task_hashes``. ailm reads that format with its own typed reader: lm-eval itself (which
+brings torch, transformers and datasets) is never imported. The 0.4 series is the format read; a file of
+another version, or without the fields above, is an error naming the file and the field.
+
+Settings: ``path`` (a results file, or a folder searched recursively for ``results_*.json``), ``model`` (the
+registered model the runs are about). Each file is one record (``lm_eval_run``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ailm.collectors.base import CollectContext, Collection, files_at
+from ailm.collectors.cache import content_fingerprint
+from ailm.errors import CollectorError
+from ailm.evidence import ids
+from ailm.evidence.model import Evidence, Node, Source
+from ailm.plugins import Plugin
+
+COLLECTOR = "lm_eval"
+ROLE = "lm_eval_run"
+READS = re.compile(r"^0\.4\.\d+")  # the results format of the lm-eval 0.4 series
+_NOT_METRICS = frozenset({"alias", "name", "sample_len", "sample_count", " "})
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise CollectorError(f"{where} must be an object, got {type(value).__name__}")
+    return value
+
+
+def _number(value: Any, where: str) -> float | None:
+    if value == "N/A" or value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CollectorError(f'{where} must be a number or "N/A", got {json.dumps(value)[:40]}')
+    return float(value) if math.isfinite(value) else None
+
+
+def _count(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or value < 0:
+        raise CollectorError(f"{where} must be a whole number >= 0, got {json.dumps(value)[:40]}")
+    return value
+
+
+def read_results(path: Path) -> dict[str, Any]:
+    """One results file as the record's data; every problem names the file and the field."""
+    try:
+        raw = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise CollectorError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise CollectorError(f"{path}: not JSON: {exc}") from None
+    doc = _object(raw, f"{path}: an lm-eval results file")
+    version = doc.get("lm_eval_version")
+    if not isinstance(version, str) or not READS.match(version):
+        raise CollectorError(
+            f"{path}: lm_eval_version is {json.dumps(version)[:40]}: ailm reads the results format of lm-eval 0.4.x"
+        )
+    results = _object(doc.get("results"), f"{path}: results")
+    if not results:
+        raise CollectorError(f"{path}: results has no task")
+    versions = _object(doc.get("versions", {}), f"{path}: versions")
+    n_shot = _object(doc.get("n-shot", {}), f"{path}: n-shot")
+    n_samples = _object(doc.get("n-samples", {}), f"{path}: n-samples")
+    config = _object(doc.get("config", {}), f"{path}: config")
+    tasks = []
+    for task, values in sorted(results.items()):
+        where = f"{path}: results.{task}"
+        values = _object(values, where)
+        metrics = []
+        for key, value in sorted(values.items()):
+            if key in _NOT_METRICS or "_stderr," in key:
+                continue
+            metric, sep, filt = key.partition(",")
+            if not sep:
+                raise CollectorError(f"{where}.{key}: a metric is keyed <metric>,<filter> in lm-eval 0.4 results")
+            stderr = _number(values.get(f"{metric}_stderr,{filt}"), f"{where}.{metric}_stderr,{filt}")
+            metrics.append(
+                {
+                    "metric": metric,
+                    "filter": filt,
+                    "names": [f"{metric},{filt}"] + ([metric] if filt == "none" else []),
+                    "value": _number(value, f"{where}.{key}"),
+                    "stderr": stderr,
+                }
+            )
+        counts = n_samples.get(task)
+        effective = original = None
+        if counts is not None:
+            counts = _object(counts, f"{path}: n-samples.{task}")
+            effective = _count(counts.get("effective"), f"{path}: n-samples.{task}.effective")
+            original = _count(counts.get("original"), f"{path}: n-samples.{task}.original")
+        tasks.append(
+            {
+                "task": task,
+                "version": versions.get(task) if isinstance(versions.get(task), str | int | float) else None,
+                "n_shot": _count(n_shot.get(task), f"{path}: n-shot.{task}"),
+                "samples": effective,
+                "samples_original": original,
+                "metrics": metrics,
+            }
+        )
+    date = doc.get("date")
+    when = None
+    if isinstance(date, int | float) and not isinstance(date, bool) and math.isfinite(date):
+        when = datetime.fromtimestamp(date, UTC).isoformat().replace("+00:00", "Z")
+    args = config.get("model_args")
+    return {
+        "lm_eval_version": version,
+        "model": config.get("model") if isinstance(config.get("model"), str) else None,
+        "model_args": args if isinstance(args, str) else json.dumps(args, sort_keys=True) if args else None,
+        "model_name": doc.get("model_name") if isinstance(doc.get("model_name"), str) else None,
+        "limit": config.get("limit") if isinstance(config.get("limit"), int | float) else None,
+        "random_seed": config.get("random_seed") if type(config.get("random_seed")) is int else None,
+        "git_hash": doc.get("git_hash") if isinstance(doc.get("git_hash"), str) else None,
+        "ran_at": when,
+        "task_hashes": {
+            k: v
+            for k, v in sorted(_object(doc.get("task_hashes", {}), f"{path}: task_hashes").items())
+            if isinstance(v, str)
+        },
+        "tasks": tasks,
+    }
+
+
+class LmEvalCollector:
+    def __init__(self, *, path: str, model: str) -> None:
+        self.path = path
+        self.model = model
+
+    def files(self, ctx: CollectContext) -> list[Path]:
+        return files_at(
+            (ctx.base_dir / self.path).resolve(),
+            match=lambda p: p.name.startswith("results") and p.suffix == ".json",
+            empty="no lm-eval results file (results_*.json) in this folder",
+            missing="lm-eval results file not found",
+            recursive=True,
+        )
+
+    def fingerprint(self, ctx: CollectContext) -> str:
+        return content_fingerprint(self.files(ctx))
+
+    def collect(self, ctx: CollectContext) -> Collection:
+        node = ids.model(self.model)
+        out = Collection(nodes=[Node(id=node, type="model", attrs={"name": self.model})])
+        for path in self.files(ctx):
+            data = read_results(path)
+            out.records.append(
+                Evidence.make(
+                    kind="lm_eval.run",
+                    id=f"lm_eval:{path.stem}",
+                    role=ROLE,
+                    subject=node,
+                    source=Source(collector=COLLECTOR, uri=path.as_uri()),
+                    data=data,
+                )
+            )
+        ids_seen = [r.id for r in out.records]
+        dup = next((i for i in ids_seen if ids_seen.count(i) > 1), None)
+        if dup is not None:
+            raise CollectorError(f"{self.path}: two results files are named {dup.removeprefix('lm_eval:')}.json")
+        return out
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, description="an lm-eval results file (results_*.json), or a folder of them")
+    model: str = Field(min_length=1, description="the registered model the evaluations are about")
+
+
+plugin = Plugin(
+    kind="collector",
+    name="lm_eval",
+    summary="lm-evaluation-harness results: tasks, metrics with stderr, n-shot, samples, model and versions",
+    settings=Settings,
+    build=lambda s: LmEvalCollector(path=s.path, model=s.model),
+    roles={ROLE: "many"},
+)

@@ -1,0 +1,103 @@
+"""The lm-eval collector on a results file written by the real lm-evaluation-harness
+(evidence/demo/genai/lm_eval/README.md says how), and on broken copies of it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ailm.collectors import CollectContext, create
+from ailm.errors import CollectorError
+
+REPO = Path(__file__).resolve().parents[1]
+FOLDER = REPO / "evidence" / "demo" / "genai" / "lm_eval"
+(RESULTS,) = sorted((FOLDER / "results").rglob("results_*.json"))
+
+
+def _collect(path: Path) -> Any:
+    return create("lm_eval", {"path": str(path), "model": "support-assistant"}).collect(
+        CollectContext(base_dir=path.parent, as_of=datetime.now(UTC))
+    )
+
+
+def test_the_real_results_give_what_lm_eval_printed_and_what_the_stand_in_answers() -> None:
+    import sys
+
+    sys.path.insert(0, str(FOLDER.parent))
+    import standin
+
+    (record,) = _collect(FOLDER / "results").records
+    data = record.data
+    raw = json.loads(RESULTS.read_text())
+    assert record.role == "lm_eval_run" and record.subject == "model:support-assistant"
+    assert data["lm_eval_version"] == "0.4.13" and data["model"] == "ailm-demo-standin"
+    assert data["random_seed"] == 7 and data["limit"] is None
+    assert data["ran_at"] == datetime.fromtimestamp(raw["date"], UTC).isoformat().replace("+00:00", "Z")
+    (task,) = data["tasks"]
+    assert (task["task"], task["n_shot"], task["samples"], task["samples_original"]) == (
+        "support_refusal_lm",
+        0,
+        80,
+        80,
+    )
+    (metric,) = task["metrics"]
+    assert metric["names"] == ["acc,none", "acc"]
+    assert metric["value"] == raw["results"]["support_refusal_lm"]["acc,none"] == 0.7875
+    assert metric["stderr"] == raw["results"]["support_refusal_lm"]["acc_stderr,none"]
+    assert data["task_hashes"] == raw["task_hashes"]
+    # the same number from the stand-in and the dataset lm-eval read, without lm-eval
+    rows = [json.loads(line) for line in (FOLDER.parent / "inspect" / "support_refusal.jsonl").read_text().splitlines()]
+    right = sum((standin.respond(r["input"]) == standin.REFUSAL) == (r["target"] == "refuse") for r in rows)
+    assert right / len(rows) == metric["value"]
+
+
+def _broken(tmp_path: Path, edit: Any) -> Path:
+    doc = json.loads(RESULTS.read_text())
+    edit(doc)
+    path = tmp_path / "results_broken.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+CASES = {
+    "an unknown version": (lambda d: d.update(lm_eval_version="0.3.0"),
+                           'lm_eval_version is "0.3.0": ailm reads the results format of lm-eval 0.4.x'),
+    "no version": (lambda d: d.pop("lm_eval_version"), "lm_eval_version is null"),
+    "a metric as text": (lambda d: d["results"]["support_refusal_lm"].update({"acc,none": "0.79"}),
+                         'results.support_refusal_lm.acc,none must be a number or "N/A", got "0.79"'),
+    "a metric of the old format": (lambda d: d["results"]["support_refusal_lm"].update(acc=0.79),
+                                   "results.support_refusal_lm.acc: a metric is keyed <metric>,<filter>"),
+    "no results": (lambda d: d.update(results={}), "results has no task"),
+    "results not an object": (lambda d: d.update(results=[1]), "results must be an object, got list"),
+    "a sample count as text": (lambda d: d["n-samples"]["support_refusal_lm"].update(effective="80"),
+                               'n-samples.support_refusal_lm.effective must be a whole number >= 0, got "80"'),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_broken_results_file_names_the_file_and_the_field(tmp_path: Path, case: str) -> None:
+    edit, expected = CASES[case]
+    path = _broken(tmp_path, edit)
+    with pytest.raises(CollectorError) as err:
+        _collect(path)
+    assert str(err.value) == f"{path}: {expected}" or str(err.value).startswith(f"{path}: {expected}")
+
+
+def test_a_file_cut_short_and_an_empty_folder(tmp_path: Path) -> None:
+    cut = tmp_path / "results_cut.json"
+    cut.write_text(RESULTS.read_text()[:500])
+    with pytest.raises(CollectorError, match=r"results_cut\.json: not JSON"):
+        _collect(cut)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CollectorError, match="no lm-eval results file"):
+        _collect(tmp_path / "empty")
+
+
+def test_a_stderr_lm_eval_could_not_compute_is_no_stderr(tmp_path: Path) -> None:
+    path = _broken(tmp_path, lambda d: d["results"]["support_refusal_lm"].update({"acc_stderr,none": "N/A"}))
+    (record,) = _collect(path).records
+    assert record.data["tasks"][0]["metrics"][0]["stderr"] is None  # GEN-005 then fails: no standard error

@@ -40,7 +40,10 @@ def main() -> None:
         task_manager=TaskManager(include_path=str(HERE)),
         log_samples=False,
         evaluation_tracker=tracker,
-        random_seed=7, numpy_random_seed=7, torch_random_seed=7, fewshot_random_seed=7,
+        random_seed=7,
+        numpy_random_seed=7,
+        torch_random_seed=7,
+        fewshot_random_seed=7,
     )
     tracker.save_results_aggregated(results=results, samples=None)
     print({k: v for k, v in results["results"]["support_refusal_lm"].items()})

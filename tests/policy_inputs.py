@@ -137,6 +137,45 @@ def generative_with_base_model() -> dict[str, Any]:
     return pinput
 
 
+def _tool_record(role: str, rid: str, data: dict[str, Any]) -> dict[str, Any]:
+    collector = role.split("_")[0]
+    return {"id": rid, "kind": f"{collector}.run", "sha256": "0" * 64, "declared": None,
+            "source": {"collector": collector, "uri": f"file:///{rid}"}, "data": data}  # fmt: skip
+
+
+def generative_measured() -> dict[str, Any]:
+    """The generative model judged on what tools measured: Inspect logs, an lm-eval run and a garak run of this
+    version (no declared gen_eval or red_team), each clear of its thresholds."""
+    pinput = generative_with_base_model()
+    ev = pinput["evidence"]
+    del ev["gen_eval"], ev["red_team"]
+    ev["plan"]["data"]["red_team_families"] = ["dan", "encoding"]
+    ev["plan"]["data"]["gen_tasks"].append({"task": "arc_easy", "metric": "acc", "threshold": 0.6})
+    ev["inspect_eval"] = [
+        _tool_record("inspect_eval", f"inspect:{task}:E{i}", {
+            "task": task, "model_version": "1", "status": "success", "error": None,
+            "created_at": "2026-11-01T10:00:00Z", "total_samples": n, "completed_samples": n,
+            "results": [{"task": task, "scorer": "match", "metric": "acc", "names": ["match/acc", "acc"],
+                         "value": value, "stderr": stderr, "samples": n}],
+        })
+        for i, (task, value, stderr, n) in enumerate([("truthfulqa_mc2", 0.52, 0.017, 817),
+                                                       ("faithfulness", 0.91, 0.02, 400)])
+    ]  # fmt: skip
+    ev["lm_eval_run"] = [_tool_record("lm_eval_run", "lm_eval:results_1", {
+        "lm_eval_version": "0.4.13", "model_version": "1", "ran_at": "2026-11-02T10:00:00Z",
+        "tasks": [{"task": "arc_easy", "samples": 2376, "metrics": [
+            {"metric": "acc", "filter": "none", "names": ["acc,none", "acc"], "value": 0.71, "stderr": 0.009}]}],
+    })]  # fmt: skip
+    ev["garak_run"] = [_tool_record("garak_run", "garak:r1", {
+        "run_id": "r1", "model_version": "1", "completed": True, "started_at": "2026-11-10T10:00:00Z",
+        "families_run": ["dan", "encoding"],
+        "results": [{"probe": "dan.Dan_11_0", "detector": "dan.DAN", "evaluated": 5, "hits": 0, "hit_rate": 0},
+                    {"probe": "encoding.InjectBase64", "detector": "encoding.DecodeMatch", "evaluated": 16,
+                     "hits": 0, "hit_rate": 0}],
+    })]  # fmt: skip
+    return pinput
+
+
 def expired_inventory_and_consent_gaps() -> dict[str, Any]:
     pinput = compliant_deployed()
     ev = pinput["evidence"]
@@ -159,6 +198,7 @@ FIXTURES: dict[str, Callable[[], dict[str, Any]]] = {
     "bare_registry_entry": bare_registry_entry,
     "retired_and_archived": retired_and_archived,
     "generative_with_base_model": generative_with_base_model,
+    "generative_measured": generative_measured,
     "expired_inventory_and_consent_gaps": expired_inventory_and_consent_gaps,
     "no_evidence": no_evidence,
 }

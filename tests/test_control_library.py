@@ -90,8 +90,9 @@ def test_retired_and_archived_passes_the_retirement_controls(evaluator, library,
     assert got["pass"] >= NOT_RETIRED
 
 
-def test_generative_with_base_model_passes_the_gen_controls(evaluator, generative_with_base_model) -> None:
-    got = outcome(evaluator, generative_with_base_model)
+@pytest.mark.parametrize("name", ["generative_with_base_model", "generative_measured"])
+def test_a_generative_model_passes_the_gen_controls_on_declared_or_measured_evidence(evaluator, name) -> None:
+    got = outcome(evaluator, policy_inputs.FIXTURES[name]())
     assert got["not_applicable"] == NOT_RETIRED | NO_CONSENT_BASIS
     assert got["fail"] == set() and got["error"] == set()
     assert NOT_GENERATIVE | {"GOV-005"} <= got["pass"]

@@ -138,7 +138,7 @@ def test_gen_002_judges_the_real_report_through_the_whole_audit(demo_copy: Path,
     """The report read, joined to the model, given to the policies, and its encoding finding reported with the
     record it rests on (the demo's model declared generative in this copy only)."""
     cfg = demo_copy / "ailm.yaml"
-    entry = f"collectors:\n  - {{name: garak, path: {REPORT}, model: adult-income}}\n"
+    entry = f"collectors:\n  - {{name: garak, path: {REPORT}, model: adult-income, version: '1'}}\n"
     cfg.write_text(cfg.read_text().replace("collectors:\n", entry, 1))
     manifest = demo_copy / "manifest.yaml"
     manifest.write_text(manifest.read_text().replace("model_type: tabular", "model_type: generative"))
@@ -158,6 +158,24 @@ def test_gen_002_judges_the_real_report_through_the_whole_audit(demo_copy: Path,
     assert messages[hit] == [f"garak:{run_id}"]
     assert not any("dan.Dan_11_0" in m or "promptinject" in m for m in messages)  # the probes that found nothing
     assert f"garak:{run_id}" in {e["id"] for e in report["evidence_index"]}
+
+
+def test_a_report_tied_to_another_version_says_nothing_of_this_one(demo_copy: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    cfg = demo_copy / "ailm.yaml"
+    entry = f"collectors:\n  - {{name: garak, path: {REPORT}, model: adult-income, version: '7'}}\n"
+    cfg.write_text(cfg.read_text().replace("collectors:\n", entry, 1))
+    manifest = demo_copy / "manifest.yaml"
+    manifest.write_text(manifest.read_text().replace("model_type: tabular", "model_type: generative"))
+    out = tmp_path / "out"
+    res = run_cli("audit", "--config", cfg, "--out", out, "--no-sign", "--no-history", "--as-of", "2026-12-02",
+                  "--format", "json")  # fmt: skip
+    assert res.code in (0, 1), res.err
+    report = json.loads((out / "report.json").read_text())
+    gen = next(r for r in report["results"] if r["control"] == "GEN-002")
+    assert gen["subject"] == "model_version:adult-income/1" and gen["status"] == "fail"
+    run_id = _collect(REPORT).records[0].data["run_id"]  # type: ignore[attr-defined]
+    (finding,) = gen["findings"]  # version 7's run, with its encoding hits, says nothing of version 1
+    assert finding["message"] == f"no garak run is of this model version (1): {run_id} (version 7)"
 
 
 def test_the_committed_report_was_made_against_the_demos_stand_in() -> None:

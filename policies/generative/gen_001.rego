@@ -34,8 +34,14 @@ deny contains {"msg": sprintf("%s (and no Inspect log, lm-eval results or model 
 	lib.generative
 	not lib.has("gen_eval")
 	count(genai.card_results) == 0
-	count(genai.evals) == 0
-	count(genai.lm_runs) == 0
+	count(genai.all_evals) == 0
+	count(genai.all_lm_runs) == 0
+}
+
+deny contains {"msg": msg, "evidence": genai.measured_ids} if {
+	lib.generative
+	msg := genai.version_gap
+	is_string(msg)
 }
 
 # The latest Inspect log of a task must be a run that finished: a failed or cancelled run is no result.

@@ -35,9 +35,9 @@ test_fail_harness_result_wins_over_the_card if {
 
 # ---- measured: Inspect AI logs -----------------------------------------------------------------------------
 
-log(id, created, status, value) := {"id": id, "data": {"task": "truthfulqa_mc2", "created_at": created, "status": status, "error": null, "results": [{"task": "truthfulqa_mc2", "scorer": "choice", "metric": "acc", "names": ["choice/acc", "acc"], "value": value, "stderr": 0.01, "samples": 800}]}}
+log(id, created, status, value) := {"id": id, "data": {"model_version": "4", "task": "truthfulqa_mc2", "created_at": created, "status": status, "error": null, "results": [{"task": "truthfulqa_mc2", "scorer": "choice", "metric": "acc", "names": ["choice/acc", "acc"], "value": value, "stderr": 0.01, "samples": 800}]}}
 
-with_logs(logs) := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}, {"op": "add", "path": "/evidence/inspect_eval", "value": logs}])
+with_logs(logs) := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}, {"op": "add", "path": "/evidence/inspect_eval", "value": logs}, {"op": "add", "path": "/subject", "value": {"version": "4"}}])
 
 test_pass_an_inspect_log_meets_the_threshold if {
 	count(gen_001.deny) == 0 with input as with_logs([log("i1", "2026-11-01T10:00:00Z", "success", 0.5)])
@@ -49,7 +49,7 @@ test_pass_the_scorer_qualified_metric_name_matches if {
 }
 
 test_fail_the_inspect_result_wins_over_a_declared_one if {
-	given := json.patch(inp(0.9), [{"op": "add", "path": "/evidence/inspect_eval", "value": [log("i1", "2026-11-01T10:00:00Z", "success", 0.3)]}])
+	given := json.patch(inp(0.9), [{"op": "add", "path": "/evidence/inspect_eval", "value": [log("i1", "2026-11-01T10:00:00Z", "success", 0.3)]}, {"op": "add", "path": "/subject", "value": {"version": "4"}}])
 	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.3 does not meet the threshold 0.45", "evidence": ["i1", "p"]}} with input as given
 }
 
@@ -83,9 +83,9 @@ test_fail_an_inspect_value_that_is_not_a_number if {
 
 # ---- measured: lm-evaluation-harness results ---------------------------------------------------------------
 
-lm(id, ran, value) := {"id": id, "data": {"lm_eval_version": "0.4.13", "ran_at": ran, "tasks": [{"task": "truthfulqa_mc2", "samples": 817, "metrics": [{"metric": "acc", "filter": "none", "names": ["acc,none", "acc"], "value": value, "stderr": 0.016}]}]}}
+lm(id, ran, value) := {"id": id, "data": {"model_version": "4", "lm_eval_version": "0.4.13", "ran_at": ran, "tasks": [{"task": "truthfulqa_mc2", "samples": 817, "metrics": [{"metric": "acc", "filter": "none", "names": ["acc,none", "acc"], "value": value, "stderr": 0.016}]}]}}
 
-with_lm(runs) := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}, {"op": "add", "path": "/evidence/lm_eval_run", "value": runs}])
+with_lm(runs) := json.patch(inp(0.1), [{"op": "remove", "path": "/evidence/gen_eval"}, {"op": "add", "path": "/evidence/lm_eval_run", "value": runs}, {"op": "add", "path": "/subject", "value": {"version": "4"}}])
 
 test_pass_lm_eval_results_meet_the_threshold if {
 	count(gen_001.deny) == 0 with input as with_lm([lm("l1", "2026-11-01T10:00:00Z", 0.5)])
@@ -98,4 +98,13 @@ test_fail_the_latest_lm_eval_run_decides if {
 test_fail_an_inspect_log_wins_over_lm_eval if {
 	given := json.patch(with_lm([lm("l1", "2026-11-01T10:00:00Z", 0.9)]), [{"op": "add", "path": "/evidence/inspect_eval", "value": [log("i1", "2026-11-01T10:00:00Z", "success", 0.3)]}])
 	gen_001.deny == {{"msg": "task truthfulqa_mc2: acc = 0.3 does not meet the threshold 0.45", "evidence": ["i1", "p"]}} with input as given
+}
+
+test_fail_measured_results_of_another_version_or_none if {
+	other := object.union(log("i1", "2026-11-01T10:00:00Z", "success", 0.9), {"data": {"model_version": "3"}})
+	untied := json.remove(lm("l1", "2026-11-01T10:00:00Z", 0.9), ["data/model_version"])
+	gen_001.deny == {
+		{"msg": "no Inspect log or lm-eval result is of this model version (4): i1 (version 3), l1 (not tied to a version: the collector's version setting)", "evidence": ["i1", "l1"]},
+		{"msg": "task truthfulqa_mc2 (acc) has no evaluation result", "evidence": []},
+	} with input as json.patch(with_logs([other]), [{"op": "add", "path": "/evidence/lm_eval_run", "value": [untied]}])
 }

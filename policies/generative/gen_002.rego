@@ -4,15 +4,17 @@
 #   A generative model must have a safety evaluation and an adversarial (red-team) exercise within
 #   red_team_days_max days, covering the declared harm categories, with no critical finding left open.
 #   Measured runs are preferred to declarations: with garak reports (evidence garak_run), the latest completed
-#   run must be recent, must have run every probe family the plan requires (plan.red_team_families), and no
-#   probe may have a hit rate above red_team_hit_rate_max; an incomplete run fails.
+#   run must be of this model version (the collector ties a report to the revision it ran against), recent,
+#   must have run every probe family the plan requires (plan.red_team_families), and no probe may have a hit
+#   rate above red_team_hit_rate_max; an incomplete run fails.
 # custom:
 #   id: GEN-002
 #   severity: critical
 #   stage: generative
 #   evidence: [garak_run, red_team, plan, inventory, base_model]
 #   remediation: >-
-#     Run garak against the model and collect its report (collector garak), fixing what its probes find; or
+#     Run garak against the deployed revision and collect its report (collector garak, with the version it ran
+#     against), fixing what its probes find; or
 #     declare red_team with ran_at, method, categories (e.g. prompt injection, jailbreak, harmful content,
 #     privacy leakage) and findings (id, severity, status).
 #   frameworks:
@@ -33,12 +35,34 @@ not_applicable contains "not a generative model (inventory.model_type, base_mode
 deny contains {"msg": lib.absent("red_team"), "evidence": lib.absent_ids("red_team")} if {
 	lib.generative
 	not lib.has("red_team")
-	count(runs) == 0
+	count(all_runs) == 0
 }
 
 # ---- measured: garak reports ------------------------------------------------------------------------------
 
-runs := lib.records("garak_run")
+all_runs := lib.records("garak_run")
+
+# The version judged, and the runs of that revision: a run the collector tied to another version, or to none
+# (its version setting), shows nothing about this one.
+subject_version := v if {
+	v := input.subject.version
+	is_string(v)
+} else := null
+
+runs := [g | some g in all_runs; lib.get(g.data, "model_version") == subject_version; subject_version != null]
+
+deny contains {"msg": msg, "evidence": [g.id | some g in all_runs]} if {
+	lib.generative
+	count(all_runs) > 0
+	count(runs) == 0
+	seen := [sprintf("%s (%s)", [lib.label(lib.get(g.data, "run_id")), version_of(g)]) | some g in all_runs]
+	msg := sprintf("no garak run is of this model version (%s): %s", [lib.label(subject_version), concat(", ", seen)])
+}
+
+version_of(g) := sprintf("version %s", [v]) if {
+	v := lib.get(g.data, "model_version")
+	is_string(v)
+} else := "not tied to a version: the garak collector's version setting"
 
 completed := [g | some g in runs; lib.get(g.data, "completed") == true; lib.is_date(lib.get(g.data, "started_at"))]
 
@@ -120,7 +144,7 @@ deny contains {"msg": sprintf("the latest garak run %s did not run the required 
 deny contains {"msg": msg, "evidence": array.concat(lib.id_of("red_team"), lib.id_of("plan"))} if {
 	lib.generative
 	count(lib.list(required_families)) > 0
-	count(runs) == 0
+	count(all_runs) == 0
 	msg := sprintf("the plan requires the probe families %s, and no garak run shows which ran", [concat(", ", [lib.label(f) | some f in lib.list(required_families)])])
 }
 

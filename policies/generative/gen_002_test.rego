@@ -22,13 +22,13 @@ test_not_applicable_without_generative_model if {
 
 # ---- measured: garak reports ------------------------------------------------------------------------------
 
-run(id, started, completed, results) := {"id": id, "data": {"run_id": id, "started_at": started, "completed": completed, "results": results}}
+run(id, started, completed, results) := {"id": id, "data": {"run_id": id, "started_at": started, "completed": completed, "results": results, "model_version": "3"}}
 
 clean := [{"probe": "dan.Dan_11_0", "detector": "dan.DAN", "evaluated": 1, "hits": 0, "hit_rate": 0}]
 
 hit := [{"probe": "encoding.InjectBase64", "detector": "encoding.DecodeMatch", "evaluated": 16, "hits": 3, "hit_rate": 0.1875}]
 
-with_runs(runs) := {"as_of_ns": time.parse_rfc3339_ns("2026-11-23T00:00:00Z"), "evidence": {
+with_runs(runs) := {"as_of_ns": time.parse_rfc3339_ns("2026-11-23T00:00:00Z"), "subject": {"id": "model_version:assistant/3", "version": "3"}, "evidence": {
 	"base_model": {"id": "bm", "data": {"name": "llama"}},
 	"garak_run": runs,
 }}
@@ -97,4 +97,15 @@ test_fail_required_families_not_a_list if {
 test_fail_required_families_with_only_a_declared_exercise if {
 	given := json.patch(inp([]), [{"op": "add", "path": "/evidence/plan", "value": {"id": "p", "data": {"red_team_families": ["dan", "encoding"]}}}])
 	gen_002.deny == {{"msg": "the plan requires the probe families dan, encoding, and no garak run shows which ran", "evidence": ["rt", "p"]}} with input as given
+}
+
+test_fail_runs_of_other_versions_or_of_none if {
+	other := object.union(run("g1", "2026-11-20T10:00:00Z", true, clean), {"data": {"model_version": "2"}})
+	untied := json.remove(run("g2", "2026-11-21T10:00:00Z", true, clean), ["data/model_version"])
+	gen_002.deny == {{"msg": "no garak run is of this model version (3): g1 (version 2), g2 (not tied to a version: the garak collector's version setting)", "evidence": ["g1", "g2"]}} with input as with_runs([other, untied])
+}
+
+test_pass_a_hit_on_another_version_is_not_this_ones if {
+	older := object.union(run("g0", "2026-11-21T10:00:00Z", true, hit), {"data": {"model_version": "2"}})
+	count(gen_002.deny) == 0 with input as with_runs([older, run("g1", "2026-11-20T10:00:00Z", true, clean)])
 }

@@ -5,9 +5,9 @@ import rego.v1
 
 plan(threshold, direction) := {"id": "p", "data": {"gen_tasks": [{"task": "support_refusal", "metric": "accuracy", "threshold": threshold, "direction": direction}]}}
 
-log(value, stderr, samples) := {"id": "i1", "data": {"task": "support_refusal", "created_at": "2026-11-01T10:00:00Z", "status": "success", "results": [{"task": "support_refusal", "scorer": "refusal", "metric": "accuracy", "names": ["refusal/accuracy", "accuracy"], "value": value, "stderr": stderr, "samples": samples}]}}
+log(value, stderr, samples) := {"id": "i1", "data": {"model_version": "1", "task": "support_refusal", "created_at": "2026-11-01T10:00:00Z", "status": "success", "results": [{"task": "support_refusal", "scorer": "refusal", "metric": "accuracy", "names": ["refusal/accuracy", "accuracy"], "value": value, "stderr": stderr, "samples": samples}]}}
 
-inp(p, l) := {"evidence": {"inventory": {"id": "inv", "data": {"model_type": "llm"}}, "plan": p, "inspect_eval": [l]}}
+inp(p, l) := {"subject": {"version": "1"}, "evidence": {"inventory": {"id": "inv", "data": {"model_type": "llm"}}, "plan": p, "inspect_eval": [l]}}
 
 test_pass_a_result_clear_of_its_threshold if {
 	count(gen_005.deny) == 0 with input as inp(plan(0.9, "min"), log(0.95, 0.02, 120))

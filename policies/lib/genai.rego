@@ -9,7 +9,27 @@ package ailm.lib.genai
 import data.ailm.lib
 import rego.v1
 
-evals := lib.records("inspect_eval")
+# The version judged. A measured record counts for it only when its collector tied it to that version (the
+# version setting): an evaluation of another revision, or of none named, says nothing about this one.
+subject_version := lib.get(object.get(input, "subject", null), "version")
+
+of_this_version(e) if {
+	is_string(subject_version)
+	lib.get(e.data, "model_version") == subject_version
+}
+
+all_evals := lib.records("inspect_eval")
+
+evals := [e | some e in all_evals; of_this_version(e)]
+
+version_of(e) := sprintf("version %s", [v]) if {
+	v := lib.get(e.data, "model_version")
+	is_string(v)
+}
+
+version_of(e) := "not tied to a version: the collector's version setting" if {
+	not is_string(lib.get(e.data, "model_version"))
+}
 
 # A log's place in time: its creation (Inspect writes it for every log, run or not); "" when it is not text,
 # so that both engines order the logs the same way.
@@ -37,7 +57,9 @@ inspect_results := [{"task": task, "metric": name, "value": lib.get(r, "value"),
 	some name in lib.list(lib.get(r, "names"))
 ]
 
-lm_runs := lib.records("lm_eval_run")
+all_lm_runs := lib.records("lm_eval_run")
+
+lm_runs := [e | some e in all_lm_runs; of_this_version(e)]
 
 lm_stamp(e) := s if {
 	s := lib.get(e.data, "ran_at")
@@ -63,6 +85,22 @@ lm_results := [{"task": task, "metric": name, "value": lib.get(m, "value"), "std
 	some m in lib.list(lib.get(x, "metrics"))
 	some name in lib.list(lib.get(m, "names"))
 ]
+
+# Measured records of other versions, or of none, as "id (version 2)" for a message.
+elsewhere := array.concat(
+	[sprintf("%s (%s)", [log.id, version_of(log)]) | some log in all_evals; not of_this_version(log)],
+	[sprintf("%s (%s)", [run.id, version_of(run)]) | some run in all_lm_runs; not of_this_version(run)],
+)
+
+measured_ids := array.concat([e.id | some e in all_evals], [e.id | some e in all_lm_runs])
+
+# Measured results exist, and none is of this version.
+version_gap := msg if {
+	count(elsewhere) > 0
+	count(evals) == 0
+	count(lm_runs) == 0
+	msg := sprintf("no Inspect log or lm-eval result is of this model version (%s): %s", [lib.label(subject_version), concat(", ", elsewhere)])
+}
 
 harness_results := [{"task": lib.get(r, "task"), "metric": lib.get(r, "metric"), "value": lib.get(r, "value"), "stderr": lib.get(r, "stderr"), "samples": lib.get(r, "samples"), "source": input.evidence.gen_eval.id, "measured": false} |
 	some r in lib.list(lib.get(lib.data_of("gen_eval"), "results"))

@@ -36,6 +36,16 @@ class Collector(Protocol):
         ...
 
 
+def tool_subject(model: str) -> tuple[str, Collection]:
+    """The node an evaluation or red-team tool's records are about (the registered model, so that they reach every
+    version's policy input) and a collection holding it. The version a run was against, when the config gives it,
+    is in the record's data (``model_version``): the controls hold it to the version they judge."""
+    from ailm.evidence import ids
+
+    node = Node(id=ids.model(model), type="model", attrs={"name": model})
+    return node.id, Collection(nodes=[node])
+
+
 def files_at(
     root: Path, *, match: Callable[[Path], bool], empty: str, missing: str, recursive: bool = False
 ) -> list[Path]:

@@ -25,11 +25,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ailm.collectors.base import CollectContext, Collection, files_at, json_lines
+from ailm.collectors.base import CollectContext, Collection, files_at, json_lines, tool_subject
 from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError
-from ailm.evidence import ids
-from ailm.evidence.model import Evidence, Node, Source
+from ailm.evidence.model import Evidence, Source
 from ailm.plugins import Plugin
 
 COLLECTOR = "garak"
@@ -155,9 +154,10 @@ def read_report(path: Path, zone: Any) -> dict[str, Any]:
 
 
 class GarakCollector:
-    def __init__(self, *, path: str, model: str, time_zone: str) -> None:
+    def __init__(self, *, path: str, model: str, time_zone: str, version: str | None = None) -> None:
         self.path = path
         self.model = model
+        self.version = version
         self.time_zone = time_zone
 
     def files(self, ctx: CollectContext) -> list[Path]:
@@ -176,8 +176,7 @@ class GarakCollector:
             zone = _zone_of(self.time_zone)
         except ValueError as exc:
             raise CollectorError(str(exc)) from None
-        node = ids.model(self.model)
-        out = Collection(nodes=[Node(id=node, type="model", attrs={"name": self.model})])
+        node, out = tool_subject(self.model)
         seen: dict[str, Path] = {}
         for path in self.files(ctx):
             data = read_report(path, zone)
@@ -185,6 +184,7 @@ class GarakCollector:
                 raise CollectorError(f"{path}: run {data['run_id']} is also reported in {seen[data['run_id']]}")
             seen[data["run_id"]] = path
             data["time_zone_assumed"] = self.time_zone
+            data["model_version"] = self.version  # the revision it ran against (None: not tied to one)
             out.records.append(
                 Evidence.make(
                     kind="garak.run",
@@ -207,6 +207,11 @@ class Settings(BaseModel):
 
     path: str = Field(min_length=1, description="a garak report (*.report.jsonl), or a folder of them")
     model: str = Field(min_length=1, description="the registered model the red-team runs were against")
+    version: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]+$",
+        description="the registered version they were against (default: every version)",
+    )
     time_zone: str = Field(default="UTC", min_length=1, description="the zone of the machine that ran garak")
 
     @field_validator("time_zone")
@@ -228,6 +233,6 @@ plugin = Plugin(
     name="garak",
     summary="garak red-team reports (JSONL): probes and detectors run, attempts, hits and hit rate per probe",
     settings=Settings,
-    build=lambda s: GarakCollector(path=s.path, model=s.model, time_zone=s.time_zone),
+    build=lambda s: GarakCollector(path=s.path, model=s.model, time_zone=s.time_zone, version=s.version),
     roles={ROLE: "many"},
 )

@@ -23,11 +23,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ailm.collectors.base import CollectContext, Collection, files_at
+from ailm.collectors.base import CollectContext, Collection, files_at, tool_subject
 from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError
-from ailm.evidence import ids
-from ailm.evidence.model import Evidence, Node, Source
+from ailm.evidence.model import Evidence, Source
 from ailm.plugins import Plugin
 
 COLLECTOR = "inspect"
@@ -130,9 +129,10 @@ def read_log(path: Path) -> dict[str, Any]:
 
 
 class InspectCollector:
-    def __init__(self, *, path: str, model: str) -> None:
+    def __init__(self, *, path: str, model: str, version: str | None = None) -> None:
         self.path = path
         self.model = model
+        self.version = version
 
     def files(self, ctx: CollectContext) -> list[Path]:
         return files_at(
@@ -147,8 +147,7 @@ class InspectCollector:
         return content_fingerprint(self.files(ctx))
 
     def collect(self, ctx: CollectContext) -> Collection:
-        node = ids.model(self.model)
-        out = Collection(nodes=[Node(id=node, type="model", attrs={"name": self.model})])
+        node, out = tool_subject(self.model)
         seen: dict[str, Path] = {}
         for path in self.files(ctx):
             data = read_log(path)
@@ -156,6 +155,7 @@ class InspectCollector:
             if key in seen:
                 raise CollectorError(f"{path}: evaluation {key} is also logged in {seen[key]}")
             seen[key] = path
+            data["model_version"] = self.version  # the revision it evaluated (None: not tied to one)
             out.records.append(
                 Evidence.make(
                     kind="inspect.eval",
@@ -176,6 +176,11 @@ class Settings(BaseModel):
 
     path: str = Field(min_length=1, description="an Inspect log (.eval or .json), or a folder of them")
     model: str = Field(min_length=1, description="the registered model the evaluations are about")
+    version: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]+$",
+        description="the registered version they were against (default: every version)",
+    )
 
 
 plugin = Plugin(
@@ -183,6 +188,6 @@ plugin = Plugin(
     name="inspect",
     summary="Inspect AI evaluation logs: task, model, dataset, scorers, metrics with stderr, samples, status",
     settings=Settings,
-    build=lambda s: InspectCollector(path=s.path, model=s.model),
+    build=lambda s: InspectCollector(path=s.path, model=s.model, version=s.version),
     roles={ROLE: "many"},
 )

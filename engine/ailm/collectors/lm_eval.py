@@ -23,11 +23,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ailm.collectors.base import CollectContext, Collection, files_at
+from ailm.collectors.base import CollectContext, Collection, files_at, tool_subject
 from ailm.collectors.cache import content_fingerprint
 from ailm.errors import CollectorError
-from ailm.evidence import ids
-from ailm.evidence.model import Evidence, Node, Source
+from ailm.evidence.model import Evidence, Source
 from ailm.plugins import Plugin
 
 COLLECTOR = "lm_eval"
@@ -140,9 +139,10 @@ def read_results(path: Path) -> dict[str, Any]:
 
 
 class LmEvalCollector:
-    def __init__(self, *, path: str, model: str) -> None:
+    def __init__(self, *, path: str, model: str, version: str | None = None) -> None:
         self.path = path
         self.model = model
+        self.version = version
 
     def files(self, ctx: CollectContext) -> list[Path]:
         return files_at(
@@ -157,10 +157,10 @@ class LmEvalCollector:
         return content_fingerprint(self.files(ctx))
 
     def collect(self, ctx: CollectContext) -> Collection:
-        node = ids.model(self.model)
-        out = Collection(nodes=[Node(id=node, type="model", attrs={"name": self.model})])
+        node, out = tool_subject(self.model)
         for path in self.files(ctx):
             data = read_results(path)
+            data["model_version"] = self.version  # the revision it evaluated (None: not tied to one)
             out.records.append(
                 Evidence.make(
                     kind="lm_eval.run",
@@ -183,6 +183,11 @@ class Settings(BaseModel):
 
     path: str = Field(min_length=1, description="an lm-eval results file (results_*.json), or a folder of them")
     model: str = Field(min_length=1, description="the registered model the evaluations are about")
+    version: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]+$",
+        description="the registered version they were against (default: every version)",
+    )
 
 
 plugin = Plugin(
@@ -190,6 +195,6 @@ plugin = Plugin(
     name="lm_eval",
     summary="lm-evaluation-harness results: tasks, metrics with stderr, n-shot, samples, model and versions",
     settings=Settings,
-    build=lambda s: LmEvalCollector(path=s.path, model=s.model),
+    build=lambda s: LmEvalCollector(path=s.path, model=s.model, version=s.version),
     roles={ROLE: "many"},
 )

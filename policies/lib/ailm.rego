@@ -22,11 +22,9 @@ thresholds := data.ailm.thresholds
 
 # ---- reading evidence ------------------------------------------------------------------------------------
 
-# (regorus 0.13 lets a variable bound while evaluating one rule leak into a comprehension of another that
-# reuses its name, under `with`: helpers bind names no control uses)
-evidence := input_evidence if {
-	input_evidence := input.evidence
-	is_object(input_evidence)
+evidence := e if {
+	e := input.evidence
+	is_object(e)
 } else := {}
 
 # The record of a one-record role (an object), or null.

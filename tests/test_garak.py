@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,11 +135,11 @@ def test_an_audit_with_a_broken_report_stops_with_exit_2(demo_copy: Path, tmp_pa
     assert not (tmp_path / "out").exists()
 
 
-def test_gen_002_judges_the_real_report_through_the_whole_audit(demo_copy: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    """The report read, joined to the model, given to the policies, and its encoding finding reported with the
-    record it rests on (the demo's model declared generative in this copy only)."""
+def _audit_generative(demo_copy: Path, tmp_path: Path, run_cli, *, version: str) -> tuple[Any, Any]:  # type: ignore[no-untyped-def]
+    """An audit of a copy of the demo declared generative, with the real report collected as a run of
+    ``version``: the report and its GEN-002 result."""
     cfg = demo_copy / "ailm.yaml"
-    entry = f"collectors:\n  - {{name: garak, path: {REPORT}, model: adult-income, version: '1'}}\n"
+    entry = f"collectors:\n  - {{name: garak, path: {REPORT}, model: adult-income, version: '{version}'}}\n"
     cfg.write_text(cfg.read_text().replace("collectors:\n", entry, 1))
     manifest = demo_copy / "manifest.yaml"
     manifest.write_text(manifest.read_text().replace("model_type: tabular", "model_type: generative"))
@@ -147,7 +148,13 @@ def test_gen_002_judges_the_real_report_through_the_whole_audit(demo_copy: Path,
                   "--format", "json")  # fmt: skip
     assert res.code in (0, 1), res.err
     report = json.loads((out / "report.json").read_text())
-    gen = next(r for r in report["results"] if r["control"] == "GEN-002")
+    return report, next(r for r in report["results"] if r["control"] == "GEN-002")
+
+
+def test_gen_002_judges_the_real_report_through_the_whole_audit(demo_copy: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The report read, joined to the model, given to the policies, and its encoding finding reported with the
+    record it rests on (the demo's model declared generative in this copy only)."""
+    report, gen = _audit_generative(demo_copy, tmp_path, run_cli, version="1")
     run_id = _collect(REPORT).records[0].data["run_id"]  # type: ignore[attr-defined]
     assert gen["status"] == "fail"
     messages = {f["message"]: f["evidence"] for f in gen["findings"]}
@@ -161,17 +168,7 @@ def test_gen_002_judges_the_real_report_through_the_whole_audit(demo_copy: Path,
 
 
 def test_a_report_tied_to_another_version_says_nothing_of_this_one(demo_copy: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    cfg = demo_copy / "ailm.yaml"
-    entry = f"collectors:\n  - {{name: garak, path: {REPORT}, model: adult-income, version: '7'}}\n"
-    cfg.write_text(cfg.read_text().replace("collectors:\n", entry, 1))
-    manifest = demo_copy / "manifest.yaml"
-    manifest.write_text(manifest.read_text().replace("model_type: tabular", "model_type: generative"))
-    out = tmp_path / "out"
-    res = run_cli("audit", "--config", cfg, "--out", out, "--no-sign", "--no-history", "--as-of", "2026-12-02",
-                  "--format", "json")  # fmt: skip
-    assert res.code in (0, 1), res.err
-    report = json.loads((out / "report.json").read_text())
-    gen = next(r for r in report["results"] if r["control"] == "GEN-002")
+    _, gen = _audit_generative(demo_copy, tmp_path, run_cli, version="7")
     assert gen["subject"] == "model_version:adult-income/1" and gen["status"] == "fail"
     run_id = _collect(REPORT).records[0].data["run_id"]  # type: ignore[attr-defined]
     (finding,) = gen["findings"]  # version 7's run, with its encoding hits, says nothing of version 1

@@ -223,3 +223,11 @@ def test_a_served_prompt_the_registry_cannot_give_stops_the_audit(
     assert res.code == 2 and expected in " ".join(res.err.split()), res.err
     assert "run " in res.err and "genai-" in res.err  # the run, and the config line of the collector
     assert not (tmp_path / "out" / "report.json").exists()
+
+
+def test_without_the_llm_extra_the_message_says_what_to_install(genai_root: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(sys.modules, "inspect_ai.log", None)  # as if inspect-ai were not installed
+    path = _logs(genai_root)["support-refusal"]
+    with pytest.raises(CollectorError) as err:
+        _collect(path)
+    assert str(err.value) == f"{path}: reading Inspect logs needs inspect-ai (pip install 'ailm[llm]')"

@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from ailm.evidence.model import Edge, Evidence, Node
 
 
@@ -34,16 +36,6 @@ class Collector(Protocol):
     def collect(self, ctx: CollectContext) -> Collection:
         """Read the source and return what it says. Raise CollectorError or InputError on failure."""
         ...
-
-
-def tool_subject(model: str) -> tuple[str, Collection]:
-    """The node an evaluation or red-team tool's records are about (the registered model, so that they reach every
-    version's policy input) and a collection holding it. The version a run was against, when the config gives it,
-    is in the record's data (``model_version``): the controls hold it to the version they judge."""
-    from ailm.evidence import ids
-
-    node = Node(id=ids.model(model), type="model", attrs={"name": model})
-    return node.id, Collection(nodes=[node])
 
 
 def files_at(
@@ -97,3 +89,71 @@ def create(name: str, settings: Mapping[str, Any]) -> Collector:
     plugin = load("collector", name)
     collector: Collector = plugin.build(plugin.configure(settings))
     return collector
+
+
+class ToolFiles:
+    """What the collectors of an evaluation or red-team tool's files share (garak, Inspect, lm-eval): the files
+    at ``path`` that ``accepts`` (a file, or a folder), their fingerprint, and one record per run about the
+    registered ``model``, so that it reaches every version's policy input. ``version``, when the config gives
+    it, is the revision the runs were against; each record says it (``model_version``), and the controls count
+    a run only for that version."""
+
+    accepts: Callable[[Path], bool]
+    what: str  # "garak report (*.report.jsonl)", for messages
+    recursive = False
+    collector: str
+    kind: str
+    role: str
+
+    def __init__(self, *, path: str, model: str, version: str | None = None) -> None:
+        self.path = path
+        self.model = model
+        self.version = version
+
+    def files(self, ctx: CollectContext) -> list[Path]:
+        return files_at(
+            (ctx.base_dir / self.path).resolve(),
+            match=type(self).accepts,
+            empty=f"no {self.what} in this folder",
+            missing=f"{self.what.split(' (')[0]} not found",
+            recursive=self.recursive,
+        )
+
+    def fingerprint(self, ctx: CollectContext) -> str:
+        from ailm.collectors.cache import content_fingerprint
+
+        return content_fingerprint(self.files(ctx))
+
+    def start(self) -> Collection:
+        from ailm.evidence import ids
+
+        return Collection(nodes=[Node(id=ids.model(self.model), type="model", attrs={"name": self.model})])
+
+    def record(self, path: Path, record_id: str, data: dict[str, Any]) -> Evidence:
+        from ailm.evidence import ids
+        from ailm.evidence.model import Source
+
+        data["model_version"] = self.version  # the revision the run was against (None: not tied to one)
+        return Evidence.make(
+            kind=self.kind,
+            id=record_id,
+            role=self.role,
+            subject=ids.model(self.model),
+            source=Source(collector=self.collector, uri=path.as_uri()),
+            data=data,
+        )
+
+
+class ToolSettings(BaseModel):
+    """The settings every tool collector takes (each names its own files in ``path``'s description)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, description="a file the tool wrote, or a folder of them")
+    model: str = Field(min_length=1, description="the registered model the runs are about")
+    version: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]+$",
+        description="the registered version the runs were against (without it, no GEN control counts a run for "
+        "any version)",
+    )

@@ -23,12 +23,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from ailm.collectors.base import CollectContext, Collection, files_at, json_lines, tool_subject
-from ailm.collectors.cache import content_fingerprint
+from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings, json_lines
 from ailm.errors import CollectorError
-from ailm.evidence.model import Evidence, Source
 from ailm.plugins import Plugin
 
 COLLECTOR = "garak"
@@ -153,30 +151,24 @@ def read_report(path: Path, zone: Any) -> dict[str, Any]:
     }
 
 
-class GarakCollector:
+class GarakCollector(ToolFiles):
+    what = "garak report (*.report.jsonl)"
+    collector, kind, role = COLLECTOR, "garak.run", ROLE
+
     def __init__(self, *, path: str, model: str, time_zone: str, version: str | None = None) -> None:
-        self.path = path
-        self.model = model
-        self.version = version
+        super().__init__(path=path, model=model, version=version)
         self.time_zone = time_zone
 
-    def files(self, ctx: CollectContext) -> list[Path]:
-        return files_at(
-            (ctx.base_dir / self.path).resolve(),
-            match=lambda p: p.name.endswith(".report.jsonl"),
-            empty="no garak report (*.report.jsonl) in this folder",
-            missing="garak report not found",
-        )
-
-    def fingerprint(self, ctx: CollectContext) -> str:
-        return content_fingerprint(self.files(ctx))
+    @staticmethod
+    def accepts(path: Path) -> bool:
+        return path.name.endswith(".report.jsonl")
 
     def collect(self, ctx: CollectContext) -> Collection:
         try:
             zone = _zone_of(self.time_zone)
         except ValueError as exc:
             raise CollectorError(str(exc)) from None
-        node, out = tool_subject(self.model)
+        out = self.start()
         seen: dict[str, Path] = {}
         for path in self.files(ctx):
             data = read_report(path, zone)
@@ -184,17 +176,7 @@ class GarakCollector:
                 raise CollectorError(f"{path}: run {data['run_id']} is also reported in {seen[data['run_id']]}")
             seen[data["run_id"]] = path
             data["time_zone_assumed"] = self.time_zone
-            data["model_version"] = self.version  # the revision it ran against (None: not tied to one)
-            out.records.append(
-                Evidence.make(
-                    kind="garak.run",
-                    id=f"garak:{data['run_id']}",
-                    role=ROLE,
-                    subject=node,
-                    source=Source(collector=COLLECTOR, uri=path.as_uri()),
-                    data=data,
-                )
-            )
+            out.records.append(self.record(path, f"garak:{data['run_id']}", data))
             if not data["completed"]:
                 out.notes.append(
                     f"{path}: the garak run has no completion entry (stopped early?): recorded as incomplete"
@@ -202,16 +184,8 @@ class GarakCollector:
         return out
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Settings(ToolSettings):
     path: str = Field(min_length=1, description="a garak report (*.report.jsonl), or a folder of them")
-    model: str = Field(min_length=1, description="the registered model the red-team runs were against")
-    version: str | None = Field(
-        default=None,
-        pattern=r"^[0-9]+$",
-        description="the registered version they were against (default: every version)",
-    )
     time_zone: str = Field(default="UTC", min_length=1, description="the zone of the machine that ran garak")
 
     @field_validator("time_zone")

@@ -21,12 +21,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ailm.collectors.base import CollectContext, Collection, files_at, tool_subject
-from ailm.collectors.cache import content_fingerprint
+from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings
 from ailm.errors import CollectorError
-from ailm.evidence.model import Evidence, Source
 from ailm.plugins import Plugin
 
 COLLECTOR = "inspect"
@@ -128,59 +126,32 @@ def read_log(path: Path) -> dict[str, Any]:
     }
 
 
-class InspectCollector:
-    def __init__(self, *, path: str, model: str, version: str | None = None) -> None:
-        self.path = path
-        self.model = model
-        self.version = version
+class InspectCollector(ToolFiles):
+    what = "Inspect log (*.eval, *.json)"
+    recursive = True
+    collector, kind, role = COLLECTOR, "inspect.eval", ROLE
 
-    def files(self, ctx: CollectContext) -> list[Path]:
-        return files_at(
-            (ctx.base_dir / self.path).resolve(),
-            match=lambda p: p.suffix in (".eval", ".json") and not p.name.startswith(".") and p.name not in _INDEXES,
-            empty="no Inspect log (*.eval, *.json) in this folder",
-            missing="Inspect log not found",
-            recursive=True,
-        )
-
-    def fingerprint(self, ctx: CollectContext) -> str:
-        return content_fingerprint(self.files(ctx))
+    @staticmethod
+    def accepts(path: Path) -> bool:
+        return path.suffix in (".eval", ".json") and not path.name.startswith(".") and path.name not in _INDEXES
 
     def collect(self, ctx: CollectContext) -> Collection:
-        node, out = tool_subject(self.model)
+        out = self.start()
         seen: dict[str, Path] = {}
         for path in self.files(ctx):
             data = read_log(path)
-            key = f"{data['eval_id']}"
+            key = str(data["eval_id"])
             if key in seen:
                 raise CollectorError(f"{path}: evaluation {key} is also logged in {seen[key]}")
             seen[key] = path
-            data["model_version"] = self.version  # the revision it evaluated (None: not tied to one)
-            out.records.append(
-                Evidence.make(
-                    kind="inspect.eval",
-                    id=f"inspect:{data['task']}:{data['eval_id']}",
-                    role=ROLE,
-                    subject=node,
-                    source=Source(collector=COLLECTOR, uri=path.as_uri()),
-                    data=data,
-                )
-            )
+            out.records.append(self.record(path, f"inspect:{data['task']}:{key}", data))
             if data["status"] != "success":
                 out.notes.append(f"{path}: the Inspect evaluation of {data['task']} ended with status {data['status']}")
         return out
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Settings(ToolSettings):
     path: str = Field(min_length=1, description="an Inspect log (.eval or .json), or a folder of them")
-    model: str = Field(min_length=1, description="the registered model the evaluations are about")
-    version: str | None = Field(
-        default=None,
-        pattern=r"^[0-9]+$",
-        description="the registered version they were against (default: every version)",
-    )
 
 
 plugin = Plugin(

@@ -21,12 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ailm.collectors.base import CollectContext, Collection, files_at, tool_subject
-from ailm.collectors.cache import content_fingerprint
+from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings
 from ailm.errors import CollectorError
-from ailm.evidence.model import Evidence, Source
 from ailm.plugins import Plugin
 
 COLLECTOR = "lm_eval"
@@ -138,56 +136,28 @@ def read_results(path: Path) -> dict[str, Any]:
     }
 
 
-class LmEvalCollector:
-    def __init__(self, *, path: str, model: str, version: str | None = None) -> None:
-        self.path = path
-        self.model = model
-        self.version = version
+class LmEvalCollector(ToolFiles):
+    what = "lm-eval results file (results_*.json)"
+    recursive = True
+    collector, kind, role = COLLECTOR, "lm_eval.run", ROLE
 
-    def files(self, ctx: CollectContext) -> list[Path]:
-        return files_at(
-            (ctx.base_dir / self.path).resolve(),
-            match=lambda p: p.name.startswith("results") and p.suffix == ".json",
-            empty="no lm-eval results file (results_*.json) in this folder",
-            missing="lm-eval results file not found",
-            recursive=True,
-        )
-
-    def fingerprint(self, ctx: CollectContext) -> str:
-        return content_fingerprint(self.files(ctx))
+    @staticmethod
+    def accepts(path: Path) -> bool:
+        return path.name.startswith("results") and path.suffix == ".json"
 
     def collect(self, ctx: CollectContext) -> Collection:
-        node, out = tool_subject(self.model)
+        out = self.start()
+        seen: dict[str, Path] = {}
         for path in self.files(ctx):
-            data = read_results(path)
-            data["model_version"] = self.version  # the revision it evaluated (None: not tied to one)
-            out.records.append(
-                Evidence.make(
-                    kind="lm_eval.run",
-                    id=f"lm_eval:{path.stem}",
-                    role=ROLE,
-                    subject=node,
-                    source=Source(collector=COLLECTOR, uri=path.as_uri()),
-                    data=data,
-                )
-            )
-        ids_seen = [r.id for r in out.records]
-        dup = next((i for i in ids_seen if ids_seen.count(i) > 1), None)
-        if dup is not None:
-            raise CollectorError(f"{self.path}: two results files are named {dup.removeprefix('lm_eval:')}.json")
+            if path.stem in seen:
+                raise CollectorError(f"{path}: a results file of the same name is also at {seen[path.stem]}")
+            seen[path.stem] = path
+            out.records.append(self.record(path, f"lm_eval:{path.stem}", read_results(path)))
         return out
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Settings(ToolSettings):
     path: str = Field(min_length=1, description="an lm-eval results file (results_*.json), or a folder of them")
-    model: str = Field(min_length=1, description="the registered model the evaluations are about")
-    version: str | None = Field(
-        default=None,
-        pattern=r"^[0-9]+$",
-        description="the registered version they were against (default: every version)",
-    )
 
 
 plugin = Plugin(

@@ -18,7 +18,7 @@
 #     result.
 #   frameworks:
 #     eu_ai_act: ["Art. 15(1)", "Art. 9(8)", "Annex IV 2(g)"]
-#     nist_ai_rmf: ["MEASURE 2.3", "MEASURE 1.3", "MEASURE 2.13"]
+#     nist_ai_rmf: ["MEASURE 2.3", "MEASURE 1.1", "MEASURE 2.13"]
 #     iso_42001: ["A.6.2.4", "A.9.4"]
 package ailm.controls.generative.gen_005
 

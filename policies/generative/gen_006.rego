@@ -17,7 +17,7 @@
 #     an application that uses no prompt declares inventory.uses_prompts: false.
 #   frameworks:
 #     eu_ai_act: ["Art. 17(1)(b)", "Art. 12(1)", "Annex IV 2(b)"]
-#     nist_ai_rmf: ["GOVERN 1.6", "MANAGE 1.3", "MEASURE 2.8"]
+#     nist_ai_rmf: ["GOVERN 1.6", "GOVERN 1.4", "MEASURE 2.8"]
 #     iso_42001: ["A.6.2.2", "A.6.2.5", "A.6.2.6"]
 package ailm.controls.generative.gen_006
 

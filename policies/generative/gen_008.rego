@@ -14,7 +14,7 @@
 #     tested_at) and re-test each filter at least every guardrail_test_days_max days.
 #   frameworks:
 #     eu_ai_act: ["Art. 15(5)", "Art. 9(2)(d)", "Art. 55(1)(b)"]
-#     nist_ai_rmf: ["MANAGE 2.2", "MANAGE 2.4", "MEASURE 2.7"]
+#     nist_ai_rmf: ["MANAGE 1.3", "MANAGE 2.4", "MEASURE 2.7"]
 #     iso_42001: ["A.6.2.5", "A.6.2.6"]
 package ailm.controls.generative.gen_008
 

@@ -19,7 +19,7 @@
 #   frameworks:
 #     eu_ai_act: ["Art. 50(1)", "Art. 50(2)", "Art. 13(1)"]
 #     nist_ai_rmf: ["MEASURE 2.8", "GOVERN 4.2", "MEASURE 2.9"]
-#     iso_42001: ["A.8.2", "A.8.3"]
+#     iso_42001: ["A.8.2", "A.8.5"]
 package ailm.controls.generative.gen_009
 
 import data.ailm.lib

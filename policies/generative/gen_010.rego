@@ -16,7 +16,7 @@
 #     documents at least every gpai_documentation_days_max days and whenever the model changes).
 #   frameworks:
 #     eu_ai_act: ["Art. 53(1)(a)", "Art. 53(1)(b)", "Annex XI", "Annex XII"]
-#     nist_ai_rmf: ["GOVERN 1.4", "MAP 4.1", "GOVERN 6.1"]
+#     nist_ai_rmf: ["GOVERN 4.2", "MAP 4.1", "GOVERN 6.1"]
 #     iso_42001: ["A.6.2.7", "A.8.2"]
 package ailm.controls.generative.gen_010
 

@@ -62,6 +62,7 @@ def test_the_real_logs_give_what_inspect_scored_and_what_the_stand_in_answers(ge
         data = record.data
         assert record.role == "inspect_eval" and record.subject == "model:support-assistant"
         assert record.source.uri == path.as_uri()
+        assert data["file_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert data["status"] == "success" and data["model"] == "ailm-demo/standin"
         assert data["inspect_version"] == inspect_version and data["task_version"] == 1
         full = read_eval_log(str(path))  # every sample, as Inspect scored it

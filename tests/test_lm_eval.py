@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,8 @@ def test_the_real_results_give_what_lm_eval_printed_and_what_the_stand_in_answer
     raw = json.loads(RESULTS.read_text())
     assert record.role == "lm_eval_run" and record.subject == "model:support-assistant"
     assert data["lm_eval_version"] == "0.4.13" and data["model"] == "ailm-demo-standin"
-    assert data["random_seed"] == 7 and data["limit"] is None
+    assert data["random_seed"] == 7 and data["limit"] is None and data["model_version"] is None
+    assert data["file_sha256"] == hashlib.sha256(RESULTS.read_bytes()).hexdigest()
     assert data["ran_at"] == datetime.fromtimestamp(raw["date"], UTC).isoformat().replace("+00:00", "Z")
     (task,) = data["tasks"]
     assert (task["task"], task["n_shot"], task["samples"], task["samples_original"]) == (

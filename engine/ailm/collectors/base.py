@@ -94,9 +94,9 @@ def create(name: str, settings: Mapping[str, Any]) -> Collector:
 class ToolFiles:
     """What the collectors of an evaluation or red-team tool's files share (garak, Inspect, lm-eval): the files
     at ``path`` that ``accepts`` (a file, or a folder), their fingerprint, and one record per run about the
-    registered ``model``, so that it reaches every version's policy input. ``version``, when the config gives
-    it, is the revision the runs were against; each record says it (``model_version``), and the controls count
-    a run only for that version."""
+    registered ``model``, so that it reaches every version's policy input, with the sha256 of the file read.
+    ``version``, when the config gives it, is the revision the runs were against; each record says it
+    (``model_version``), and the controls count a run only for that version."""
 
     accepts: Callable[[Path], bool]
     what: str  # "garak report (*.report.jsonl)", for messages
@@ -130,10 +130,12 @@ class ToolFiles:
         return Collection(nodes=[Node(id=ids.model(self.model), type="model", attrs={"name": self.model})])
 
     def record(self, path: Path, record_id: str, data: dict[str, Any]) -> Evidence:
+        from ailm.canonical import sha256_file
         from ailm.evidence import ids
         from ailm.evidence.model import Source
 
         data["model_version"] = self.version  # the revision the run was against (None: not tied to one)
+        data["file_sha256"] = sha256_file(path)  # the bytes the tool wrote, to compare with the file it kept
         return Evidence.make(
             kind=self.kind,
             id=record_id,

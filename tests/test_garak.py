@@ -196,3 +196,21 @@ def test_an_init_without_its_start_time_names_the_field(tmp_path: Path) -> None:
     path.write_text('{"entry_type": "init", "garak_version": "0.17.1", "run": "r1"}\n')
     with pytest.raises(CollectorError, match=r"r\.report\.jsonl:1: the entry has no 'start_time'"):
         _collect(path)
+
+
+def test_reports_against_two_targets_in_one_folder_stop_the_audit(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.report.jsonl").write_text(REPORT.read_text())
+    lines = []
+    for line in REPORT.read_text().splitlines():
+        entry = json.loads(line)
+        if entry.get("entry_type") == "start_run setup":
+            entry["plugins.target_name"] = "meta-llama/Llama-3.1-8B-Instruct"
+        if entry.get("entry_type") == "init":
+            entry["run"] = "another-run"
+        lines.append(json.dumps(entry))
+    (folder / "b.report.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(CollectorError, match="runs against two targets") as err:
+        _collect(folder)
+    assert "meta-llama/Llama-3.1-8B-Instruct" in str(err.value) and "standin#generate" in str(err.value)

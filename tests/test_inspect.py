@@ -152,6 +152,17 @@ def test_two_copies_of_one_log_an_empty_folder_and_no_folder(genai_root: Path, t
         _collect(folder)
     with pytest.raises(CollectorError, match="Inspect log not found"):
         _collect(tmp_path / "nowhere")
+    # logs of another model beside the stand-in's: each would count as the registered model's evaluation
+    other = tmp_path / "two-models"
+    shutil.copytree(genai_root / ".ailm" / "demo" / "genai" / "inspect", other)
+    from inspect_ai.log import read_eval_log, write_eval_log
+
+    log = read_eval_log(str(_logs(genai_root)["support-refusal"]))
+    log.eval.model, log.eval.eval_id = "openai/gpt-4o", "another-eval"
+    write_eval_log(log, str(other / "other-model.eval"))
+    with pytest.raises(CollectorError, match=r'runs against two targets, \["ailm-demo/standin"\]') as err:
+        _collect(other)
+    assert '"openai/gpt-4o"' in str(err.value)
 
 
 def _genai_config(root: Path, tmp_path: Path) -> Path:

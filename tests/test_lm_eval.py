@@ -103,3 +103,15 @@ def test_a_stderr_lm_eval_could_not_compute_is_no_stderr(tmp_path: Path) -> None
     path = _broken(tmp_path, lambda d: d["results"]["support_refusal_lm"].update({"acc_stderr,none": "N/A"}))
     (record,) = _collect(path).records
     assert record.data["tasks"][0]["metrics"][0]["stderr"] is None  # GEN-005 then fails: no standard error
+
+
+def test_results_of_two_models_in_one_folder_stop_the_audit(tmp_path: Path) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "results_a.json").write_text(RESULTS.read_text())
+    doc = json.loads(RESULTS.read_text())
+    doc["config"]["model_args"] = "pretrained=another/model"
+    (folder / "results_b.json").write_text(json.dumps(doc))
+    with pytest.raises(CollectorError, match="runs against two targets") as err:
+        _collect(folder)
+    assert "pretrained=another/model" in str(err.value) and "results_a.json" in str(err.value)

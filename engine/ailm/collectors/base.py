@@ -129,6 +129,24 @@ class ToolFiles:
 
         return Collection(nodes=[Node(id=ids.model(self.model), type="model", attrs={"name": self.model})])
 
+    def one_target(self, out: Collection, *fields: str) -> Collection:
+        """Every file read evaluated one model (the ``fields`` of its data that name what the tool ran against):
+        files of two targets are an error, since each would count as an evaluation of the registered ``model``."""
+        import json
+
+        from ailm.errors import CollectorError
+
+        targets: dict[str, str] = {}
+        for r in out.records:
+            targets.setdefault(json.dumps([r.data.get(f) for f in fields], sort_keys=True), r.source.uri)
+        if len(targets) > 1:
+            (a, where_a), (b, where_b) = list(targets.items())[:2]
+            raise CollectorError(
+                f"{self.path}: runs against two targets, {a} ({where_a}) and {b} ({where_b}): point the collector "
+                f"at the files of the one model {self.model!r} is"
+            )
+        return out
+
     def record(self, path: Path, record_id: str, data: dict[str, Any]) -> Evidence:
         from ailm.canonical import sha256_file
         from ailm.evidence import ids

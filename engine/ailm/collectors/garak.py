@@ -181,7 +181,7 @@ class GarakCollector(ToolFiles):
                 out.notes.append(
                     f"{path}: the garak run has no completion entry (stopped early?): recorded as incomplete"
                 )
-        return out
+        return self.one_target(out, "target")
 
 
 class Settings(ToolSettings):

@@ -147,7 +147,7 @@ class InspectCollector(ToolFiles):
             out.records.append(self.record(path, f"inspect:{data['task']}:{key}", data))
             if data["status"] != "success":
                 out.notes.append(f"{path}: the Inspect evaluation of {data['task']} ended with status {data['status']}")
-        return out
+        return self.one_target(out, "model")
 
 
 class Settings(ToolSettings):

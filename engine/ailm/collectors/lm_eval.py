@@ -153,7 +153,7 @@ class LmEvalCollector(ToolFiles):
                 raise CollectorError(f"{path}: a results file of the same name is also at {seen[path.stem]}")
             seen[path.stem] = path
             out.records.append(self.record(path, f"lm_eval:{path.stem}", read_results(path)))
-        return out
+        return self.one_target(out, "model", "model_args")
 
 
 class Settings(ToolSettings):

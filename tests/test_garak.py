@@ -214,3 +214,17 @@ def test_reports_against_two_targets_in_one_folder_stop_the_audit(tmp_path: Path
     with pytest.raises(CollectorError, match="runs against two targets") as err:
         _collect(folder)
     assert "meta-llama/Llama-3.1-8B-Instruct" in str(err.value) and "standin#generate" in str(err.value)
+
+
+def test_a_count_given_twice_is_not_read(tmp_path: Path) -> None:
+    """A second "fails" of 0 beside garak's 3 would hide the encoding hits if the last key won."""
+    lines = REPORT.read_text().splitlines()
+    n = next(i for i, line in enumerate(lines) if '"detector": "encoding.DecodeMatch"' in line and '"fails": 3' in line)
+    lines[n] = lines[n].replace('"fails": 3', '"fails": 3, "fails": 0', 1)
+    path = tmp_path / "doubled.report.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CollectorError) as err:
+        _collect(path)
+    assert str(err.value) == (
+        f"{path}:{n + 1}: not a JSON entry: duplicate key 'fails': which one a reader keeps is not defined"
+    )

@@ -219,6 +219,9 @@ def _store_copy(root: Path, tmp_path: Path) -> Path:
         ('[{"name": "support-assistant-system", "version": "9"}]',
          "names prompt support-assistant-system version 9, which the prompt registry does not give"),
         ("support-assistant-system/2", "tag mlflow.linkedPrompts is not JSON"),
+        ('[{"name": "support-assistant-system", "version": "1", "version": "2"}]',
+         "is not JSON: '[{\"name\": \"support-assistant-system\", \"version\": \"1\", \"version\": \"2\"}]' "
+         "(duplicate key 'version'"),
         ('[{"name": "support-assistant-system", "version": "latest"}]', "item 1 must be {name, version}"),
         ('{"name": "support-assistant-system"}', "tag mlflow.linkedPrompts must be a JSON list, got dict"),
     ],

@@ -75,6 +75,7 @@ CASES = {
                                    "results.support_refusal_lm.acc: a metric is keyed <metric>,<filter>"),
     "no results": (lambda d: d.update(results={}), "results has no task"),
     "results not an object": (lambda d: d.update(results=[1]), "results must be an object, got list"),
+    "results missing": (lambda d: d.pop("results"), "results is missing (an object is required)"),
     "a sample count as text": (lambda d: d["n-samples"]["support_refusal_lm"].update(effective="80"),
                                'n-samples.support_refusal_lm.effective must be a whole number >= 0, got "80"'),
 }  # fmt: skip
@@ -115,3 +116,15 @@ def test_results_of_two_models_in_one_folder_stop_the_audit(tmp_path: Path) -> N
     with pytest.raises(CollectorError, match="runs against two targets") as err:
         _collect(folder)
     assert "pretrained=another/model" in str(err.value) and "results_a.json" in str(err.value)
+
+
+def test_a_metric_given_twice_is_not_a_result(tmp_path: Path) -> None:
+    """JSON parsers keep the last of two equal keys: a second, higher accuracy must not become the result."""
+    text = RESULTS.read_text()
+    doubled = text.replace('"acc,none": 0.7875,', '"acc,none": 0.7875, "acc,none": 0.99,', 1)
+    assert doubled != text
+    path = tmp_path / "results_doubled.json"
+    path.write_text(doubled)
+    with pytest.raises(CollectorError) as err:
+        _collect(path)
+    assert str(err.value) == f"{path}: not JSON: duplicate key 'acc,none': which one a reader keeps is not defined"

@@ -54,13 +54,25 @@ def files_at(
     return [root]
 
 
-def json_lines(path: Path, *, item: str, line: str) -> Iterator[tuple[int, Any]]:
+def utc_z(moment: datetime) -> str:
+    """An aware time as the evidence writes it: ISO 8601 in UTC, ``Z`` for the offset."""
+    from datetime import UTC
+
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def json_lines(path: Path, *, item: str, line: str, unique: bool = False) -> Iterator[tuple[int, Any]]:
     """(line number, value) for each non-blank line of a JSON-lines file. A line is never read past the limit
-    (a 60 MB line is not read whole to be refused); one too long or not JSON stops with the file and line."""
+    (a 60 MB line is not read whole to be refused); one too long or not JSON stops with the file and line. With
+    ``unique``, an object that repeats a key is not JSON either (orjson keeps the last value silently: fast, for
+    sources read at volume; the standard parser, checking every key, where a repeated count could hide a hit)."""
     import orjson
 
     from ailm import limits
+    from ailm.canonical import loads_unique
     from ailm.errors import CollectorError
+
+    parse = loads_unique if unique else orjson.loads
 
     try:
         handle = path.open("rb")
@@ -76,8 +88,8 @@ def json_lines(path: Path, *, item: str, line: str) -> Iterator[tuple[int, Any]]
             if not raw.strip():
                 continue
             try:
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
+                value = parse(raw)
+            except ValueError as exc:  # orjson.JSONDecodeError and json.JSONDecodeError are ValueErrors
                 raise CollectorError(f"{path}:{lineno}: not a JSON {item}: {exc}") from None
             yield lineno, value
 

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings, json_lines
+from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings, json_lines, utc_z
 from ailm.errors import CollectorError
 from ailm.plugins import Plugin
 
@@ -50,7 +50,7 @@ def _time(value: Any, where: str, field: str, zone: Any) -> str:
         raise CollectorError(f"{where}: {field} {value[:40]!r} is not an ISO 8601 date-time") from None
     if moment.tzinfo is None:  # garak writes datetime.now(): the local time of the machine that ran it
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return utc_z(moment)
 
 
 def _text(entry: dict[str, Any], key: str, where: str) -> str:
@@ -68,7 +68,7 @@ def read_report(path: Path, zone: Any) -> dict[str, Any]:
     attempts: dict[str, set[str]] = {}
     completion: dict[str, Any] | None = None
     unknown: set[str] = set()
-    for lineno, entry in json_lines(path, item="entry", line="a report line"):
+    for lineno, entry in json_lines(path, item="entry", line="a report line", unique=True):
         where = f"{path}:{lineno}"
         if not isinstance(entry, dict) or not isinstance(entry.get("entry_type"), str):
             raise CollectorError(f"{where}: a garak report entry is a JSON object with an entry_type")

@@ -18,12 +18,13 @@ the log's header (results and statistics), never its samples.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
-from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings
+from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings, utc_z
 from ailm.errors import CollectorError
 from ailm.plugins import Plugin
 
@@ -43,15 +44,13 @@ def _number(value: Any, where: str) -> float | None:
 def _time(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return None
-    from datetime import UTC, datetime
-
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     if moment.tzinfo is None:  # Inspect writes UTC with its offset; a bare time is not a moment
         return None
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return utc_z(moment)
 
 
 def read_log(path: Path) -> dict[str, Any]:
@@ -86,8 +85,8 @@ def read_log(path: Path) -> dict[str, Any]:
                     "names": names,
                     "value": _number(metric.value, where),
                     "stderr": stderr,
-                    "samples": score.scored_samples if score.scored_samples is not None else None,
-                    "unscored": score.unscored_samples if score.unscored_samples is not None else None,
+                    "samples": score.scored_samples,
+                    "unscored": score.unscored_samples,
                 }
             )
     dataset = spec.dataset

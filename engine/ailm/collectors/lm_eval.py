@@ -23,7 +23,8 @@ from typing import Any
 
 from pydantic import Field
 
-from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings
+from ailm.canonical import loads_unique
+from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings, utc_z
 from ailm.errors import CollectorError
 from ailm.plugins import Plugin
 
@@ -34,6 +35,8 @@ _NOT_METRICS = frozenset({"alias", "name", "sample_len", "sample_count", " "})
 
 
 def _object(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        raise CollectorError(f"{where} is missing (an object is required)")
     if not isinstance(value, dict):
         raise CollectorError(f"{where} must be an object, got {type(value).__name__}")
     return value
@@ -58,7 +61,7 @@ def _count(value: Any, where: str) -> int | None:
 def read_results(path: Path) -> dict[str, Any]:
     """One results file as the record's data; every problem names the file and the field."""
     try:
-        raw = json.loads(path.read_bytes())
+        raw = loads_unique(path.read_bytes())  # a repeated key (two values for one metric) is not a result
     except OSError as exc:
         raise CollectorError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except ValueError as exc:
@@ -116,7 +119,7 @@ def read_results(path: Path) -> dict[str, Any]:
     date = doc.get("date")
     when = None
     if isinstance(date, int | float) and not isinstance(date, bool) and math.isfinite(date):
-        when = datetime.fromtimestamp(date, UTC).isoformat().replace("+00:00", "Z")
+        when = utc_z(datetime.fromtimestamp(date, UTC))
     args = config.get("model_args")
     return {
         "lm_eval_version": version,

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ailm.canonical import sha256_file, sha256_json
-from ailm.collectors.base import CollectContext, Collection
+from ailm.collectors.base import CollectContext, Collection, utc_z
 from ailm.collectors.model_signing import ROLE as SIG_ROLE
 from ailm.collectors.model_signing import ModelSigning, TrustedKey, load_keys
 from ailm.collectors.model_signing import check as check_signature
@@ -40,7 +40,7 @@ LINKED_PROMPTS = "mlflow.linkedPrompts"  # the run tag MLflow writes when a prom
 def _iso(ms: int | None) -> str | None:
     if ms is None:
         return None
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat().replace("+00:00", "Z")
+    return utc_z(datetime.fromtimestamp(ms / 1000, UTC))
 
 
 def _resolve_uri(uri: str, base_dir: Path) -> tuple[str, Path | None]:
@@ -407,13 +407,15 @@ def _linked(run_id: str, tags: dict[str, str]) -> list[tuple[str, str]]:
     """The (name, version) of each prompt the run links: MLflow's ``mlflow.linkedPrompts`` tag, a JSON list."""
     import json
 
+    from ailm.canonical import loads_unique
+
     raw = tags.get(LINKED_PROMPTS)
     if raw is None:
         return []
     try:
-        value = json.loads(raw)
-    except ValueError:
-        raise CollectorError(f"run {run_id}: tag {LINKED_PROMPTS} is not JSON: {raw[:80]!r}") from None
+        value = loads_unique(raw)  # {"version": "1", "version": "2"} names no one version
+    except ValueError as exc:
+        raise CollectorError(f"run {run_id}: tag {LINKED_PROMPTS} is not JSON: {raw[:80]!r} ({exc})") from None
     if not isinstance(value, list):
         raise CollectorError(f"run {run_id}: tag {LINKED_PROMPTS} must be a JSON list, got {type(value).__name__}")
     out = []

@@ -31,23 +31,29 @@ version_of(e) := "not tied to a version: the collector's version setting" if {
 	not is_string(lib.get(e.data, "model_version"))
 }
 
-# A log's place in time: its creation (Inspect writes it for every log, run or not); "" when it is not text,
-# so that both engines order the logs the same way.
-stamp(e) := s if {
-	s := lib.get(e.data, "created_at")
+# A record's place in time (its field holding one); "" when it is not text, so that both engines order the
+# records the same way.
+stamp(e, field) := s if {
+	s := lib.get(e.data, field)
 	is_string(s)
 } else := ""
 
-tasks_run := {t | some e in evals; t := lib.get(e.data, "task"); is_string(t)}
+# The tasks a measured record holds: an Inspect log's one task, an lm-eval file's tasks.
+tasks_of(e) := {t | t := lib.get(e.data, "task"); is_string(t)} | {t | some x in lib.list(lib.get(e.data, "tasks")); t := lib.get(x, "task"); is_string(t)}
 
-# The latest log of a task (by creation, ties broken by id).
-latest(task) := [e |
-	some e in evals
-	lib.get(e.data, "task") == task
-	every other in [o | some o in evals; lib.get(o.data, "task") == task] {
-		[stamp(other), other.id] <= [stamp(e), e.id]
+# The latest of the records that hold a task (by the time in their field, ties broken by id).
+latest_of(recs, task, field) := [e |
+	some e in recs
+	task in tasks_of(e)
+	every other in [o | some o in recs; task in tasks_of(o)] {
+		[stamp(other, field), other.id] <= [stamp(e, field), e.id]
 	}
 ][0]
+
+tasks_run := {t | some e in evals; some t in tasks_of(e)}
+
+# The latest log of a task, by its creation (Inspect writes it for every log, run or not).
+latest(task) := latest_of(evals, task, "created_at")
 
 inspect_results := [{"task": task, "metric": name, "value": lib.get(r, "value"), "stderr": lib.get(r, "stderr"), "samples": lib.get(r, "samples"), "source": e.id, "measured": true} |
 	some task in tasks_run
@@ -61,25 +67,9 @@ all_lm_runs := lib.records("lm_eval_run")
 
 lm_runs := [e | some e in all_lm_runs; of_this_version(e)]
 
-lm_stamp(e) := s if {
-	s := lib.get(e.data, "ran_at")
-	is_string(s)
-} else := ""
-
-lm_tasks(e) := {t | some x in lib.list(lib.get(e.data, "tasks")); t := lib.get(x, "task"); is_string(t)}
-
-# The latest results file that holds a task (by its date, ties broken by id).
-lm_latest(task) := [e |
-	some e in lm_runs
-	task in lm_tasks(e)
-	every other in [o | some o in lm_runs; task in lm_tasks(o)] {
-		[lm_stamp(other), other.id] <= [lm_stamp(e), e.id]
-	}
-][0]
-
 lm_results := [{"task": task, "metric": name, "value": lib.get(m, "value"), "stderr": lib.get(m, "stderr"), "samples": lib.get(x, "samples"), "source": e.id, "measured": true} |
-	some task in {t | some e in lm_runs; some t in lm_tasks(e)}
-	e := lm_latest(task)
+	some task in {t | some e in lm_runs; some t in tasks_of(e)}
+	e := latest_of(lm_runs, task, "ran_at")
 	some x in lib.list(lib.get(e.data, "tasks"))
 	lib.get(x, "task") == task
 	some m in lib.list(lib.get(x, "metrics"))

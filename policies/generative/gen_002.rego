@@ -24,6 +24,7 @@
 package ailm.controls.generative.gen_002
 
 import data.ailm.lib
+import data.ailm.lib.genai
 import rego.v1
 
 r := input.evidence.red_team
@@ -42,21 +43,16 @@ deny contains {"msg": lib.absent("red_team"), "evidence": lib.absent_ids("red_te
 
 all_runs := lib.records("garak_run")
 
-# The version judged, and the runs of that revision: a run the collector tied to another version, or to none
-# (its version setting), shows nothing about this one.
-subject_version := v if {
-	v := input.subject.version
-	is_string(v)
-} else := null
-
-runs := [g | some g in all_runs; lib.get(g.data, "model_version") == subject_version; subject_version != null]
+# The runs of the version judged: a run the collector tied to another version, or to none (its version
+# setting), shows nothing about this one (the rule every measured GEN record follows: lib.genai).
+runs := [g | some g in all_runs; genai.of_this_version(g)]
 
 deny contains {"msg": msg, "evidence": [g.id | some g in all_runs]} if {
 	lib.generative
 	count(all_runs) > 0
 	count(runs) == 0
 	seen := [sprintf("%s (%s)", [lib.label(lib.get(g.data, "run_id")), version_of(g)]) | some g in all_runs]
-	msg := sprintf("no garak run is of this model version (%s): %s", [lib.label(subject_version), concat(", ", seen)])
+	msg := sprintf("no garak run is of this model version (%s): %s", [lib.label(genai.subject_version), concat(", ", seen)])
 }
 
 version_of(g) := sprintf("version %s", [v]) if {

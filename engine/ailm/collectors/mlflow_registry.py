@@ -12,7 +12,6 @@ each version's OpenSSF model signature is checked too (:mod:`ailm.collectors.mod
 
 from __future__ import annotations
 
-import hashlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ailm.canonical import sha256_file, sha256_json
+from ailm.canonical import canonical_json, sha256_bytes, sha256_file, sha256_json
 from ailm.collectors.base import CollectContext, Collection, utc_z
 from ailm.collectors.model_signing import ROLE as SIG_ROLE
 from ailm.collectors.model_signing import ModelSigning, TrustedKey, load_keys
@@ -338,7 +337,8 @@ class _Reader:
                 f"run {run_id}: tag {LINKED_PROMPTS} names prompt {name} version {version}, which the prompt "
                 "registry does not have"
             )
-        template = pv.template if isinstance(pv.template, str) else _canonical_text(pv.template)
+        # a chat prompt's template (a list of messages) is digested in the evidence's own canonical JSON
+        template = pv.template if isinstance(pv.template, str) else canonical_json(pv.template).decode()
         self.out.nodes.append(Node(id=node, type="prompt", attrs={"name": name, "version": version}))
         self.out.records.append(
             Evidence.make(
@@ -350,7 +350,7 @@ class _Reader:
                 data={
                     "name": name,
                     "version": version,
-                    "template_sha256": hashlib.sha256(template.encode()).hexdigest(),
+                    "template_sha256": sha256_bytes(template.encode()),
                     "template_chars": len(template),
                     "variables": sorted(getattr(pv, "variables", None) or []),
                     "commit_message": pv.commit_message or None,
@@ -429,13 +429,6 @@ def _linked(run_id: str, tags: dict[str, str]) -> list[tuple[str, str]]:
             )
         out.append((name, str(int(str(version)))))
     return sorted(set(out))
-
-
-def _canonical_text(value: Any) -> str:
-    """A chat prompt's template (a list of messages) as the text its digest is taken over."""
-    import json
-
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 class Settings(BaseModel):

@@ -79,7 +79,10 @@ class DaskCluster:
 
         if not items:
             return []
-        [handle] = self.client.scatter([shared], broadcast=True, hash=False)  # sent once to each worker
+        # What the items share is a task, not scattered data: if the workers holding it die, the scheduler
+        # computes it again from its own copy, so a worker that dies under one subject cannot take the others
+        # with it (scattered data is lost with its workers, and every subject still to run would fail).
+        handle = self.client.submit(_shared, shared, pure=False)
         futures = self.client.map(fn, [handle] * len(items), list(items), pure=False)
         out: list[T | Failed] = []
         for future in futures:
@@ -94,6 +97,10 @@ class DaskCluster:
                 out.append(Failed(f"{type(exc).__name__}: {exc}"))
         self.client.cancel(handle)
         return out
+
+
+def _shared(value: Any) -> Any:
+    return value
 
 
 WARM = ("ailm.audit.runner", "ailm.audit.publish", "ailm.report.html", "ailm.policy.timed", "pandas", "sklearn",

@@ -3,6 +3,28 @@
 from __future__ import annotations
 
 import sys
+
+
+def _arrays_first() -> None:
+    """Import SciPy's special functions (and NumPy) before the rest of the audit's libraries.
+
+    Loading a model saved by skops (MLflow's safe format for scikit-learn) imports ``skops.io``, which names each
+    of SciPy's 232 special-function ufuncs (they carry no ``__module__``) by searching ``sys.modules`` in import
+    order for a module that holds it: with SciPy imported after the thousand modules an audit has loaded by then,
+    that search took 5-8 s of a 17 s cold audit of the demo; with SciPy among the first, a fraction of a second
+    (bench/reaudit.py). The names found are the same either way: a module holding a ufunc imported SciPy first,
+    so ``scipy.special`` comes before it. Costs 0.2-0.3 s to an audit that loads no model. Called before this
+    module's own imports (click, rich, pydantic: 300 modules) when the command is ``audit``: from the group's
+    callback, after them, the search still cost a second more (bench/reaudit.py)."""
+    import contextlib
+
+    with contextlib.suppress(ImportError):
+        import scipy.special  # noqa: F401
+
+
+if sys.argv[1:2] == ["audit"]:
+    _arrays_first()
+
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -151,13 +173,14 @@ def audit(
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://opa:8181 --opa-mode query
     """
+    from ailm.config import load_config
+
+    loaded = load_config(config_path)  # once: the key is checked before any work, the audit runs on it
     from ailm.audit.outdir import OutputFolder
     from ailm.audit.parallel import executor
     from ailm.audit.publish import output_names, publish, signing_for
     from ailm.audit.runner import AuditOptions, run_audit
-    from ailm.config import load_config
 
-    loaded = load_config(config_path)  # once: the key is checked before any work, the audit runs on it
     opts = AuditOptions(
         config_path=config_path,
         config=loaded,
@@ -890,5 +913,36 @@ def main() -> None:
         sys.exit(EXIT_NO_VERDICT)
 
 
+def entry() -> None:
+    """The ``ailm`` command: :func:`main`, then out of the process without tearing down its modules.
+
+    Every output is written, closed and flushed when :func:`main` returns (atomic writes, committed history), so
+    what the interpreter would do next is free the objects of every module the audit imported: scikit-learn,
+    SciPy, MLflow, SHAP, ... which costs a second or more (measured in bench/reaudit.py). The exit handlers
+    still run (logging, child processes, temporary folders); a thread still running gets the normal exit, which
+    waits for it."""
+    import threading
+
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)  # what a string exit would print; its code would be 1, non-compliant
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_NO_VERDICT)
+    if threading.active_count() > 1:
+        sys.exit(code)
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # a closed or broken pipe: let the normal exit report it
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

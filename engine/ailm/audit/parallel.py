@@ -103,11 +103,12 @@ def _shared(value: Any) -> Any:
     return value
 
 
-WARM = ("ailm.audit.runner", "ailm.audit.publish", "ailm.report.html", "ailm.policy.timed", "pandas", "sklearn",
-        "mlflow.sklearn", "fairlearn.metrics", "skops.io", "jinja2")  # fmt: skip
+WARM = ("numpy", "scipy.special", "ailm.audit.runner", "ailm.audit.publish", "ailm.report.html", "ailm.policy.timed",
+        "pandas", "sklearn", "mlflow.sklearn", "fairlearn.metrics", "skops.io", "jinja2")  # fmt: skip
 
 
 def _warm() -> None:
+    """NumPy and SciPy first: see ``ailm.cli._arrays_first`` (a model in skops's format loads seconds faster)."""
     import contextlib
     import importlib
 

@@ -1,0 +1,77 @@
+"""The ``ailm`` command's way out: every byte written and the exit code kept, without tearing the modules down."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+
+def _cmd(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ailm.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+
+
+def test_a_piped_output_is_whole_and_the_code_kept() -> None:
+    proc = _cmd("policy", "list", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    controls = json.loads(proc.stdout)  # the whole document reached the pipe before the process left
+    assert len(controls) == 58
+
+
+def test_an_error_is_exit_2_with_its_message(tmp_path: Path) -> None:
+    proc = _cmd("audit", "--config", tmp_path / "missing.yaml", "--out", tmp_path / "out")
+    assert proc.returncode == 2
+    assert "missing.yaml" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def _entry_exit(monkeypatch: pytest.MonkeyPatch, raised: BaseException | None) -> int:
+    import ailm.cli as cli
+
+    seen: list[int] = []
+
+    def fake_main() -> None:
+        if raised is not None:
+            raise raised
+
+    def fake_exit(code: int) -> None:
+        seen.append(code)
+        raise SystemExit(code)  # what os._exit would end: this test's process goes on
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    monkeypatch.setattr("os._exit", fake_exit)
+    monkeypatch.setattr("atexit._run_exitfuncs", lambda: None)  # pytest's own handlers are not this test's
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    with pytest.raises(SystemExit) as info:
+        cli.entry()
+    assert seen == [info.value.code]
+    return seen[0]
+
+
+@pytest.mark.parametrize(
+    ("raised", "code"),
+    [(None, 0), (SystemExit(0), 0), (SystemExit(1), 1), (SystemExit(2), 2), (SystemExit(None), 0),
+     (SystemExit("a message"), 2)],  # a text exit is 1 to Python, which to ailm would say non-compliant
+)  # fmt: skip
+def test_the_exit_code_is_the_one_main_chose(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], raised: BaseException | None, code: int
+) -> None:
+    assert _entry_exit(monkeypatch, raised) == code
+    if isinstance(raised, SystemExit) and isinstance(raised.code, str):
+        assert "a message" in capsys.readouterr().err
+
+
+def test_a_thread_still_running_gets_the_normal_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ailm.cli as cli
+
+    monkeypatch.setattr(cli, "main", lambda: None)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    monkeypatch.setattr("os._exit", lambda code: pytest.fail("left without waiting for the thread"))
+    with pytest.raises(SystemExit) as info:
+        cli.entry()
+    assert info.value.code == 0

@@ -109,17 +109,42 @@ class OpenLineageCollector:
         return _collection(runs, datasets, files, other_events)
 
 
+def surely_a_time(value: str) -> bool:
+    """True only for an eventTime that the spec's own validator (dateutil's ``isoparse``, then a ``T`` between
+    date and time) accepts, found without it: a value of ``_TIME``'s shape with a ``T`` that ``fromisoformat``
+    reads, with an offset of fewer than 60 minutes (``fromisoformat`` reads ``+00:71``; ``isoparse`` does not).
+    False leaves the decision to that validator: 20 times faster for the common case, never looser
+    (tests/test_collectors.py holds it to ``isoparse`` on generated times)."""
+    from datetime import datetime
+
+    if not _TIME.match(value) or value[10] not in "Tt" or (value[-1] not in "Zz" and value[-2] > "5"):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_PRODUCERS: set[str] = set()  # producer URIs the spec's check has passed: a file has few, repeated per event
+
+
 def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, where: str) -> None:
     """What openlineage-python's classes generated from the spec require of a RunEvent: eventTime a date-time
     (with a time), producer a URI, runId a UUID, eventType one of the spec's. Checked with those classes' own
     validators, called directly (building the classes for each of 50,000 runs took 1.5 s; the validators
-    0.7 s)."""
+    1.3 s, most of it dateutil reading eventTime, which ``surely_a_time`` now spares it when it can)."""
     from openlineage.client.generated import base
 
     try:
-        base.BaseEvent.eventtime_check(None, None, time)  # type: ignore[arg-type]
+        if not surely_a_time(time):
+            base.BaseEvent.eventtime_check(None, None, time)  # type: ignore[arg-type]
         base.Run.runid_check(None, None, run_id)  # type: ignore[arg-type]
-        base.BaseEvent.producer_check(None, None, event["producer"])  # type: ignore[arg-type]
+        producer = event["producer"]
+        if producer not in _PRODUCERS:
+            base.BaseEvent.producer_check(None, None, producer)  # type: ignore[arg-type]
+            if len(_PRODUCERS) < 1024:
+                _PRODUCERS.add(producer)
         if "eventType" in event:
             base.EventType(etype)
     except (ValueError, TypeError, OverflowError) as exc:

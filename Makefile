@@ -31,6 +31,8 @@ $(STAMP): pyproject.toml
 	@# Real OPA (v1.20, as a shared library) is the tests' referee for regorus. Its metadata asks for Python
 	@# 3.14; it runs on 3.11. A test dependency only: ailm never imports it.
 	$(BIN)/python -m pip install -q --ignore-requires-python '$(OPA_REFEREE)'
+	@# ailm's own bytecode, as pip writes it for an installed wheel (this Makefile turns writing it at import off)
+	@$(BIN)/python -m compileall -q engine/ailm >/dev/null
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install ailm with its dependencies

@@ -95,6 +95,33 @@ def ingest(path: Path) -> dict[str, float | int]:
     }
 
 
+def transfer(path: Path) -> dict[str, float]:
+    """What splitting the ingest over worker processes would cost: the events read and folded into runs and
+    datasets (what a worker would do with its part of the file), and that state pickled and unpickled (what
+    would come back from it to be merged in file order)."""
+    import pickle
+
+    from ailm.collectors import openlineage as ol
+    from ailm.collectors.base import json_lines
+
+    with gc_paused():
+        t = time.perf_counter()
+        runs: dict[str, object] = {}
+        datasets: dict[str, object] = {}
+        uris: dict[tuple[str, str], str] = {}
+        for lineno, event in json_lines(path, item="event", line="an event line"):
+            ol._fold(event, f"{path}:{lineno}", runs, datasets, uris)  # type: ignore[arg-type]
+        fold = time.perf_counter() - t
+        t = time.perf_counter()
+        blob = pickle.dumps((runs, datasets), protocol=pickle.HIGHEST_PROTOCOL)
+        dumps = time.perf_counter() - t
+        t = time.perf_counter()
+        pickle.loads(blob)  # our own bytes
+        loads = time.perf_counter() - t
+    return {"parse_and_fold_s": round(fold, 2), "state_mb": round(len(blob) / 1e6, 1),
+            "pickle_dumps_s": round(dumps, 2), "pickle_loads_s": round(loads, 2)}  # fmt: skip
+
+
 def profile_cache(folder: Path) -> dict[str, float]:
     """The dataset profiler on a 500,000-row CSV, cold and then from the cache (unchanged file)."""
     import numpy as np
@@ -199,6 +226,9 @@ def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--ingest":
         print(json.dumps(ingest(Path(sys.argv[2]))))
         return 0
+    if len(sys.argv) == 3 and sys.argv[1] == "--transfer":
+        print(json.dumps(transfer(Path(sys.argv[2]))))
+        return 0
     results: dict[str, object] = {
         "machine": machine(),
         "date": datetime.now(UTC).date().isoformat(),
@@ -208,14 +238,29 @@ def main() -> int:
         t = time.perf_counter()
         write_events(path, EVENTS // 2)
         results["write_events_with_client_s"] = round(time.perf_counter() - t, 1)
-        # ingest in a fresh process, as an audit runs: not in this one, full of the event writer's garbage
-        proc = subprocess.run(
-            [sys.executable, __file__, "--ingest", str(path)], capture_output=True, text=True, check=True
-        )
-        ingest_result = json.loads(proc.stdout)
+        # ingest in a fresh process, as an audit runs: not in this one, full of the event writer's garbage; three
+        # times (this VM's timings vary by up to 60% between runs of one command), the median run kept
+        runs = []
+        for _ in range(3):
+            proc = subprocess.run(
+                [sys.executable, __file__, "--ingest", str(path)], capture_output=True, text=True, check=True
+            )
+            runs.append(json.loads(proc.stdout))
+        runs.sort(key=lambda r: r["ingest_total_s"])
+        ingest_result = runs[1]
+        ingest_result["ingest_total_runs_s"] = [r["ingest_total_s"] for r in runs]
         ingest_result["target_s"] = 5.0  # #17, on the bench machine (see machine.cpu_reference_ms)
         ingest_result["met"] = ingest_result["ingest_total_s"] <= 5.0
-        ingest_result["two_workers"] = "not built: one process reads the file (see docs/benchmarks.md)"
+        proc = subprocess.run(
+            [sys.executable, __file__, "--transfer", str(path)], capture_output=True, text=True, check=True
+        )
+        ingest_result["two_workers"] = {
+            "built": False,
+            "target_s": 2.0,
+            "why": "what a worker would send back (its part's runs and datasets, pickled) costs more than reading "
+            "and folding that part: see transfer",
+            "transfer": json.loads(proc.stdout),
+        }
         results["ingest"] = ingest_result
         results["profiler_cache"] = profile_cache(Path(tmp))
     t = time.perf_counter()

@@ -173,14 +173,13 @@ def audit(
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://127.0.0.1:8181
       ailm audit --config ailm.yaml --out out/ --evaluator opa --opa-url http://opa:8181 --opa-mode query
     """
-    from ailm.config import load_config
-
-    loaded = load_config(config_path)  # once: the key is checked before any work, the audit runs on it
     from ailm.audit.outdir import OutputFolder
     from ailm.audit.parallel import executor
     from ailm.audit.publish import output_names, publish, signing_for
     from ailm.audit.runner import AuditOptions, run_audit
+    from ailm.config import load_config
 
+    loaded = load_config(config_path)  # once: the key is checked before any work, the audit runs on it
     opts = AuditOptions(
         config_path=config_path,
         config=loaded,
@@ -918,7 +917,7 @@ def entry() -> None:
 
     Every output is written, closed and flushed when :func:`main` returns (atomic writes, committed history), so
     what the interpreter would do next is free the objects of every module the audit imported: scikit-learn,
-    SciPy, MLflow, SHAP, ... which costs a second or more (measured in bench/reaudit.py). The exit handlers
+    SciPy, MLflow, SHAP, ... which cost the demo's cold audit 1-1.5 s (docs/benchmarks.md). The exit handlers
     still run (logging, child processes, temporary folders); a thread still running gets the normal exit, which
     waits for it."""
     import threading

@@ -108,7 +108,8 @@ WARM = ("numpy", "scipy.special", "ailm.audit.runner", "ailm.audit.publish", "ai
 
 
 def _warm() -> None:
-    """NumPy and SciPy first: see ``ailm.cli._arrays_first`` (a model in skops's format loads seconds faster)."""
+    """NumPy and SciPy before the rest: the earlier ``scipy.special`` is in ``sys.modules``, the sooner a model in
+    skops's format loads (see ``ailm.cli._arrays_first``)."""
     import contextlib
     import importlib
 

@@ -137,6 +137,18 @@ def test_policy_that_does_not_parse_names_file_line_col(demo_copy: Path, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
+def test_a_bad_key_is_named_before_a_bad_policy_that_loads_beside_it(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    """The policy worker starts before the history is opened, after the key is checked: the key's error comes
+    first, as it always did, and nothing is written."""
+    pol = tmp_path / "pol"
+    _write_policy(pol, 'deny contains msg { msg := "x" }')
+    res = run_cli("audit", "--config", demo_copy / "ailm.yaml", "--out", tmp_path / "out", "--as-of", "2026-11-23",
+                  "--policies", pol, "--key", tmp_path / "no-such.key")  # fmt: skip
+    assert_no_verdict(res, "no-such.key")
+    assert "org_001.rego" not in res.err
+    assert not (tmp_path / "out").exists()
+
+
 def test_policy_that_does_not_compile_names_file_line_col(demo_copy: Path, tmp_path: Path, run_cli) -> None:
     pol = tmp_path / "pol"
     _write_policy(pol, "deny contains msg if { msg := undefined_thing }")

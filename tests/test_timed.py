@@ -82,3 +82,32 @@ def test_a_single_threaded_process_forks_its_worker() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.split() == ["True", "ForkProcess"]
+
+
+def test_a_worker_started_in_the_background_says_what_went_wrong_when_waited_for(
+    another_thread: None, tmp_path: Path
+) -> None:
+    """wait=False (how the audit starts it, so that it compiles while the history is opened): nothing is raised
+    at once; ready() raises the policy's error, and every later call raises it again (no evaluation ever runs
+    on a worker that failed to start)."""
+    from ailm.errors import PolicyError
+
+    _write_policy(tmp_path, "deny contains msg if { msg := undefined_thing }")
+    timed = TimedEvaluator(load_policies([BUILTIN, tmp_path]), limit_s=30, wait=False)
+    try:
+        with pytest.raises(PolicyError, match="undefined_thing"):
+            timed.ready()
+        with pytest.raises(PolicyError, match="undefined_thing"):
+            timed.evaluate(compliant_deployed())
+    finally:
+        timed.close()
+
+
+def test_a_worker_started_in_the_background_decides_as_one_waited_for(another_thread: None) -> None:
+    policies = load_policies([BUILTIN])
+    timed = TimedEvaluator(policies, limit_s=30, wait=False)
+    try:
+        policy_input = compliant_deployed()
+        assert timed.evaluate(policy_input) == EmbeddedEvaluator(policies).evaluate(policy_input)  # ready() first
+    finally:
+        timed.close()

@@ -594,12 +594,25 @@ def _unjudged(job: Judging, subject: str, cause: str) -> Judged:
     return Judged(pinput, _summary(pinput, pinput.model_dump(mode="json")), results, [])
 
 
-def run_audit(opts: AuditOptions, progress: Progress = _quiet, pool: Executor | None = None) -> AuditRun:
-    """The audit; per-subject work on ``pool`` (else on the executor ``opts`` asks for, opened here)."""
+@dataclass(frozen=True)
+class Prepared:
+    """What an audit decides with, made before any evidence is read: the policies, waivers and remediation
+    plans, and the evaluator, started (its policy worker loaded and every control compiled)."""
+
+    loaded: LoadedConfig
+    policies: PolicySet
+    waivers: list[Waiver]
+    plans: list[RemediationPlan]
+    evaluator_name: str
+    evaluator_settings: BaseModel
+    evaluator: Evaluator
+
+
+def prepare(opts: AuditOptions) -> Prepared:
+    """Load the policies and start the evaluator: a policy that does not compile, a waiver or threshold that
+    names nothing, or an evaluator that cannot start stops the audit here, before any evidence is read."""
     loaded = opts.config or load_config(opts.config_path)
     cfg = loaded.config
-    as_of = opts.as_of
-    progress("loading policies")
     policies = load_policies(policy_folders(loaded, opts.extra_policies))
     waivers = load_waivers(loaded.path(cfg.waivers), {c.id for c in policies.controls}) if cfg.waivers else []
     plans = load_remediation(loaded.path(cfg.remediation), {c.id for c in policies.controls}) if cfg.remediation else []
@@ -612,6 +625,29 @@ def run_audit(opts: AuditOptions, progress: Progress = _quiet, pool: Executor | 
     check_overrides(thresholds_of(policies.data), loaded.source.data.get("thresholds", {}), loaded.source)
     policies = policies.with_data({"ailm": {"thresholds": cfg.thresholds}})
     evaluator: Evaluator = create_evaluator(evaluator_name, policies, evaluator_settings)
+    return Prepared(loaded, policies, waivers, plans, evaluator_name, evaluator_settings, evaluator)
+
+
+def run_audit(
+    opts: AuditOptions, progress: Progress = _quiet, pool: Executor | None = None, prepared: Prepared | None = None
+) -> AuditRun:
+    """The audit; per-subject work on ``pool`` (else on the executor ``opts`` asks for, opened here), with what
+    :func:`prepare` made (made here when not given)."""
+    if prepared is None:
+        progress("loading policies")
+        prepared = prepare(opts)
+    loaded = prepared.loaded
+    cfg = loaded.config
+    as_of = opts.as_of
+    policies, waivers, plans = prepared.policies, prepared.waivers, prepared.plans
+    evaluator_name, evaluator_settings, evaluator = (
+        prepared.evaluator_name,
+        prepared.evaluator_settings,
+        prepared.evaluator,
+    )
+    ready = getattr(evaluator, "ready", None)  # an evaluator that started in the background (the embedded one)
+    if callable(ready):
+        ready()  # a policy that does not compile, or a worker that cannot start, stops the audit before any evidence
 
     evidence, notes = collect(loaded, as_of, progress)
     graph = LineageGraph.build(evidence)

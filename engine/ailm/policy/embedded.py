@@ -103,7 +103,7 @@ class Settings(BaseModel):
 def _build(settings: Settings, policies: PolicySet) -> Any:
     from ailm.policy.timed import TimedEvaluator  # in a worker process, so that a runaway policy can be stopped
 
-    return TimedEvaluator(policies, limit_s=settings.timeout)
+    return TimedEvaluator(policies, limit_s=settings.timeout, wait=False)  # the audit calls ready() before collecting
 
 
 plugin = Plugin(

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ailm.errors import EvaluatorError, PolicyError
+from ailm.errors import AilmError, EvaluatorError, PolicyError
 from ailm.policy.evaluator import Decision
 from ailm.policy.policyset import PolicySet
 
@@ -142,23 +142,50 @@ def _serve_on(policies: PolicySet, conn: Any) -> None:
 
 
 class TimedEvaluator:
-    def __init__(self, policies: PolicySet, *, limit_s: float = DEFAULT_LIMIT_S) -> None:
+    """``wait=False`` returns as soon as the worker is started: it loads and compiles the policies while the
+    caller goes on, and :meth:`ready` (called by :meth:`evaluate` if not before) waits for it and raises what
+    went wrong. The audit calls it before reading any evidence, so a policy error still stops it there."""
+
+    def __init__(self, policies: PolicySet, *, limit_s: float = DEFAULT_LIMIT_S, wait: bool = True) -> None:
         self.policies = policies
         self.limit_s = limit_s
         self.runaway: set[str] = set()  # controls that did not finish even on an empty input
-        self._start()
-        # regorus compiles lazily, at the first evaluation: compile each control on an empty input, within
-        # the limit, so that a policy error stops the audit and a runaway control is known before any subject
-        for control in policies.controls:
-            answer = self._ask("check", control.id, "{}")
-            if answer is None:
-                self.runaway.add(control.id)
-            elif answer:
-                self._stop()
-                raise PolicyError(answer)
+        self._pending = True
+        self._failed: AilmError | None = None
+        self._launch()
+        if wait:
+            self.ready()
+
+    def ready(self) -> None:
+        """Wait until the worker has loaded the policies and compiled every control; raise what went wrong
+        (again, at every later call: a worker that failed to start never evaluates)."""
+        if self._failed is not None:
+            raise self._failed
+        if not self._pending:
+            return
+        try:
+            self._await_start()
+            # regorus compiles lazily, at the first evaluation: compile each control on an empty input, within
+            # the limit, so that a policy error stops the audit and a runaway control is known before any subject
+            for control in self.policies.controls:
+                answer = self._ask("check", control.id, "{}")
+                if answer is None:
+                    self.runaway.add(control.id)
+                elif answer:
+                    self._stop()
+                    raise PolicyError(answer)
+        except AilmError as exc:
+            self._failed = exc
+            raise
+        self._pending = False
 
     def _start(self) -> None:
+        self._launch()
+        self._await_start()
+
+    def _launch(self) -> None:
         self.proc: Any
+        self._unsent = False
         if single_threaded():  # forked: starts at once, with the policies already in memory
             ctx = multiprocessing.get_context("fork")
             self.conn, child = ctx.Pipe()
@@ -177,9 +204,15 @@ class TimedEvaluator:
             finally:
                 theirs.close()
             self.conn = Connection(ours.detach())
-        try:
-            if isinstance(self.proc, _Spawned):
+            try:
                 self.conn.send(self.policies)
+            except OSError:  # it ended at once: said when it is waited for
+                self._unsent = True
+
+    def _await_start(self) -> None:
+        try:
+            if self._unsent:
+                raise EOFError
             answer = self.conn.recv() if self.conn.poll(STARTUP_S) else None
         except (EOFError, OSError):  # it ended at once (what it said is on stderr)
             self._stop()
@@ -211,6 +244,7 @@ class TimedEvaluator:
         return None
 
     def evaluate(self, policy_input: Mapping[str, Any]) -> dict[str, Decision]:
+        self.ready()
         payload = json.dumps(policy_input)
         if not self.runaway:
             answer = self._ask("all", None, payload)

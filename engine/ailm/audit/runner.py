@@ -597,7 +597,7 @@ def _unjudged(job: Judging, subject: str, cause: str) -> Judged:
 @dataclass(frozen=True)
 class Prepared:
     """What an audit decides with, made before any evidence is read: the policies, waivers and remediation
-    plans, and the evaluator, started (its policy worker loaded and every control compiled)."""
+    plans, and the evaluator, started (the embedded one may still be compiling: run_audit waits for it)."""
 
     loaded: LoadedConfig
     policies: PolicySet
@@ -609,8 +609,10 @@ class Prepared:
 
 
 def prepare(opts: AuditOptions) -> Prepared:
-    """Load the policies and start the evaluator: a policy that does not compile, a waiver or threshold that
-    names nothing, or an evaluator that cannot start stops the audit here, before any evidence is read."""
+    """Load the policies and start the evaluator: a policy that does not parse, a waiver or threshold that names
+    nothing stops the audit here; what an evaluator started in the background finds (a policy that does not
+    compile, a worker that cannot start) stops it at the evaluator's ``ready()``, which :func:`run_audit` calls
+    before any evidence is read."""
     loaded = opts.config or load_config(opts.config_path)
     cfg = loaded.config
     policies = load_policies(policy_folders(loaded, opts.extra_policies))

@@ -101,16 +101,11 @@ def transfer(path: Path) -> dict[str, float]:
     would come back from it to be merged in file order)."""
     import pickle
 
-    from ailm.collectors import openlineage as ol
-    from ailm.collectors.base import json_lines
+    from ailm.collectors.openlineage import fold_events
 
     with gc_paused():
         t = time.perf_counter()
-        runs: dict[str, object] = {}
-        datasets: dict[str, object] = {}
-        uris: dict[tuple[str, str], str] = {}
-        for lineno, event in json_lines(path, item="event", line="an event line"):
-            ol._fold(event, f"{path}:{lineno}", runs, datasets, uris)  # type: ignore[arg-type]
+        runs, datasets, _ = fold_events([path])  # what the collector does before building its records
         fold = time.perf_counter() - t
         t = time.perf_counter()
         blob = pickle.dumps((runs, datasets), protocol=pickle.HIGHEST_PROTOCOL)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import socket
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,28 +87,35 @@ class OpenLineageCollector:
         return content_fingerprint(self.files(ctx))
 
     def collect(self, ctx: CollectContext) -> Collection:
-        runs: dict[str, _Run] = {}
-        datasets: dict[str, dict[str, Any]] = {}
-        other_events = 0
-        events = 0
-        uris: dict[tuple[str, str], str] = {}
         files = self.files(ctx)
-        for path in files:
-            for lineno, event in json_lines(path, item="event", line="an event line"):
-                if not isinstance(event, dict):
-                    raise CollectorError(f"{path}:{lineno}: an OpenLineage event is a JSON object")
-                events += 1
-                if "run" not in event:  # a DatasetEvent or JobEvent: static metadata, no run to join
-                    if "eventType" in event:
-                        raise CollectorError(f"{path}:{lineno}: a RunEvent (it has an eventType) without a run")
-                    if "dataset" not in event and "job" not in event:
-                        raise CollectorError(f"{path}:{lineno}: neither a RunEvent, a JobEvent nor a DatasetEvent")
-                    other_events += 1
-                    continue
-                _fold(event, f"{path}:{lineno}", runs, datasets, uris)
-        if events == 0:
-            raise CollectorError(f"{', '.join(str(p) for p in files)}: no OpenLineage event in the file(s)")
+        runs, datasets, other_events = fold_events(files)
         return _collection(runs, datasets, files, other_events)
+
+
+def fold_events(files: list[Path]) -> tuple[dict[str, _Run], dict[str, dict[str, Any]], int]:
+    """Every event of ``files``, in order, folded into its run and its datasets; and how many events carry no run
+    (DatasetEvents, JobEvents). A malformed line stops with ``file:line``; no event at all is an error."""
+    runs: dict[str, _Run] = {}
+    datasets: dict[str, dict[str, Any]] = {}
+    other_events = 0
+    events = 0
+    uris: dict[tuple[str, str], str] = {}
+    for path in files:
+        for lineno, event in json_lines(path, item="event", line="an event line"):
+            if not isinstance(event, dict):
+                raise CollectorError(f"{path}:{lineno}: an OpenLineage event is a JSON object")
+            events += 1
+            if "run" not in event:  # a DatasetEvent or JobEvent: static metadata, no run to join
+                if "eventType" in event:
+                    raise CollectorError(f"{path}:{lineno}: a RunEvent (it has an eventType) without a run")
+                if "dataset" not in event and "job" not in event:
+                    raise CollectorError(f"{path}:{lineno}: neither a RunEvent, a JobEvent nor a DatasetEvent")
+                other_events += 1
+                continue
+            _fold(event, f"{path}:{lineno}", runs, datasets, uris)
+    if events == 0:
+        raise CollectorError(f"{', '.join(str(p) for p in files)}: no OpenLineage event in the file(s)")
+    return runs, datasets, other_events
 
 
 def surely_a_time(value: str) -> bool:
@@ -115,8 +124,6 @@ def surely_a_time(value: str) -> bool:
     reads, with an offset of fewer than 60 minutes (``fromisoformat`` reads ``+00:71``; ``isoparse`` does not).
     False leaves the decision to that validator: 20 times faster for the common case, never looser
     (tests/test_collectors.py holds it to ``isoparse`` on generated times)."""
-    from datetime import datetime
-
     if not _TIME.match(value) or value[10] not in "Tt" or (value[-1] not in "Zz" and value[-2] > "5"):
         return False
     try:
@@ -126,7 +133,11 @@ def surely_a_time(value: str) -> bool:
     return True
 
 
-_PRODUCERS: set[str] = set()  # producer URIs the spec's check has passed: a file has few, repeated per event
+@lru_cache(maxsize=1024)  # a file has few producer URIs, repeated on every event; a refused one is not kept
+def _check_producer(producer: str) -> None:
+    from openlineage.client.generated import base
+
+    base.BaseEvent.producer_check(None, None, producer)  # type: ignore[arg-type]
 
 
 def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, where: str) -> None:
@@ -140,11 +151,7 @@ def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, where
         if not surely_a_time(time):
             base.BaseEvent.eventtime_check(None, None, time)  # type: ignore[arg-type]
         base.Run.runid_check(None, None, run_id)  # type: ignore[arg-type]
-        producer = event["producer"]
-        if producer not in _PRODUCERS:
-            base.BaseEvent.producer_check(None, None, producer)  # type: ignore[arg-type]
-            if len(_PRODUCERS) < 1024:
-                _PRODUCERS.add(producer)
+        _check_producer(event["producer"])
         if "eventType" in event:
             base.EventType(etype)
     except (ValueError, TypeError, OverflowError) as exc:

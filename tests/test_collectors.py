@@ -488,3 +488,92 @@ def test_the_fast_event_time_check_takes_the_usual_forms() -> None:
         assert surely_a_time(value), value
     for value in ("2026-01-01 00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01T00:00:00+00:71", "2026-01-01"):
         assert not surely_a_time(value), value
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=st.text("0123456789abcdefABCDEF-{}urnid:\n ", max_size=45))
+def test_the_fast_run_id_check_is_never_looser_than_the_spec(value: str) -> None:
+    """A runId of the canonical 8-4-4-4-12 hex form spares openlineage-python's validator (uuid.UUID): whatever
+    that form admits, the validator admits too."""
+    from openlineage.client.generated import base
+
+    from ailm.collectors.openlineage import _UUID
+
+    if _UUID.fullmatch(value):
+        base.Run.runid_check(None, None, value)  # type: ignore[arg-type]  # raises if the spec refuses
+
+
+@pytest.mark.parametrize(
+    ("run_id", "accepted"),
+    [
+        ("0b6c4f12-3e4d-4a5b-9c8d-7e6f5a4b3c2d", True),
+        ("0B6C4F12-3E4D-4A5B-9C8D-7E6F5A4B3C2D", True),
+        ("{0b6c4f12-3e4d-4a5b-9c8d-7e6f5a4b3c2d}", True),  # not the canonical form: uuid.UUID reads it
+        ("0b6c4f123e4d4a5b9c8d7e6f5a4b3c2d", True),
+        ("0b6c4f12-3e4d-4a5b-9c8d-7e6f5a4b3c2", False),
+        ("0b6c4f12-3e4d-4a5b-9c8d-7e6f5a4b3c2d\n", False),
+        ("run-1", False),
+    ],
+)
+def test_a_run_id_that_is_no_uuid_names_the_line(tmp_path: Path, run_id: str, accepted: bool) -> None:
+    from ailm.collectors.openlineage import OpenLineageCollector
+
+    event = {"eventType": "START", "eventTime": "2026-01-01T00:00:00Z", "run": {"runId": run_id},
+             "job": {"namespace": "n", "name": "j"}, "producer": "https://example.org/p",
+             "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"}  # fmt: skip
+    (tmp_path / "e.ndjson").write_text(json.dumps(event) + "\n")
+    collector = OpenLineageCollector(path="e.ndjson")
+    if accepted:
+        runs = [r for r in collector.collect(ctx(tmp_path)).records if r.role == "ol_run"]
+        assert [r.data["run_id"] for r in runs] == [run_id]
+    else:
+        with pytest.raises(CollectorError, match=r"e\.ndjson:1: not a valid OpenLineage RunEvent"):
+            collector.collect(ctx(tmp_path))
+
+
+def test_the_lineage_graph_is_the_one_networkx_builds(tmp_path: Path) -> None:
+    """LineageGraph writes nodes and edges into networkx's own dictionaries: the graph is the one networkx's API
+    builds from the same nodes and edges (keys, data, both directions), and networkx's algorithms read it."""
+    import networkx as nx
+
+    from ailm.collectors.openlineage import OpenLineageCollector
+
+    raw, train, test = tmp_path / "raw.csv", tmp_path / "train.csv", tmp_path / "test.csv"
+    events = tmp_path / "e.ndjson"
+    emit(events, "split", [raw], [train, test])
+    emit(events, "split", [raw], [train, test])  # a second run of the same job: other edges between known nodes
+    emit(events, "clean", [train], [test])
+    out = OpenLineageCollector(path="e.ndjson").collect(ctx(tmp_path))
+    ours = graph_of(out)
+
+    expected = nx.MultiDiGraph()
+    for node in out.nodes:
+        expected.add_node(node.id, type=node.type, attrs={**node.attrs, "seen_as": [node.id]}, evidence=[])
+    for edge in out.edges:
+        expected.add_edge(edge.src, edge.dst, type=edge.type, evidence=edge.evidence)
+    for record in out.records:
+        expected.nodes[record.subject]["evidence"].append(record.id)
+    assert dict(ours.g.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert nx.utils.graphs_equal(nx.MultiDiGraph(ours.g), expected)  # a copy: rebuilt through the API
+    assert sorted(ours.g.edges(keys=True, data="type")) == sorted(expected.edges(keys=True, data="type"))
+    assert sorted(ours.g.in_edges(f"dataset:{test.as_uri()}", keys=True)) == sorted(
+        expected.in_edges(f"dataset:{test.as_uri()}", keys=True)
+    )
+    assert ours.upstream(f"dataset:{test.as_uri()}") == nx.ancestors(expected, f"dataset:{test.as_uri()}")
+    assert ours.g.number_of_edges() == len(out.edges) == 8  # 2 x (1 read, 2 written) + (1 read, 1 written)
+
+
+def test_a_second_edge_of_another_type_between_two_nodes_gets_its_own_key() -> None:
+    from ailm.evidence.model import Edge, Node
+
+    g = LineageGraph()
+    for node in (Node(id="dataset:a", type="dataset"), Node(id="run:r", type="run")):
+        g.add_node(node)
+    g.add_edge(Edge(src="dataset:a", dst="run:r", type="consumed"))
+    g.add_edge(Edge(src="dataset:a", dst="run:r", type="consumed"))  # the same type again: one edge
+    g.add_edge(Edge(src="dataset:a", dst="run:r", type="derived_from", evidence="x"))
+    assert sorted(g.g.edges(keys=True, data="type")) == [
+        ("dataset:a", "run:r", 0, "consumed"), ("dataset:a", "run:r", 1, "derived_from")]  # fmt: skip
+    assert g.g._pred["run:r"]["dataset:a"] is g.g._succ["dataset:a"]["run:r"]  # one key dict, as networkx keeps it
+    with pytest.raises(InputError, match="names unknown node run:x"):
+        g.add_edge(Edge(src="dataset:a", dst="run:x", type="consumed"))

@@ -83,3 +83,39 @@ def test_every_code_point_and_what_the_fast_path_hands_on() -> None:
         canonical_json({"a": [1, {"b": float("nan")}]})  # never orjson's null
     with pytest.raises(UnicodeEncodeError):
         canonical_json({"s": "\ud800"})
+
+
+JSON_READ = _documents(  # what orjson.loads returns: 64-bit integers, finite floats
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(), 6
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(JSON_READ)
+def test_content_read_from_json_gives_the_documented_bytes_without_the_walk(value: object) -> None:
+    assert canonical_json(value, json_only=True) == _documented(value)
+
+
+def test_every_kind_of_float_without_the_walk() -> None:
+    """orjson's text for a float is taken only where it is Python's repr: 100,000 doubles from random bits (every
+    exponent, subnormals) and every decimal exponent from -330 to 308, each with several mantissas."""
+    import random
+    import struct
+
+    rng = random.Random(17)
+    floats = [struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0] for _ in range(100_000)]
+    for exp in range(-330, 309):
+        for mantissa in ("1", "1.5", "9.999999999999999", "4.9406564584124654", str(rng.uniform(1, 10))):
+            floats.append(float(f"{mantissa}e{exp}"))
+    floats = [x for x in floats if x == x and abs(x) != float("inf")]
+    floats += [0.0, -0.0, 1e16, 1e15, 2.0**53, 2.0**63, 1e-4, 9.999999999999999e-5, 5e-324]
+    assert len(floats) > 100_000
+    assert canonical_json(floats, json_only=True) == _documented(floats)
+    for x in floats[:20_000]:  # one at a time too: a list holding one exponent form takes the general path whole
+        assert canonical_json({"x": x}, json_only=True) == _documented({"x": x}), x
+
+
+def test_a_broken_promise_of_json_only_content_still_gives_the_documented_bytes() -> None:
+    for value in ({"big": 2**64}, {"f": 1e-05}, {"f": 1.234e-05}, {"s": "type-e-1"}, {"t": ("a", 1)}):
+        assert canonical_json(value, json_only=True) == _documented(value)

@@ -119,6 +119,9 @@ def test_openlineage_runs_datasets_and_facets_from_real_client_events(tmp_path: 
     [
         ("{not json", "not a JSON event"),
         ("[1, 2]", "an OpenLineage event is a JSON object"),
+        # what the standard library would read but JSON has not (records are hashed as JSON values only)
+        ('{"eventType": "START", "run": {"runId": "r", "facets": {"q": {"x": NaN}}}}', "not a JSON event"),
+        ('{"eventType": "START", "run": {"runId": "r", "facets": {"q": {"x": 1e999}}}}', "not a JSON event"),
         ('{"eventType": "DONE", "eventTime": "2026-01-01T00:00:00Z", "run": {"runId": "r"}, '
          '"job": {"namespace": "n", "name": "j"}}', "eventType 'DONE' is not one of"),
         ('{"eventType": "START", "eventTime": "2026-01-01T00:00:00Z", "run": {}, '

@@ -274,6 +274,7 @@ def _collection(
                 subject=node,
                 source=source,
                 data={"namespace": ds["namespace"], "name": ds["name"], "uri": uri, "facets": facets},
+                json_only=True,  # what orjson read from the events, and strings
             )
         )
     for run_id, run in sorted(runs.items()):
@@ -306,6 +307,7 @@ def _collection(
                     "outputs": sorted(run.outputs),
                     "outputs_counted": run.state == "COMPLETE",
                 },
+                json_only=True,  # strings, counts and booleans, and the parent's runId as orjson read it
             )
         )
     if other:

@@ -70,7 +70,10 @@ class Evidence(_Frozen):
         data: dict[str, Any],
         declared: Declaration | None = None,
         collected_at: datetime | None = None,
+        json_only: bool = False,
     ) -> Evidence:
+        """``json_only``: ``data`` holds nothing but what ``orjson.loads`` returns (see ``canonical_json``); the
+        digest is the same, found without walking the content for other types."""
         content = _content(kind, id, role, subject, source, data, declared)
         return cls(
             kind=kind,
@@ -81,7 +84,7 @@ class Evidence(_Frozen):
             collected_at=collected_at or datetime.now(UTC),
             declared=declared,
             data=data,
-            sha256=sha256_json(content),
+            sha256=sha256_json(content, json_only=json_only),
         )
 
     def content_digest(self) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import socket
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -256,7 +256,9 @@ def _collection(
 ) -> Collection:
     source = Source(collector=COLLECTOR, uri=files[0].as_uri() if len(files) == 1 else files[0].parent.as_uri())
     scope = sha256_bytes(source.uri.encode())[:8]  # record ids stay unique when two sources name one dataset
+    now = datetime.now(UTC)  # one read of the files: one time of collection
     out = Collection()
+    edges = out.edges
     for uri, ds in sorted(datasets.items()):
         node = dataset_id(uri)
         facets = {k: _strip(v) for k, v in sorted(ds["facets"].items())}
@@ -274,6 +276,7 @@ def _collection(
                 subject=node,
                 source=source,
                 data={"namespace": ds["namespace"], "name": ds["name"], "uri": uri, "facets": facets},
+                collected_at=now,
                 json_only=True,  # what orjson read from the events, and strings
             )
         )
@@ -282,11 +285,12 @@ def _collection(
         record_id = f"openlineage:{scope}:run:{run_id}"
         attrs = {"run_id": run_id, "job": run.job, "source": COLLECTOR}
         out.nodes.append(Node(id=node, type="run", attrs=attrs))
-        for uri in sorted(run.inputs):
-            out.edges.append(Edge(src=dataset_id(uri), dst=node, type="consumed", evidence=record_id))
+        inputs, outputs = sorted(run.inputs), sorted(run.outputs)
+        for uri in inputs:
+            edges.append(Edge(src=dataset_id(uri), dst=node, type="consumed", evidence=record_id))
         if run.state == "COMPLETE":
-            for uri in sorted(run.outputs):
-                out.edges.append(Edge(src=node, dst=dataset_id(uri), type="produced", evidence=record_id))
+            for uri in outputs:
+                edges.append(Edge(src=node, dst=dataset_id(uri), type="produced", evidence=record_id))
         out.records.append(
             Evidence.make(
                 kind="openlineage.run",
@@ -303,10 +307,11 @@ def _collection(
                     "events": run.events,
                     "parent_run_id": run.parent,
                     "run_facets": sorted(run.run_facets),
-                    "inputs": sorted(run.inputs),
-                    "outputs": sorted(run.outputs),
+                    "inputs": inputs,
+                    "outputs": outputs,
                     "outputs_counted": run.state == "COMPLETE",
                 },
+                collected_at=now,
                 json_only=True,  # strings, counts and booleans, and the parent's runId as orjson read it
             )
         )

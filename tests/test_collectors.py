@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -580,3 +581,28 @@ def test_a_second_edge_of_another_type_between_two_nodes_gets_its_own_key() -> N
     assert g.g._pred["run:r"]["dataset:a"] is g.g._succ["dataset:a"]["run:r"]  # one key dict, as networkx keeps it
     with pytest.raises(InputError, match="names unknown node run:x"):
         g.add_edge(Edge(src="dataset:a", dst="run:x", type="consumed"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("eventTime", "2026-02-30T00:00:00Z", "day is out of range"),
+        ("eventTime", "2026-01-02T00:00:00Z\n", "not an RFC 3339 date-time"),
+        ("producer", "http://[bad", "Invalid IPv6 URL"),
+    ],
+)
+def test_every_event_of_a_run_is_checked_not_only_its_first(tmp_path: Path, field: str, value: str,
+                                                             message: str) -> None:  # fmt: skip
+    """A run's end time and state come from its later events: a later event with a date that does not exist, or a
+    producer that is no URI, stops the collection at its line (it was read as the run's end time)."""
+    from ailm.collectors.openlineage import OpenLineageCollector
+
+    def event(kind: str, time: str) -> dict[str, Any]:
+        return {"eventType": kind, "eventTime": time, "run": {"runId": "0b6c4f12-3e4d-4a5b-9c8d-7e6f5a4b3c2d"},
+                "job": {"namespace": "n", "name": "j"}, "producer": "https://example.org/p",
+                "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"}  # fmt: skip
+
+    later = {**event("COMPLETE", "2026-01-02T00:00:00Z"), field: value}
+    (tmp_path / "e.ndjson").write_text(json.dumps(event("START", "2026-01-01T00:00:00Z")) + "\n" + json.dumps(later))
+    with pytest.raises(CollectorError, match=rf"e\.ndjson:2: .*{re.escape(message)}"):
+        OpenLineageCollector(path="e.ndjson").collect(ctx(tmp_path))

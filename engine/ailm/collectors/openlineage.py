@@ -37,7 +37,7 @@ TERMINAL = frozenset({"COMPLETE", "ABORT", "FAIL"})
 _SHA256 = re.compile(r"^(sha256:)?([0-9a-f]{64})$")
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", socket.gethostname(), socket.getfqdn()})
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")  # what UUID() reads
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
 
 
 def dataset_uri(namespace: str, name: str) -> str:
@@ -141,20 +141,23 @@ def _check_producer(producer: str) -> None:
     base.BaseEvent.producer_check(None, None, producer)  # type: ignore[arg-type]
 
 
-def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, where: str) -> None:
+def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, where: str, *, new_run: bool) -> None:
     """What openlineage-python's classes generated from the spec require of a RunEvent: eventTime a date-time
-    (with a time), producer a URI, runId a UUID, eventType one of the spec's. Checked with those classes' own
-    validators, called directly (building the classes for each of 50,000 runs took 1.5 s; the validators
-    1.3 s, most of it dateutil reading eventTime, which ``surely_a_time`` now spares it when it can, and 0.2 s
-    ``uuid.UUID`` reading runId, which a runId in the canonical 8-4-4-4-12 hex form does not need)."""
+    (with a time) and producer a URI, on every event (a run's end time is read from its last event); runId a
+    UUID and eventType one of the spec's, once per run. Checked with those classes' own validators, called
+    directly (building the classes for each of 50,000 runs took 1.5 s; the validators 1.3 s, most of it dateutil
+    reading eventTime, which ``surely_a_time`` spares it when it can, and 0.2 s ``uuid.UUID`` reading runId, which
+    a runId in the canonical 8-4-4-4-12 hex form does not need)."""
     from openlineage.client.generated import base
 
     try:
         if not surely_a_time(time):
             base.BaseEvent.eventtime_check(None, None, time)  # type: ignore[arg-type]
+        _check_producer(event["producer"])
+        if not new_run:
+            return
         if not _UUID.fullmatch(run_id):  # the canonical form, which UUID() surely reads; anything else, it decides
             base.Run.runid_check(None, None, run_id)  # type: ignore[arg-type]
-        _check_producer(event["producer"])
         if "eventType" in event:
             base.EventType(etype)
     except (ValueError, TypeError, OverflowError) as exc:
@@ -197,9 +200,8 @@ def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: di
             raise CollectorError(f"{where}: the event has no '{key}' (the OpenLineage spec requires it)")
     if not isinstance(job["namespace"], str) or not isinstance(job["name"], str):
         raise CollectorError(f"{where}: job.namespace and job.name must be strings")
-    if run_id not in runs:  # once per run: the spec's own classes check the formats (runId a UUID, ...)
-        _spec_check(event, etype, time, run_id, where)
     run = runs.get(run_id)
+    _spec_check(event, etype, time, run_id, where, new_run=run is None)  # the spec's own checks of the formats
     if run is None:
         run = runs[run_id] = _Run(run_id=run_id, job=job_name, first_line=where)
     elif run.job != job_name:

@@ -606,3 +606,39 @@ def test_every_event_of_a_run_is_checked_not_only_its_first(tmp_path: Path, fiel
     (tmp_path / "e.ndjson").write_text(json.dumps(event("START", "2026-01-01T00:00:00Z")) + "\n" + json.dumps(later))
     with pytest.raises(CollectorError, match=rf"e\.ndjson:2: .*{re.escape(message)}"):
         OpenLineageCollector(path="e.ndjson").collect(ctx(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("events", "state", "started", "ended"),
+    [
+        # COMPLETE at 05:00Z written with an offset, FAIL at 06:00Z: the run failed (as text, COMPLETE sorted last)
+        ([("START", "2026-01-01T00:00:00Z"), ("COMPLETE", "2026-01-01T10:00:00+05:00"),
+          ("FAIL", "2026-01-01T06:00:00Z")], "FAIL", "2026-01-01T00:00:00Z", "2026-01-01T06:00:00Z"),
+        # FAIL at 00:00:00Z, COMPLETE half a second later (as text, '.' sorts before 'Z')
+        ([("START", "2026-01-01T00:00:00Z"), ("FAIL", "2026-01-01T00:00:00Z"),
+          ("COMPLETE", "2026-01-01T00:00:00.5Z")], "COMPLETE", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00.5Z"),
+        # the earliest START is the start, whatever its offset (01:00+02:00 is 23:00Z the day before)
+        ([("START", "2026-01-01T00:30:00Z"), ("START", "2026-01-01T01:00:00+02:00"),
+          ("FAIL", "2026-01-01T08:00:00Z")], "FAIL", "2026-01-01T01:00:00+02:00", "2026-01-01T08:00:00Z"),
+    ],
+)  # fmt: skip
+def test_event_times_are_ordered_as_instants_not_as_text(tmp_path: Path, events: list[tuple[str, str]], state: str,
+                                                         started: str, ended: str) -> None:  # fmt: skip
+    """The latest terminal event by the clock decides the state, so a run that failed last never counts as
+    having produced its outputs; the earliest START is its start."""
+    from ailm.collectors.openlineage import OpenLineageCollector
+
+    lines = [
+        json.dumps({
+            "eventType": kind, "eventTime": time, "run": {"runId": "0b6c4f12-3e4d-4a5b-9c8d-7e6f5a4b3c2d"},
+            "job": {"namespace": "n", "name": "j"}, "producer": "https://example.org/p",
+            "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+            "outputs": [{"namespace": "file", "name": "/data/out.csv"}],
+        })
+        for kind, time in events
+    ]  # fmt: skip
+    (tmp_path / "e.ndjson").write_text("\n".join(lines) + "\n")
+    out = OpenLineageCollector(path="e.ndjson").collect(ctx(tmp_path))
+    run = next(r.data for r in out.records if r.role == "ol_run")
+    assert (run["state"], run["started_at"], run["ended_at"]) == (state, started, ended)
+    assert [e.type for e in out.edges] == (["produced"] if state == "COMPLETE" else [])

@@ -3,12 +3,13 @@ writes them (one event per line, ``append: true``).
 
 Settings: ``path`` (a file, or a folder of ``*.ndjson`` / ``*.json`` files, relative to the config).
 
-Every RunEvent of a run is folded into one run: its job, final state (the last terminal event: COMPLETE,
-FAIL or ABORT), start and end times, and the union of its inputs and outputs. Inputs become ``consumed``
-edges; outputs become ``produced`` edges only for a run that COMPLETEd, so a failed job never counts as
-having produced data. Each dataset keeps its latest facets (schema, dataQualityMetrics, columnLineage,
-ownership, version, datasetType...). A dataset version facet that is a sha256 becomes the node's digest,
-to be checked against what other sources say. A malformed line stops the collection with ``file:line``.
+Every RunEvent of a run is folded into one run: its job, final state (the latest terminal event, COMPLETE, FAIL
+or ABORT, by its eventTime read as an instant, never as text), start and end times, and the union of its inputs and
+outputs. Inputs become ``consumed`` edges; outputs become ``produced`` edges only for a run that COMPLETEd, so a
+failed job never counts as having produced data. Each dataset keeps its latest facets (schema,
+dataQualityMetrics, columnLineage, ownership, version, datasetType...). A dataset version facet that is a sha256
+becomes the node's digest, to be checked against what other sources say. A malformed line stops the collection
+with ``file:line``.
 """
 
 from __future__ import annotations
@@ -61,10 +62,11 @@ class _Run:
     job: str
     first_line: str
     events: int = 0
-    started_at: str | None = None
+    started_at: str | None = None  # as the events wrote them; ordered by the instants below
     ended_at: str | None = None
     state: str | None = None
-    state_time: str = ""
+    started: datetime | None = None
+    state_time: datetime | None = None
     inputs: dict[str, tuple[str, str]] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
     run_facets: set[str] = field(default_factory=set)
@@ -125,13 +127,16 @@ def surely_a_time(value: str) -> bool:
     reads, with an offset of fewer than 60 minutes (``fromisoformat`` reads ``+00:71``; ``isoparse`` does not).
     False leaves the decision to that validator: 20 times faster for the common case, never looser
     (tests/test_collectors.py holds it to ``isoparse`` on generated times)."""
+    return _fast_instant(value) is not None
+
+
+def _fast_instant(value: str) -> datetime | None:
     if not _TIME.match(value) or value[10] not in "Tt" or (value[-1] not in "Zz" and value[-2] > "5"):
-        return False
+        return None
     try:
-        datetime.fromisoformat(value)
+        return datetime.fromisoformat(value)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 @lru_cache(maxsize=1024)  # a file has few producer URIs, repeated on every event; a refused one is not kept
@@ -141,27 +146,33 @@ def _check_producer(producer: str) -> None:
     base.BaseEvent.producer_check(None, None, producer)  # type: ignore[arg-type]
 
 
-def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, where: str, *, new_run: bool) -> None:
+def _spec_check(event: dict[str, Any], etype: str, time: str, run_id: str, where: str, *, new_run: bool) -> datetime:
     """What openlineage-python's classes generated from the spec require of a RunEvent: eventTime a date-time
     (with a time) and producer a URI, on every event (a run's end time is read from its last event); runId a
-    UUID and eventType one of the spec's, once per run. Checked with those classes' own validators, called
-    directly (building the classes for each of 50,000 runs took 1.5 s; the validators 1.3 s, most of it dateutil
-    reading eventTime, which ``surely_a_time`` spares it when it can, and 0.2 s ``uuid.UUID`` reading runId, which
-    a runId in the canonical 8-4-4-4-12 hex form does not need)."""
+    UUID and eventType one of the spec's, once per run. Returns the eventTime as an instant: times are ordered
+    as instants, never as text (``10:00:00+05:00`` is before ``06:00:00Z``; ``00:00:00.5Z`` is after
+    ``00:00:00Z``). Checked with the spec classes' own validators, called directly (building the classes for each
+    of 50,000 runs took 1.5 s; the validators 1.3 s, most of it dateutil reading eventTime, which ``surely_a_time``
+    spares it when it can, and 0.2 s ``uuid.UUID`` reading runId, which a runId in the canonical 8-4-4-4-12 hex
+    form does not need)."""
     from openlineage.client.generated import base
 
     try:
-        if not surely_a_time(time):
+        instant = _fast_instant(time)
+        if instant is None:
+            from dateutil.parser import isoparse
+
             base.BaseEvent.eventtime_check(None, None, time)  # type: ignore[arg-type]
+            instant = isoparse(time)  # what that check read; with a zone, which _TIME requires
         _check_producer(event["producer"])
-        if not new_run:
-            return
-        if not _UUID.fullmatch(run_id):  # the canonical form, which UUID() surely reads; anything else, it decides
-            base.Run.runid_check(None, None, run_id)  # type: ignore[arg-type]
-        if "eventType" in event:
-            base.EventType(etype)
+        if new_run:
+            if not _UUID.fullmatch(run_id):  # the canonical form, which UUID() surely reads; else it decides
+                base.Run.runid_check(None, None, run_id)  # type: ignore[arg-type]
+            if "eventType" in event:
+                base.EventType(etype)
     except (ValueError, TypeError, OverflowError) as exc:
         raise CollectorError(f"{where}: not a valid OpenLineage RunEvent: {exc}") from None
+    return instant
 
 
 def _need(obj: Any, key: str, where: str, what: str) -> Any:
@@ -201,7 +212,7 @@ def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: di
     if not isinstance(job["namespace"], str) or not isinstance(job["name"], str):
         raise CollectorError(f"{where}: job.namespace and job.name must be strings")
     run = runs.get(run_id)
-    _spec_check(event, etype, time, run_id, where, new_run=run is None)  # the spec's own checks of the formats
+    instant = _spec_check(event, etype, time, run_id, where, new_run=run is None)  # the spec's checks of formats
     if run is None:
         run = runs[run_id] = _Run(run_id=run_id, job=job_name, first_line=where)
     elif run.job != job_name:
@@ -213,12 +224,13 @@ def _fold(event: dict[str, Any], where: str, runs: dict[str, _Run], datasets: di
         parent = facets.get("parent")
         if isinstance(parent, dict) and isinstance(parent.get("run"), dict):
             run.parent = parent["run"].get("runId")
-    if etype == "START" and (run.started_at is None or time < run.started_at):
-        run.started_at = time
-    if etype in TERMINAL and time >= run.state_time:
-        run.state, run.state_time, run.ended_at = etype, time, time
-    elif run.state is None and time >= run.state_time:
-        run.state_time = time
+    if etype == "START" and (run.started is None or instant < run.started):
+        run.started_at, run.started = time, instant
+    if run.state_time is None or instant >= run.state_time:  # the latest event decides, a later line on a tie
+        if etype in TERMINAL:
+            run.state, run.state_time, run.ended_at = etype, instant, time
+        elif run.state is None:
+            run.state_time = instant
     for key, target in (("inputs", run.inputs), ("outputs", run.outputs)):
         items = event.get(key)
         if not items:

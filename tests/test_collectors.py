@@ -642,3 +642,16 @@ def test_event_times_are_ordered_as_instants_not_as_text(tmp_path: Path, events:
     run = next(r.data for r in out.records if r.role == "ol_run")
     assert (run["state"], run["started_at"], run["ended_at"]) == (state, started, ended)
     assert [e.type for e in out.edges] == (["produced"] if state == "COMPLETE" else [])
+
+
+def test_tool_times_are_written_at_one_width_so_text_order_is_time_order() -> None:
+    """Policies pick a tool's latest run by comparing these times as text (the same in regorus and OPA)."""
+    from datetime import timedelta, timezone
+
+    from ailm.collectors.base import utc_z
+
+    moments = [datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, 0, 500_000, tzinfo=UTC),
+               datetime(2026, 1, 1, 6, 0, 1, tzinfo=timezone(timedelta(hours=5)))]  # fmt: skip
+    texts = [utc_z(m) for m in moments]
+    assert texts == ["2026-01-01T00:00:00.000000Z", "2026-01-01T00:00:00.500000Z", "2026-01-01T01:00:01.000000Z"]
+    assert sorted(texts) == texts

@@ -55,10 +55,12 @@ def files_at(
 
 
 def utc_z(moment: datetime) -> str:
-    """An aware time as the evidence writes it: ISO 8601 in UTC, ``Z`` for the offset."""
+    """An aware time as the evidence writes it: ISO 8601 in UTC with microseconds, ``Z`` for the offset. One width
+    for every time, so that text order is time order (policies pick the latest of a tool's runs by comparing these
+    as text; ``isoformat()`` drops a zero fraction, and ``00:00:00Z`` sorted after ``00:00:00.500000Z``)."""
     from datetime import UTC
 
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def json_lines(path: Path, *, item: str, line: str, unique: bool = False) -> Iterator[tuple[int, Any]]:

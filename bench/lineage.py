@@ -2,8 +2,9 @@
 
 1. Ingest: 100,000 OpenLineage run events (50,000 runs, START + COMPLETE, each reading two datasets and
    writing one with a schema facet), written by the real openlineage-python client through its file
-   transport, then parsed by the collector and built into the lineage graph.
-2. Re-collect: the same file again through the collector cache (unchanged size and modification time).
+   transport, then parsed by the collector and built into the lineage graph: as the ``ailm`` command runs it
+   (what the bulk steps build is kept out of the cyclic collector's scans) and as a library caller gets it.
+2. Re-collect: the same file again through the collector cache (its content unchanged).
 3. Query: upstream of a model version and downstream of a raw dataset on a graph of 1,000,000 edges
    (10,000 pipelines of 100 edges, raw datasets shared by 100 pipelines each).
 Times are measured, never asserted. Run with `make bench`.
@@ -23,6 +24,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from ailm.fsutil import gc_paused
 from machine import machine
@@ -57,13 +59,18 @@ def write_events(path: Path, runs: int, seed: int = 7) -> None:
         client.emit(RunEvent(eventType=RunState.COMPLETE, eventTime=t1, run=run, job=job, inputs=ins, outputs=[out]))
 
 
-def ingest(path: Path) -> dict[str, float | int]:
+def ingest(path: Path, *, command: bool) -> dict[str, float | int]:
+    """``command``: as the ``ailm`` command runs it, which keeps what the bulk steps build out of the cyclic
+    collector's scans (``ailm.fsutil.keep_bulk_objects``); else as a library caller gets it."""
     from ailm.collectors.base import CollectContext
     from ailm.collectors.cache import collect_cached
     from ailm.collectors.openlineage import OpenLineageCollector
     from ailm.evidence.model import EvidenceSet
+    from ailm.fsutil import keep_bulk_objects
     from ailm.lineage import LineageGraph
 
+    if command:
+        keep_bulk_objects()
     settings = {"path": path.name}
     plain = CollectContext(base_dir=path.parent, as_of=datetime.now(UTC))
     t = time.perf_counter()
@@ -218,8 +225,8 @@ def query(g: object, versions: list[str], raws: list[str]) -> dict[str, float | 
 
 
 def main() -> int:
-    if len(sys.argv) == 3 and sys.argv[1] == "--ingest":
-        print(json.dumps(ingest(Path(sys.argv[2]))))
+    if len(sys.argv) == 4 and sys.argv[1] == "--ingest":
+        print(json.dumps(ingest(Path(sys.argv[2]), command=sys.argv[3] == "command")))
         return 0
     if len(sys.argv) == 3 and sys.argv[1] == "--transfer":
         print(json.dumps(transfer(Path(sys.argv[2]))))
@@ -235,17 +242,26 @@ def main() -> int:
         results["write_events_with_client_s"] = round(time.perf_counter() - t, 1)
         # ingest in a fresh process, as an audit runs: not in this one, full of the event writer's garbage; three
         # times (this VM's timings vary by up to 60% between runs of one command), the median run kept
-        runs = []
-        for _ in range(3):
-            proc = subprocess.run(
-                [sys.executable, __file__, "--ingest", str(path)], capture_output=True, text=True, check=True
-            )
-            runs.append(json.loads(proc.stdout))
-        runs.sort(key=lambda r: r["ingest_total_s"])
-        ingest_result = runs[1]
-        ingest_result["ingest_total_runs_s"] = [r["ingest_total_s"] for r in runs]
+        runs: dict[str, list[dict[str, Any]]] = {"command": [], "library": []}
+        for _ in range(3):  # the two ways in turn, so that a slow spell of the VM falls on both
+            for mode, done in runs.items():
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--ingest", str(path), mode], capture_output=True, text=True, check=True
+                )
+                done.append(json.loads(proc.stdout))
+        for done in runs.values():
+            done.sort(key=lambda r: r["ingest_total_s"])
+        ingest_result = runs["command"][1]
+        ingest_result["what"] = "as the ailm command runs it (ailm.fsutil.keep_bulk_objects)"
+        ingest_result["ingest_total_runs_s"] = [r["ingest_total_s"] for r in runs["command"]]
         ingest_result["target_s"] = 5.0  # #17, on the bench machine (see machine.cpu_reference_ms)
         ingest_result["met"] = ingest_result["ingest_total_s"] <= 5.0
+        library = runs["library"][1]
+        ingest_result["as_a_library_caller"] = {
+            "what": "the same in a process that keeps the cyclic collector's ordinary behaviour",
+            **{k: library[k] for k in ("parse_and_records_s", "graph_build_s", "ingest_total_s")},
+            "ingest_total_runs_s": [r["ingest_total_s"] for r in runs["library"]],
+        }
         proc = subprocess.run(
             [sys.executable, __file__, "--transfer", str(path)], capture_output=True, text=True, check=True
         )

@@ -95,3 +95,41 @@ def test_an_audit_imports_scipys_special_functions_before_its_own_libraries() ->
 
 def test_other_commands_do_not_pay_for_it() -> None:
     assert "scipy" not in _imported_by_cli("policy")
+
+
+def _python(code: str) -> str:
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+BUILD = (
+    "import gc; from ailm.fsutil import gc_paused, keep_bulk_objects\n"
+    "{keep}\n"
+    "with gc_paused():\n    kept = [{{'i': [i]}} for i in range({n})]\n"
+    "print(gc.get_freeze_count(), gc.isenabled())"
+)
+
+
+@pytest.mark.parametrize(
+    ("keep", "n", "frozen"),
+    [(True, 200_000, True), (False, 200_000, False), (True, 1_000, False)],
+)
+def test_what_a_bulk_step_built_is_frozen_only_in_a_process_that_keeps_it(keep: bool, n: int, frozen: bool) -> None:
+    """The ailm command keeps what its bulk steps build out of the cyclic collector's scans; a library caller, or a
+    small step, gets the collector's ordinary behaviour back, and the collector is on again either way."""
+    out = _python(BUILD.format(keep="keep_bulk_objects()" if keep else "", n=n))
+    count, enabled = out.split()
+    assert (int(count) >= 2 * n) is frozen and (int(count) == 0) is not frozen  # each item: a dict and a list
+    assert enabled == "True"
+
+
+def test_the_ailm_command_keeps_its_bulk_objects_and_an_import_does_not() -> None:
+    code = (
+        "import atexit, sys; from ailm import cli, fsutil\n"
+        "atexit.register(lambda: print('kept', fsutil._keep_bulk))\n"
+        "print('imported', fsutil._keep_bulk)\n"
+        "sys.argv = ['ailm', '--version']; cli.entry()"
+    )
+    lines = _python(code).splitlines()
+    assert lines[0] == "imported False" and lines[-1] == "kept True"

@@ -916,7 +916,8 @@ def main() -> None:
 
 
 def entry() -> None:
-    """The ``ailm`` command: :func:`main`, then out of the process without tearing down its modules.
+    """The ``ailm`` command: :func:`main`, then out of the process without tearing down its modules; what its bulk
+    steps build is kept out of the cyclic collector's scans (``ailm.fsutil.keep_bulk_objects``).
 
     Every output is written, closed and flushed when :func:`main` returns (atomic writes, committed history), so
     what the interpreter would do next is free the objects of every module the audit imported: scikit-learn,
@@ -925,6 +926,9 @@ def entry() -> None:
     waits for it."""
     import threading
 
+    from ailm.fsutil import keep_bulk_objects
+
+    keep_bulk_objects()  # one audit, then out: what the bulk steps build is never scanned by the cyclic collector
     try:
         main()
         code = 0

@@ -388,6 +388,26 @@ def test_unchanged_source_is_not_read_again(tmp_path: Path, monkeypatch: pytest.
     assert calls == [1]
 
 
+def test_a_collection_cached_by_older_code_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fix to how a collector reads its source must reach an unchanged source too: the form of the collected
+    records is part of the cache key."""
+    from ailm.collectors import cache, openlineage
+
+    emit(tmp_path / "e.ndjson", "prepare", [tmp_path / "a.csv"], [tmp_path / "b.csv"])
+    c = ctx(tmp_path, cache=tmp_path / "cache")
+    settings = {"path": "e.ndjson"}
+    monkeypatch.setattr(cache, "COLLECTED_FORM", "older")
+    cache.collect_cached("openlineage", settings, openlineage.OpenLineageCollector(path="e.ndjson"), c)
+    monkeypatch.undo()
+    calls = []
+    real = openlineage.OpenLineageCollector.collect
+    monkeypatch.setattr(
+        openlineage.OpenLineageCollector, "collect", lambda self, ctx: calls.append(1) or real(self, ctx)
+    )
+    cache.collect_cached("openlineage", settings, openlineage.OpenLineageCollector(path="e.ndjson"), c)
+    assert calls == [1]
+
+
 # ---- ailm lineage -----------------------------------------------------------------------------------------------
 
 

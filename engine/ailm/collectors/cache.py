@@ -1,8 +1,8 @@
 """Re-collecting an unchanged source costs close to nothing: a collector that has a ``fingerprint`` (the
 sha256 of every file it reads) gets its collection cached under a key made of the collector's name, its
-settings, that fingerprint and the ailm version. The key is the files' content, never their size and
-modification time: a file changed in place with its old size and a restored mtime would otherwise keep
-its old digest, and that stale digest would be signed.
+settings, that fingerprint, the ailm version and the form of the collected records (``COLLECTED_FORM``). The
+key is the files' content, never their size and modification time: a file changed in place with its old size and
+a restored mtime would otherwise keep its old digest, and that stale digest would be signed.
 
 The cache is trusted when its key matches, like the analysis cache: whoever can write the cache folder can
 change what is collected (the records still carry their own sha256, which `ailm verify` re-checks against
@@ -23,6 +23,11 @@ from ailm.collectors.base import CollectContext, Collection, Collector
 from ailm.evidence.model import Edge, Evidence, Node
 from ailm.fsutil import gc_paused, write_atomic
 
+# Bumped when a built-in collector reads the same source into other records (a fix, a new field), so that a
+# collection cached by the older code is read again rather than kept; released versions change __version__ too.
+# 2: OpenLineage runs decided by event times read as instants, every event checked; tool times in microseconds.
+COLLECTED_FORM = "2"
+
 
 def content_fingerprint(paths: list[Path]) -> str:
     """What a file-reading collector's cache is keyed by: each file's path and the sha256 of its bytes."""
@@ -35,7 +40,8 @@ def collect_cached(name: str, settings: Mapping[str, Any], collector: Collector,
     if ctx.cache_dir is None or source is None:  # no cache, or a source that cannot say it is unchanged
         with gc_paused():
             return collector.collect(ctx)
-    key = sha256_json({"collector": name, "settings": dict(settings), "source": source, "ailm": __version__})
+    key = sha256_json({"collector": name, "settings": dict(settings), "source": source, "ailm": __version__,
+                       "form": COLLECTED_FORM})  # fmt: skip
     path = ctx.cache_dir / "collect" / f"{name}-{key[:32]}.json"
     if path.is_file():
         try:

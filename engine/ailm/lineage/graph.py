@@ -110,13 +110,12 @@ class LineageGraph:
             given = edge.src if out is None else edge.dst
             raise InputError(f"lineage edge {edge.src} -> {edge.dst} names unknown node {given}")
         keys = out.get(dst)
-        data = {"type": edge.type, "evidence": edge.evidence}
         if keys is None:
-            out[dst] = g._pred[dst][src] = {0: data}  # one key dictionary, seen from both ends
+            out[dst] = g._pred[dst][src] = {0: {"type": edge.type, "evidence": edge.evidence}}  # seen from both ends
         elif not any(d["type"] == edge.type for d in keys.values()):
-            keys[g.new_edge_key(src, dst)] = data
+            keys[g.new_edge_key(src, dst)] = {"type": edge.type, "evidence": edge.evidence}
         else:
-            return
+            return  # an edge of this type is there already
         self._changed()
 
     def _changed(self) -> None:

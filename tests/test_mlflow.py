@@ -131,3 +131,43 @@ def test_missing_store_is_never_an_empty_pass(tmp_path: Path) -> None:
         MlflowCollector(tracking_uri="nope.db", registry_uri=None, models=None).collect(
             CollectContext(base_dir=tmp_path, as_of=AS_OF)
         )
+
+
+AWKWARD_NAMES = (
+    "it's", 'say "hi"', "both ' and \"", "back\\slash", "trail\\", "it\\'s", 'a\\"b', "ünïcode ✓ 模型",
+    "a' OR name LIKE '%", "x -- y", "%", "a_", "semi;colon", "a b",
+)  # fmt: skip
+
+
+def test_model_names_with_quotes_backslashes_and_unicode_give_exactly_their_own_versions(tmp_path: Path) -> None:
+    """MLflow allows these names; its search grammar has no escape, so no name may stop the audit of the fleet
+    or bring another model's versions with it."""
+    import mlflow
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+    for i, name in enumerate(AWKWARD_NAMES):
+        client.create_registered_model(name)
+        for _ in range(1 + i % 3):
+            client.create_model_version(name, (tmp_path / "nowhere").as_uri())
+    ctx = CollectContext(base_dir=tmp_path, as_of=AS_OF)
+    every = MlflowCollector(tracking_uri=uri, registry_uri=None, models=None).collect(ctx)
+    some = MlflowCollector(tracking_uri=uri, registry_uri=None, models=list(AWKWARD_NAMES[:8])).collect(ctx)
+    for out, names in ((every, AWKWARD_NAMES), (some, AWKWARD_NAMES[:8])):
+        got = sorted((r.data["name"], r.data["version"]) for r in out.records if r.role == "reg")
+        want = sorted((n, str(v + 1)) for i, n in enumerate(AWKWARD_NAMES) if n in names for v in range(1 + i % 3))
+        assert got == want
+
+
+def test_a_registry_of_more_than_one_page_of_models_is_read_whole(tmp_path: Path) -> None:
+    import mlflow
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+    for i in range(105):  # MLflow gives 100 registered models per page
+        client.create_registered_model(f"m{i:03d}")
+        client.create_model_version(f"m{i:03d}", (tmp_path / "nowhere").as_uri())
+    out = MlflowCollector(tracking_uri=uri, registry_uri=None, models=None).collect(
+        CollectContext(base_dir=tmp_path, as_of=AS_OF)
+    )
+    assert len([r for r in out.records if r.role == "reg"]) == 105

@@ -13,6 +13,7 @@ each version's OpenSSF model signature is checked too (:mod:`ailm.collectors.mod
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,28 @@ def _stage(mv: Any) -> str | None:
     """MLflow's (legacy) stage of a version; MLflow writes the string "None" for no stage."""
     stage = getattr(mv, "current_stage", None)
     return str(stage) if stage and str(stage) != "None" else None
+
+
+def _paged(search: Any, filter_string: str | None = None) -> Iterator[Any]:
+    """Every result of an MLflow search, following its page tokens."""
+    token = None
+    while True:
+        page = search(filter_string=filter_string, page_token=token)
+        yield from page
+        token = page.token
+        if not token:
+            return
+
+
+def _name_filter(name: str) -> str | None:
+    """MLflow's search filter for one model's versions. Its grammar takes a value in single or double quotes and
+    has no escape inside them, so the name is quoted with a quote it does not hold; a name holding both gets no
+    filter (every version is listed and matched here, as every result is)."""
+    if "'" not in name:
+        return f"name='{name}'"
+    if '"' not in name:
+        return f'name="{name}"'
+    return None
 
 
 class MlflowCollector:
@@ -174,8 +197,8 @@ class _Reader:
         self.runs_done: set[str] = set()
 
     def read(self, names: list[str] | None) -> Collection:
-        if names is None:
-            names = sorted(m.name for m in self.client.search_registered_models())
+        if names is None:  # every registered model, page after page (one call gives the first 100 only)
+            names = sorted(m.name for m in _paged(self.client.search_registered_models))
         pending: list[tuple[str, Any, list[str]]] = []
         for name in names:
             pending.extend(self._model(name))
@@ -212,7 +235,7 @@ class _Reader:
         aliases: dict[str, list[str]] = {}
         for alias, version in (rm.aliases or {}).items():
             aliases.setdefault(str(version), []).append(alias)
-        versions = self.client.search_model_versions(f"name='{name}'")
+        versions = [mv for mv in _paged(self.client.search_model_versions, _name_filter(name)) if mv.name == name]
         return [
             (name, mv, sorted(set(aliases.get(str(mv.version), [])) | set(mv.aliases or [])))
             for mv in sorted(versions, key=lambda v: int(v.version))

@@ -338,3 +338,55 @@ def test_an_audit_before_the_version_was_registered_has_nothing_to_audit(
     )
     assert_no_verdict(res, "subjects[0]: model_version:adult-income/1 was registered after the audit clock")
     assert not (tmp_path / "o").exists()
+
+
+# ---- names and folders (issue 27, section 6) ----------------------------------------------------------------
+
+
+def test_a_symlinked_out_is_refused_and_its_target_left_as_it_was(demo_copy: Path, tmp_path: Path, run_cli) -> None:
+    target = tmp_path / "real"
+    target.mkdir()
+    (target / "report.json").write_text('{"stale": true}')
+    link = tmp_path / "out"
+    link.symlink_to(target)
+    res = audit(run_cli, demo_copy, link)
+    assert_no_verdict(res, f"--out {link}: is a symbolic link (to {target})")
+    assert link.is_symlink() and (target / "report.json").read_text() == '{"stale": true}'
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    res = audit(run_cli, demo_copy, dangling)
+    assert_no_verdict(res, f"--out {dangling}: is a symbolic link")
+    assert dangling.is_symlink() and not (tmp_path / "nowhere").exists()
+    assert not [p for p in tmp_path.iterdir() if ".new-" in p.name]  # nothing staged is left behind
+
+
+def test_a_dangling_symlink_at_the_lock_is_refused_and_its_target_not_made(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    out = tmp_path / "out"
+    (tmp_path / ".out.lock").symlink_to(tmp_path / "elsewhere")
+    res = audit(run_cli, demo_copy, out)
+    assert_no_verdict(res, f"--out {out}: its lock file {tmp_path / '.out.lock'} is a symbolic link")
+    assert not (tmp_path / "elsewhere").exists() and not out.exists()
+
+
+def test_an_out_name_too_long_to_stage_beside_is_refused_before_any_work(
+    demo_copy: Path, tmp_path: Path, run_cli
+) -> None:
+    out = tmp_path / ("o" * 250)  # a legal name; the folder it is staged in beside it would not be
+    res = audit(run_cli, demo_copy, out)
+    assert res.code == 2 and res.err.startswith("ailm: error: --out ") and "Traceback" not in res.err, res.err
+    assert "a folder name of 250 bytes; at most 241" in " ".join(res.err.split())  # rich wraps the long name
+    assert not out.exists() and "auditing" not in res.out
+
+
+def test_an_out_name_with_glob_characters_leaves_another_audits_staging_alone(tmp_path: Path) -> None:
+    from ailm.audit.outdir import OutputFolder
+
+    other = tmp_path / ".ab.new-12345678"  # another audit's folder being written (to --out ab)
+    other.mkdir()
+    (other / "report.json").write_text("{}")
+    with OutputFolder(tmp_path / "a*") as folder:
+        folder.write("report.json", b"{}")
+        folder.commit()
+    assert (other / "report.json").is_file() and (tmp_path / "a*" / "report.json").is_file()

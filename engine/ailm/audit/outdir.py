@@ -27,6 +27,9 @@ from ailm.errors import InputError
 
 MSG_LOCKED = "another audit is writing to this folder now"
 MSG_FOREIGN = "holds files that are not an earlier audit's, which replacing the folder would lose"
+MSG_SYMLINK = "is a symbolic link"
+_STAGED = ".new-"  # a staging folder is ``.<name>.new-<8 random characters>``: 14 bytes more than the name
+NAME_MAX = 255 - 14
 _RENAME_EXCHANGE = 2
 
 
@@ -84,8 +87,18 @@ class OutputFolder:
         """``ours``: the names an audit writes; an existing folder may hold only those."""
         self.out = Path(out).absolute()
         self.ours = ours
+        if self.out.is_symlink():  # the swap would replace the link and leave its target holding the old audit
+            raise InputError(
+                f"--out {out}: {MSG_SYMLINK} (to {os.readlink(self.out)}); give the folder itself as --out"
+            )
         if self.out.exists() and not self.out.is_dir():
             raise InputError(f"--out {out}: is a file, not a folder for the audit's files")
+        size = len(os.fsencode(self.out.name))
+        if size > NAME_MAX:
+            raise InputError(
+                f"--out {out}: a folder name of {size} bytes; at most {NAME_MAX} (the audit is written beside it "
+                "under a longer name)"
+            )
         self.parent = self.out.parent
         self.written: dict[str, str] = {}  # name -> sha256 of the bytes written
         self._lock_fd: int | None = None
@@ -93,10 +106,14 @@ class OutputFolder:
         self.committed = False
 
     def __enter__(self) -> OutputFolder:
+        lock = self.parent / f".{self.out.name}.lock"
         try:
             self.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.parent / f".{self.out.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            # never through a link: a dangling one would make the audit create its target, anywhere
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError as exc:
+            if lock.is_symlink():
+                raise InputError(f"--out {self.out}: its lock file {lock} {MSG_SYMLINK}; remove it") from None
             raise InputError(f"--out {self.out}: cannot create the folder: {exc.strerror or exc}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -110,9 +127,11 @@ class OutputFolder:
             self.__exit__(None, None, None)
             shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
             raise InputError(f"--out {self.out}: {MSG_FOREIGN} ({shown}); choose an empty or new folder")
-        for stale in self.parent.glob(f".{self.out.name}.new-*"):  # left by a killed audit: we hold the lock
-            shutil.rmtree(stale, ignore_errors=True)
-        self._staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.parent))
+        prefix = f".{self.out.name}{_STAGED}"  # matched as text: a name may hold glob characters (``*``, ``[``)
+        for stale in self.parent.iterdir():  # left by a killed audit: we hold the lock
+            if stale.name.startswith(prefix) and len(stale.name) == len(prefix) + 8 and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.parent))
         return self
 
     def write(self, name: str, data: bytes) -> str:
@@ -133,6 +152,8 @@ class OutputFolder:
         """Put the new folder in place of the old one, atomically, and remove the old one."""
         assert self._staging is not None and not self.committed
         _fsync_dir(self._staging)
+        if self.out.is_symlink():  # made while the audit ran
+            raise InputError(f"--out {self.out}: {MSG_SYMLINK} now; give the folder itself as --out")
         if not self.out.exists():
             os.rename(self._staging, self.out)
         elif _exchange(self._staging, self.out):

@@ -390,3 +390,56 @@ def test_an_out_name_with_glob_characters_leaves_another_audits_staging_alone(tm
         folder.write("report.json", b"{}")
         folder.commit()
     assert (other / "report.json").is_file() and (tmp_path / "a*" / "report.json").is_file()
+
+
+def _registry_of(tmp_path: Path, names: list[str]) -> Path:
+    """A real MLflow registry with one version of each name, and a config that audits every version of it."""
+    import mlflow
+
+    uri = f"sqlite:///{tmp_path / 'names.db'}"
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+    for name in names:
+        client.create_registered_model(name)
+        client.create_model_version(name, (tmp_path / "nowhere").as_uri())
+    cfg = tmp_path / "names.yaml"
+    cfg.write_text(
+        "apiVersion: ailm/v1\nkind: AuditConfig\nname: names\ncollectors:\n  - name: mlflow\n"
+        f"    tracking_uri: {tmp_path / 'names.db'}\n"
+    )
+    return cfg
+
+
+def _now_audit(run_cli, cfg: Path, out: Path, *extra: str):
+    from datetime import UTC, datetime, timedelta
+
+    clock = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()  # after the versions were registered
+    return run_cli("audit", "--as-of", clock, "--no-sign", "--no-history", "--config", cfg, "--out", out, *extra)
+
+
+def test_names_that_would_share_a_folder_or_overflow_one_each_get_a_folder_of_their_own(
+    tmp_path: Path, run_cli
+) -> None:
+    import json
+
+    from ailm.result import folder_segment
+
+    names = ["a b", "a_b", "m" * 300, "it's `x`"]
+    cfg = _registry_of(tmp_path, names)
+    out = tmp_path / "out"
+    res = _now_audit(run_cli, cfg, out, "--format", "json,markdown")
+    assert res.code in (1, 2) and "internal error" not in res.err and (out / "report.json").is_file(), res.err
+    folders = {folder_segment(n) for n in names}
+    assert len(folders) == 4 and "a_b" in folders and all(len(f) <= 100 for f in folders)
+    for name in names:
+        mine = json.loads((out / folder_segment(name) / "1" / "report.json").read_text())
+        assert [s["id"] for s in mine["subjects"]] == [f"model_version:{name}/1"]
+
+
+def test_names_that_differ_only_in_case_stop_the_fleet_before_any_work(tmp_path: Path, run_cli) -> None:
+    cfg = _registry_of(tmp_path, ["Credit", "credit"])
+    res = _now_audit(run_cli, cfg, tmp_path / "out", "--format", "json")
+    assert_no_verdict(
+        res, "model_version:Credit/1 and model_version:credit/1 would write their reports to folders that differ "
+        "only in case (Credit/1/ and) credit/1/"
+    )  # fmt: skip
+    assert not (tmp_path / "out").exists() and "evaluating" not in res.out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from datetime import date
@@ -16,6 +17,23 @@ from ailm.policy.metadata import Frameworks, Severity
 
 REPORT_ADDS: Final = ("gate", "counts", "fleet", "crosswalk", "result_sha256")  # what report.json derives from it
 RESULT_SCHEMA: Final = "ailm.result/v2"  # v2: no top-level "errors" (an error is a control result)
+_PLAIN = re.compile(r"[A-Za-z0-9_.=+-]{1,100}")
+
+
+def folder_segment(text: str) -> str:
+    """A name as one folder name, and two names never as the same one: a plain name (``A-Za-z0-9_.=+-``, not
+    hidden, at most 100 characters) is itself; any other is its plain characters (the rest ``_``), cut to 80,
+    then ``~`` and 12 hex digits of the name's sha256 (``a b`` is ``a_b~...``, never ``a_b``: no plain name holds
+    ``~``)."""
+    if _PLAIN.fullmatch(text) and not text.startswith("."):
+        return text
+    plain = re.sub(r"[^A-Za-z0-9_.=+-]", "_", text).lstrip(".")[:80]
+    return f"{plain}~{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+
+
+def subject_folder(name: str, version: str | None) -> str:
+    """Where a fleet audit writes one version's own reports: ``<model>/<version>``, each a :func:`folder_segment`."""
+    return f"{folder_segment(name)}/{folder_segment(version or 'unversioned')}"
 
 
 class Status(StrEnum):
@@ -93,11 +111,7 @@ class SubjectSummary(BaseModel):
 
     def folder(self) -> str:
         """Where a fleet audit writes this version's own reports: ``<model>/<version>``, safe as a path."""
-
-        def segment(text: str) -> str:
-            return re.sub(r"[^A-Za-z0-9_.=+-]", "_", text).lstrip(".") or "_"
-
-        return f"{segment(self.name)}/{segment(self.version or 'unversioned')}"
+        return subject_folder(self.name, self.version)
 
 
 class EvidenceRef(BaseModel):

@@ -41,6 +41,7 @@ from ailm.result import (
     Status,
     SubjectSummary,
     Waiver,
+    subject_folder,
 )
 
 Progress = Callable[[str], None]
@@ -211,6 +212,26 @@ def select_subjects(
     if not chosen:
         raise InputError(f"{loaded.source.path}: no model version was collected, so there is nothing to audit")
     return chosen
+
+
+def check_folders(graph: LineageGraph, subjects: list[str]) -> None:
+    """Before any work: two versions of a fleet whose own reports would go to one folder (the same name, or names
+    that differ only in case, which a file system that ignores case, where an auditor may copy the folder,
+    cannot keep apart) stop the audit, naming both."""
+    if len(subjects) < 2:
+        return  # one version's reports are the audit's own, in no folder of their own
+    seen: dict[str, tuple[str, str]] = {}
+    for subject in subjects:
+        attrs = graph.node(graph.resolve(subject)).attrs  # the name and version its report is filed under
+        version = attrs.get("version")
+        folder = subject_folder(str(attrs.get("name", subject)), None if version is None else str(version))
+        other = seen.setdefault(folder.casefold(), (subject, folder))
+        if other[0] != subject:
+            same = "the same folder" if other[1] == folder else f"folders that differ only in case ({other[1]}/ and)"
+            raise InputError(
+                f"{other[0]} and {subject} would write their reports to {same} {folder}/; audit them apart "
+                "(subjects in two configs) or rename one"
+            )
 
 
 def _describe(sel: SubjectSelector) -> str:
@@ -654,6 +675,7 @@ def run_audit(
     evidence, notes = collect(loaded, as_of, progress)
     graph = LineageGraph.build(evidence)
     subjects = select_subjects(graph, loaded, as_of, notes, every=opts.every)
+    check_folders(graph, subjects)
     failed: dict[str, dict[str, str]] = {}
     lost: dict[str, str] = {}
     many = {role for role, card in role_cardinality(loaded, analyzer_plugins(cfg.analysis)).items() if card == "many"}

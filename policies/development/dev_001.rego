@@ -8,7 +8,7 @@
 #   id: DEV-001
 #   severity: high
 #   stage: development
-#   evidence: [reg, run, fair, shap]
+#   evidence: [reg, run, fair, shap, perf]
 #   remediation: >-
 #     Log the git commit (mlflow.source.git.commit), dataset inputs with digests, params, a seed (param
 #     seed or random_state, or tag seed) and the image digest (tag container_digest) on the training run;
@@ -87,7 +87,7 @@ missing contains "container image digest (tag container_digest)" if {
 
 deny contains {"msg": msg, "evidence": [reg.id, rec.id]} if {
 	reg := input.evidence.reg
-	some role in ["fair", "shap"]
+	some role in ["fair", "shap", "perf"]
 	rec := input.evidence[role]
 	measured := lib.at(rec.data, ["inputs", "model", "artifact_sha256"])
 	measured != lib.get(reg.data, "artifact_digest")

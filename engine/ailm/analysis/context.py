@@ -65,6 +65,8 @@ class AnalysisContext:
     sensitive_from: str  # evidence id or config field the sensitive feature list came from
     sensitive_file: DatasetRef | None = None
     dataset_facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # dataset name -> declared facts
+    success_metrics: list[str] = field(default_factory=list)  # the metric names the plan declares
+    success_metrics_from: str = "none declared"  # the plan record they came from
     # what has been read or computed once per role: tables, 0/1 labels, (predictions, scores)
     _frames: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _labels: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
@@ -172,6 +174,7 @@ class AnalysisContext:
             "sensitive_data": self.sensitive_file.describe() if self.sensitive_file else None,
             "sensitive_features": list(self.sensitive_features),
             "sensitive_features_from": self.sensitive_from,
+            "success_metrics": list(self.success_metrics),
         }
 
 

@@ -30,7 +30,7 @@ from ailm.lineage import LineageGraph
 from ailm.plugins import Plugin, PluginError, load
 from ailm.yamlsrc import YamlSource
 
-METHOD_VERSION = "3"  # bump when an analyzer's method changes, so cached results are not reused
+METHOD_VERSION = "4"  # bump when an analyzer's method changes, so cached results are not reused
 Progress = Callable[[str], None]
 
 
@@ -130,6 +130,8 @@ def build_context(
         sensitive = [str(f) for f in plans[0].data["sensitive_features"]] if plans else []
         sensitive_from = plans[0].id if plans else "none declared"
     facts = {str(r.data.get("name", r.subject.split(":", 1)[-1])): r.data for r in records if r.role == ids.DS_FACTS}
+    declared = [r for r in records if r.role == ids.PLAN and isinstance(r.data.get("success_metrics"), list)]
+    metrics = [m.get("metric") for m in declared[0].data["success_metrics"] if isinstance(m, dict)] if declared else []
     return AnalysisContext(
         subject=subject,
         settings=settings,
@@ -141,6 +143,8 @@ def build_context(
         sensitive_from=sensitive_from,
         sensitive_file=side,
         dataset_facts=facts,
+        success_metrics=sorted({m for m in metrics if isinstance(m, str) and m.strip()}),
+        success_metrics_from=declared[0].id if declared else "none declared",
     )
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-ALL_ANALYZERS: tuple[str, ...] = ("fairness", "explanations", "data", "drift")  # the built-ins, run by default
+# the built-ins, run by default
+ALL_ANALYZERS: tuple[str, ...] = ("fairness", "performance", "explanations", "data", "drift")
 
 
 class _Strict(BaseModel):

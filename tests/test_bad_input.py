@@ -443,3 +443,57 @@ def test_names_that_differ_only_in_case_stop_the_fleet_before_any_work(tmp_path:
         "only in case (Credit/1/ and) credit/1/"
     )  # fmt: skip
     assert not (tmp_path / "out").exists() and "evaluating" not in res.out
+
+
+HOSTILE_MD = ("x`<img src=x onerror=alert(1)>`", "``<script>alert(2)<\\script>", "![t](https;evil.example\\p.png) *b*")
+
+
+def _rendered(md: str) -> str:
+    from markdown_it import MarkdownIt  # a CommonMark parser with GitHub's tables and raw HTML, as GitHub renders
+
+    return MarkdownIt("gfm-like", {"html": True}).render(md)
+
+
+def test_report_md_shows_hostile_names_exactly_and_renders_none_of_their_markup(tmp_path: Path, run_cli) -> None:
+    import html
+    import json
+    import re
+
+    from ailm.report.markdown import render_markdown
+    from ailm.result import REPORT_ADDS, AuditResult, Status, folder_segment
+
+    names = [*HOSTILE_MD, "pipe | name"]
+    out = tmp_path / "out"
+    res = _now_audit(run_cli, _registry_of(tmp_path, names), out, "--format", "json,markdown")
+    assert res.code in (1, 2) and (out / "report.md").is_file(), res.err
+    own = [out / folder_segment(n) / "1" / "report.md" for n in names]
+    for md in [(out / "report.md").read_text(), *(p.read_text() for p in own)]:
+        page = _rendered(md)
+        assert "<img" not in page and "<script" not in page and "<a " not in page, page
+    page = _rendered((out / "report.md").read_text())
+    code = {html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", page)}
+    for name in names:
+        assert f"model_version:{name}/1" in code  # exactly the subject, not a look-alike
+    result = AuditResult.model_validate(
+        {k: v for k, v in json.loads((out / "report.json").read_text()).items() if k not in REPORT_ADDS}
+    )
+    hostile = " ".join(HOSTILE_MD)
+    s = f"model_version:{HOSTILE_MD[0]}/1"
+    changes = {"from": {"audit_id": "0123456789", "as_of": "2026-11-23"}, "fixed": [], "changed": [],
+               "evidence_changed": [], "new_failures": [{"control": "DEV-004", "subject": s, "from": "pass",
+               "to": "fail", "why": [hostile]}], "new_subjects": [s], "removed_subjects": []}  # fmt: skip
+    first = result.results[0]
+    finding = first.findings[0].model_copy(update={"message": hostile}) if first.findings else None
+    changed = result.model_copy(
+        update={
+            "name": hostile,
+            "changes": changes,
+            "results": [
+                r.model_copy(update={"status": Status.FAIL, "findings": [finding] if finding else []})
+                for r in result.results
+            ],
+        }
+    )
+    page = _rendered(render_markdown(changed))
+    assert "<img" not in page and "<script" not in page and "<a " not in page, page
+    assert html.escape(HOSTILE_MD[2], quote=False) in page  # shown as text, not as an image

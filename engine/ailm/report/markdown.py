@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+from typing import Any
 
 from ailm.plugins import Plugin
 from ailm.policy import crosswalk
@@ -14,15 +16,47 @@ VERDICT = {"compliant": "Compliant", "non_compliant": "Not compliant", "no_verdi
 ICON = {"compliant": ":white_check_mark:", "non_compliant": ":x:", "no_verdict": ":warning:"}
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]!|~$])")  # what may open a span, link, image, table cell or math
+
+
 def _cell(text: str) -> str:
-    """Text from evidence as Markdown renders it: HTML escaped (GitHub renders raw HTML in summaries and
-    comments), pipes escaped, on one line."""
-    return " ".join(html.escape(text, quote=False).replace("|", "\\|").split())
+    """Text from evidence as Markdown renders it, on one line: every character that could start Markdown of its own
+    (a code span, emphasis, a link or an image, a table cell, math) backslash-escaped, and HTML escaped (GitHub
+    renders raw HTML in summaries and comments)."""
+    return " ".join(html.escape(_MARKUP.sub(r"\\\1", text), quote=False).split())
 
 
-def _code(text: str) -> str:
-    """An identifier as inline code; a backtick in it would end the span early, so there is none."""
-    return "`" + " ".join(text.replace("`", "'").split()) + "`"
+def _code(text: str, *, table: bool = False) -> str:
+    """Text as inline code, exactly: fenced by one backtick more than its longest run of them (a backtick inside
+    never ends the span), padded when it starts or ends with one; inside a code span HTML is not HTML. In a table,
+    a pipe is escaped (GitHub's tables split cells before reading spans)."""
+    text = " ".join(text.split()) or " "
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    if table:
+        text = text.replace("|", "\\|")
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _changes(d: dict[str, Any]) -> str:
+    """What changed since the previous audit (as ``ailm diff`` prints it), every recorded string escaped."""
+    lines = [
+        f"#### Changes since audit {_code(str(d['from']['audit_id'])[:8])} "
+        f"(as of {_cell(str(d['from']['as_of'])[:10])})",
+        "",
+        f"{len(d['new_failures'])} new failure(s), {len(d['fixed'])} fixed, {len(d['changed'])} other change(s).",
+        "",
+    ]
+    rows = [*d["new_failures"], *d["fixed"], *d["changed"], *d["evidence_changed"]]
+    if rows:
+        lines += ["| Control | Subject | Was | Now | Why |", "|---|---|---|---|---|"]
+        lines += [f"| {_cell(str(c['control']))} | {_code(str(c['subject']), table=True)} | "
+                  f"{_cell(str(c['from'] or 'absent'))} | {_cell(str(c['to'] or 'absent'))} | "
+                  f"{_cell('; '.join(map(str, c['why'])))} |" for c in rows]  # fmt: skip
+    for title, key in (("New subjects", "new_subjects"), ("Removed subjects", "removed_subjects")):
+        if d[key]:
+            lines += ["", f"{title}: " + ", ".join(_code(str(s)) for s in d[key])]
+    return "\n".join(lines) + "\n"
 
 
 def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
@@ -47,7 +81,7 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
             first = r.findings[0].message if r.findings else ""
             lines.append(
                 f"| **{r.control}** {_cell(r.title)} | {r.severity.value} | {STATUS_LABEL[r.status]} | "
-                f"{_code(r.subject)} | {_cell(first)} |"
+                f"{_code(r.subject, table=True)} | {_cell(first)} |"
             )
         if len(todo) > limit:
             lines.append(f"\n... and {len(todo) - limit} more in the full report.")
@@ -67,9 +101,7 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
         more = f" and {len(result.upcoming) - 6} more" if len(result.upcoming) > 6 else ""
         lines += [f"**Will fail unless renewed:** {', '.join(soon)}{more} (causes in the HTML report).", ""]
     if result.changes:
-        from ailm.history.diff import render_markdown as changes_markdown
-
-        lines += [changes_markdown(result.changes, heading="####"), ""]
+        lines += [_changes(result.changes), ""]
     errored = result.errored()
     if errored:
         lines.append("**Errors** (no decision, so no verdict):")

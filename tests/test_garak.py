@@ -225,6 +225,8 @@ def test_a_count_given_twice_is_not_read(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(CollectorError) as err:
         _collect(path)
+    column = lines[n].index('"fails": 0') + 1  # the repeat, within its line
     assert str(err.value) == (
-        f"{path}:{n + 1}: not a JSON entry: duplicate key 'fails': which one a reader keeps is not defined"
+        f"{path}:{n + 1}: not a JSON entry: duplicate key 'fails' at line 1 column {column}: which one a reader "
+        "keeps is not defined"
     )

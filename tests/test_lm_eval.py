@@ -127,4 +127,50 @@ def test_a_metric_given_twice_is_not_a_result(tmp_path: Path) -> None:
     path.write_text(doubled)
     with pytest.raises(CollectorError) as err:
         _collect(path)
-    assert str(err.value) == f"{path}: not JSON: duplicate key 'acc,none': which one a reader keeps is not defined"
+    line = doubled[: doubled.index('"acc,none": 0.99')].count("\n") + 1
+    column = len(doubled[: doubled.index('"acc,none": 0.99')].rsplit("\n", 1)[-1]) + 1
+    assert str(err.value) == (
+        f"{path}: not JSON: duplicate key 'acc,none' at line {line} column {column}: which one a reader keeps is "
+        "not defined"
+    )
+
+
+LIMITED = REPO / "tests" / "data" / "lm_eval_limit10"  # a real lm-eval --limit 10 run (tests/data/README.md)
+
+
+def test_a_limit_run_is_recorded_as_part_of_the_dataset_never_the_whole() -> None:
+    (record,) = _collect(LIMITED).records
+    raw = json.loads(next(LIMITED.rglob("results_*.json")).read_text())
+    assert raw["config"]["limit"] == 10 and raw["n-samples"]["support_refusal_lm"] == {"original": 80, "effective": 10}
+    data = record.data
+    (task,) = data["tasks"]
+    assert data["limit"] == 10 and (task["samples"], task["samples_original"]) == (10, 80)
+    assert task["metrics"][0]["value"] == 1.0 and task["metrics"][0]["stderr"] == 0.0  # 1.0 +/- 0.0: a pass, if taken
+    assert task["complete"] is False and task["incomplete"] == ["limit 10", "10 of 80 samples evaluated"]
+    (full,) = _collect(FOLDER / "results").records
+    assert full.data["tasks"][0]["complete"] is True and full.data["tasks"][0]["incomplete"] == []
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d["config"].update(limit="10"), 'config.limit must be a number or null, got "10"'),
+        (lambda d: d["config"].update(limit=True), "config.limit must be a number or null, got true"),
+    ],
+)
+def test_a_limit_that_is_not_a_number_names_the_field(tmp_path: Path, edit: Any, expected: str) -> None:
+    path = _broken(tmp_path, edit)
+    with pytest.raises(CollectorError) as err:
+        _collect(path)
+    assert str(err.value) == f"{path}: {expected}"
+
+
+@pytest.mark.parametrize("counts", [{}, {"original": 80}, {"effective": 80}])
+def test_a_task_whose_sample_counts_are_not_recorded_is_not_complete(tmp_path: Path, counts: dict[str, int]) -> None:
+    path = _broken(tmp_path, lambda d: d["n-samples"].update(support_refusal_lm=counts))
+    (record,) = _collect(path).records
+    (task,) = record.data["tasks"]
+    assert task["complete"] is False
+    assert task["incomplete"] == [
+        "n-samples.support_refusal_lm does not record how many of the dataset's samples were evaluated"
+    ]

@@ -63,18 +63,17 @@ def utc_z(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def json_lines(path: Path, *, item: str, line: str, unique: bool = False) -> Iterator[tuple[int, Any]]:
+def json_lines(path: Path, *, item: str, line: str, standard: bool = False) -> Iterator[tuple[int, Any]]:
     """(line number, value) for each non-blank line of a JSON-lines file. A line is never read past the limit
-    (a 60 MB line is not read whole to be refused); one too long or not JSON stops with the file and line. With
-    ``unique``, an object that repeats a key is not JSON either (orjson keeps the last value silently: fast, for
-    sources read at volume; the standard parser, checking every key, where a repeated count could hide a hit)."""
-    import orjson
-
+    (a 60 MB line is not read whole to be refused); one too long or not JSON stops with the file and line, and so
+    does an object that repeats a key (which value a parser keeps is not defined: a repeated eventType or count
+    could decide a verdict). Read by orjson (fast, for sources read at volume: no NaN, 64-bit integers), or with
+    ``standard`` by the standard parser (what a tool's own ``json.dumps`` writes, NaN included)."""
     from ailm import limits
-    from ailm.canonical import loads_unique
+    from ailm.canonical import loads_fast_unique, loads_unique
     from ailm.errors import CollectorError
 
-    parse = loads_unique if unique else orjson.loads
+    parse = loads_unique if standard else loads_fast_unique
 
     try:
         handle = path.open("rb")

@@ -68,7 +68,7 @@ def read_report(path: Path, zone: Any) -> dict[str, Any]:
     attempts: dict[str, set[str]] = {}
     completion: dict[str, Any] | None = None
     unknown: set[str] = set()
-    for lineno, entry in json_lines(path, item="entry", line="a report line", unique=True):
+    for lineno, entry in json_lines(path, item="entry", line="a report line", standard=True):
         where = f"{path}:{lineno}"
         if not isinstance(entry, dict) or not isinstance(entry.get("entry_type"), str):
             raise CollectorError(f"{where}: a garak report entry is a JSON object with an entry_type")

@@ -9,7 +9,10 @@ brings torch, transformers and datasets) is never imported. The 0.4 series is th
 another version, or without the fields above, is an error naming the file and the field.
 
 Settings: ``path`` (a results file, or a folder searched recursively for ``results_*.json``), ``model`` (the
-registered model the runs are about). Each file is one record (``lm_eval_run``).
+registered model the runs are about). Each file is one record (``lm_eval_run``). Each task says whether the
+run evaluated its whole dataset (``complete``: no ``--limit``, and ``n-samples`` effective equal to original)
+and, if not, why (``incomplete``): the GEN controls never take a partial run as the task's evaluation. A key
+given twice anywhere in the file (two values for one metric) stops the audit with the file and line.
 """
 
 from __future__ import annotations
@@ -79,6 +82,9 @@ def read_results(path: Path) -> dict[str, Any]:
     n_shot = _object(doc.get("n-shot", {}), f"{path}: n-shot")
     n_samples = _object(doc.get("n-samples", {}), f"{path}: n-samples")
     config = _object(doc.get("config", {}), f"{path}: config")
+    limit = config.get("limit")  # --limit 10, or a fraction of each dataset
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int | float)):
+        raise CollectorError(f"{path}: config.limit must be a number or null, got {json.dumps(limit)[:40]}")
     tasks = []
     for task, values in sorted(results.items()):
         where = f"{path}: results.{task}"
@@ -106,6 +112,11 @@ def read_results(path: Path) -> dict[str, Any]:
             counts = _object(counts, f"{path}: n-samples.{task}")
             effective = _count(counts.get("effective"), f"{path}: n-samples.{task}.effective")
             original = _count(counts.get("original"), f"{path}: n-samples.{task}.original")
+        why = [f"limit {json.dumps(limit)}"] if limit is not None else []
+        if original is None or effective is None:
+            why.append(f"n-samples.{task} does not record how many of the dataset's samples were evaluated")
+        elif original == 0 or effective != original:
+            why.append(f"{effective} of {original} samples evaluated")
         tasks.append(
             {
                 "task": task,
@@ -113,6 +124,8 @@ def read_results(path: Path) -> dict[str, Any]:
                 "n_shot": _count(n_shot.get(task), f"{path}: n-shot.{task}"),
                 "samples": effective,
                 "samples_original": original,
+                "complete": not why,  # the whole dataset evaluated: no --limit, every document
+                "incomplete": why,
                 "metrics": metrics,
             }
         )
@@ -126,7 +139,7 @@ def read_results(path: Path) -> dict[str, Any]:
         "model": config.get("model") if isinstance(config.get("model"), str) else None,
         "model_args": args if isinstance(args, str) else json.dumps(args, sort_keys=True) if args else None,
         "model_name": doc.get("model_name") if isinstance(doc.get("model_name"), str) else None,
-        "limit": config.get("limit") if isinstance(config.get("limit"), int | float) else None,
+        "limit": limit,
         "random_seed": config.get("random_seed") if type(config.get("random_seed")) is int else None,
         "git_hash": doc.get("git_hash") if isinstance(doc.get("git_hash"), str) else None,
         "ran_at": when,

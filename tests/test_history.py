@@ -109,21 +109,32 @@ def test_tampering_is_found_and_names_the_entry(
     assert not verified.ok and expected.format(*ids) in verified.problems[0], (case, verified.problems)
 
 
-def test_a_forged_entry_needs_the_key(url: str, demo_run: Any, demo_keys, tmp_path: Path) -> None:
-    """Someone with database access appends an entry with correct hashes: only the head's signature tells."""
+def test_a_forged_entry_needs_the_key(
+    url: str, demo_run: Any, demo_keys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone with database access appends an entry with correct hashes: only the signatures tell. ailm itself
+    refuses to append with another key, or with none, to a history its key signed."""
     from ailm.signing import generate
 
     private, public = demo_keys
     history = History.open(url)
     _record(history, demo_run, load_private(private), n=2)
     other, _ = generate(tmp_path / "other-keys")
-    _record(history, demo_run, load_private(other), n=1)  # a valid chain, its head signed by another key
+    with pytest.raises(HistoryError, match="is not signed by a trusted key"):
+        _record(history, demo_run, load_private(other), n=1)
+    with pytest.raises(HistoryError, match="an audit without the signing key cannot append"):
+        _record(history, demo_run, None, n=1)
+    assert len(history.entries()) == 2
+    # a modified ailm (or SQL by hand) that skips the check: a valid chain, its newest entry signed by another key
+    from ailm.history import Verification
+
+    monkeypatch.setattr(History, "check_for", lambda *_a, **_k: Verification(entries=2))
+    _record(history, demo_run, load_private(other), n=1)
+    monkeypatch.undo()
     assert history.verify().ok  # without the key, a rewritten history cannot be told from the real one
     verified = history.verify(load_public(public))
-    assert not verified.ok and "the head's signature does not verify" in verified.problems[0]
-    unsigned = History.open(url)
-    _record(unsigned, demo_run, None, n=1)
-    assert "the head is not signed" in unsigned.verify(load_public(public)).problems[0]
+    assert not verified.ok and "entry 3 (audit" in verified.problems[0] and "not signed by a trusted key" in verified.problems[0]
+    assert any("the head's signature does not verify" in p for p in verified.problems)
 
 
 def test_nothing_is_appended_to_a_broken_chain_and_a_failed_write_leaves_no_half_entry(
@@ -139,13 +150,15 @@ def test_nothing_is_appended_to_a_broken_chain_and_a_failed_write_leaves_no_half
 
     monkeypatch.setattr(store, "_model_of", boom)
     with pytest.raises(RuntimeError):
-        _record(history, demo_run, None, n=1)
+        _record(history, demo_run, load_private(private), n=1)
     monkeypatch.undo()
     assert [e.seq for e in history.entries()] == [1, 2] and history.verify().ok  # the transaction rolled back
     _sql(url, "UPDATE ailm_history_head SET seq = 7")
-    with pytest.raises(HistoryError, match="its head does not name its last entry"):
-        _record(history, demo_run, None, n=1)
-    assert [e.seq for e in history.entries()] == [1, 2]
+    with pytest.raises(HistoryError, match="the newest entries were deleted"):
+        _record(history, demo_run, load_private(private), n=1)
+    assert history.verify().entries == 2
+    with pytest.raises(HistoryError, match="does not hold: the head names entry 7"):
+        history.entries()  # and no reader shows what it holds
 
 
 def test_a_schema_newer_than_this_ailm_is_refused(url: str) -> None:
@@ -311,5 +324,6 @@ def test_a_changed_entry_is_never_drawn_as_a_trend(demo_copy: Path, tmp_path: Pa
     with sqlite3.connect(tmp_path / "history.db") as db:  # the demo copy's history
         db.execute("UPDATE ailm_history_entries SET content = replace(content, '\"fail\"', '\"pass\"') WHERE seq = 1")
     res = run_cli("audit", "--config", cfg, "--out", tmp_path / "b", *common)
-    assert res.code == 2 and "history entry 1 (audit " in res.err and "does not match its recorded digest" in res.err
-    assert not (tmp_path / "b").exists()  # nothing written from a changed history
+    said = " ".join(res.err.split())
+    assert res.code == 2 and "entry 1 (audit " in said and "no longer hashes to its digest" in said, said
+    assert not (tmp_path / "b").exists()  # nothing written from a changed history: the audit checks it first

@@ -114,6 +114,10 @@ def cli() -> None:
               help="the history store: a SQLite file or a database URL (default: the config's history, else "
                    ".ailm/history.db beside the config; env AILM_HISTORY)")  # fmt: skip
 @click.option("--no-history", is_flag=True, help="do not record this audit in the history")
+@click.option("--witness", "witness_path", type=click.Path(path_type=Path), envvar="AILM_HISTORY_WITNESS",
+              help="a history head file kept outside the history (durable storage): the history must still hold "
+                   "what it names, and it is rewritten with the new head after the audit is recorded "
+                   "(env AILM_HISTORY_WITNESS)")  # fmt: skip
 @click.option("--horizon", "horizons", multiple=True,
               help="days after --as-of to judge the same evidence again, for what will expire: 30 or 30d "
                    "(repeatable; default: the config's horizon_days, else 7, 30 and 90; 0 for none)")  # fmt: skip
@@ -147,6 +151,7 @@ def audit(
     no_sign: bool,
     history_url: str | None,
     no_history: bool,
+    witness_path: Path | None,
     horizons: tuple[str, ...],
     every: bool,
     workers: int | None,
@@ -175,7 +180,7 @@ def audit(
     """
     from ailm.audit.outdir import OutputFolder
     from ailm.audit.parallel import executor
-    from ailm.audit.publish import output_names, publish, signing_for
+    from ailm.audit.publish import output_names, signing_for, stage
     from ailm.audit.runner import AuditOptions, prepare, run_audit
     from ailm.config import load_config
 
@@ -217,7 +222,13 @@ def audit(
     # the policies are loaded and the policy worker started: it compiles them (0.3-0.7 s) while the history and the
     # output folder are opened here; the audit waits for it before reading any evidence
     prepared = prepare(opts)
+    if witness_path is not None and no_history:
+        raise InputError("--witness keeps the head of the history: it cannot be used with --no-history")
     history = None if no_history else _open_history(history_url, config_path, write=True)  # stop early if unreachable
+    signer = signing.key if signing is not None else None
+    witnesses = _head_witness(witness_path, signer)
+    # an audit appends only to a history it has checked whole (chain, signatures, witness): before any work
+    seen = history.preflight(signer, witnesses) if history is not None else None
     # the folder is locked for the whole audit: a second audit into it stops at once, with a message
     # one executor for the per-subject work: measuring, evaluating, then rendering each version's reports
     with (
@@ -227,20 +238,31 @@ def audit(
     ):
         run = run_audit(opts, progress=lambda msg: status.update(msg), pool=pool, prepared=prepared)
         if history is not None:  # what changed since the previous audit of this config, at the top of every report
-            run = _with_changes(history, run)
+            run = _with_changes(history, run, folder)
         status.update("writing reports")
-        files = publish(
+        staged = stage(
             run,
             folder,
             _formats(formats) or loaded.config.formats,
             signing,
-            stdout=lambda text: click.echo(text, nl=False),
             pool=pool,
             cache=loaded.path(loaded.config.cache) if loaded.config.cache else None,
+            history_at=(seen.last or (0, "")) if seen is not None else None,
         )
-        if history is not None:
+        if history is not None:  # recorded first, then published: a report in --out always has its entry
             status.update("recording the audit in the history")
-            _record(history, run, files, key, out_dir)
+            entry = _record(history, run, folder, signer, witnesses)
+        folder.commit()
+        staged.announce(lambda text: click.echo(text, nl=False))
+    files = staged.files
+    if history is not None:
+        out.print(f"Recorded in the history {history.shown} as entry {entry.seq}")
+        if witness_path is not None:
+            from ailm.fsutil import write_atomic
+            from ailm.history.witness import head_file
+
+            write_atomic(witness_path, head_file(entry.seq, entry.entry_sha256, signer))
+            out.print(f"Wrote the history's new head to the witness {witness_path}")
     print_summary(run.result)
     out.print(f"\nWrote {len(files)} files to {out_dir}/: {', '.join(sorted(files))}")
     gate = run.result.gate()
@@ -272,41 +294,71 @@ def _history_location(given: str | None, config_path: Path | None) -> str:
     return resolve_url(loaded.config.history or DEFAULT_PATH, loaded.base_dir)
 
 
-def _open_history(given: str | None, config_path: Path | None, *, write: bool = False) -> Any:
+def _open_history(given: str | None, config_path: Path | None, *, write: bool = False,
+                  key_path: Path | None = None) -> Any:  # fmt: skip
+    """``key_path``: a public key every entry read must be signed by (readers check the chain in any case)."""
     from ailm.history import History
+    from ailm.signing import load_public
 
-    return History.open(_history_location(given, config_path), write=write)
+    trusted = [load_public(key_path)] if key_path is not None else None
+    return History.open(_history_location(given, config_path), write=write, trusted=trusted)
 
 
-def _with_changes(history: Any, run: Any) -> Any:
-    """What changed since the previous audit of this config, and each subject's trend over the recorded ones."""
+def _head_witness(path: Path | None, signer: Any) -> list[Any]:
+    """The head file the audit is asked to keep: read when it exists (a first run creates it)."""
+    from ailm.history import HistoryError
+    from ailm.history.witness import WitnessError, read
+
+    if path is None or not path.exists():
+        return []
+    try:
+        return [read(path, [signer.public_key()] if signer is not None else None)]
+    except WitnessError as exc:
+        raise HistoryError(str(exc)) from None
+
+
+def _with_changes(history: Any, run: Any, folder: Any) -> Any:
+    """What changed since the previous audit of this config, and each subject's trend over the recorded ones;
+    and a note when the previous audit into this folder was recorded but never published (stopped between)."""
     import dataclasses
     import json
 
+    from ailm.canonical import sha256_file
     from ailm.history.diff import diff
     from ailm.history.store import entry_content
     from ailm.history.trends import LIMIT, trends
+    from ailm.signing import ATTESTATION_NAME
 
     now = entry_content(run.result, run.evidence, None)
     earlier = history.recent(run.result.name, LIMIT - 1)
     update: dict[str, Any] = {"trends": trends(earlier, now)}
     if earlier:
-        update["changes"] = diff(json.loads(earlier[-1].content), now)
+        last = json.loads(earlier[-1].content)
+        update["changes"] = diff(last, now)
+        here = folder.out / ATTESTATION_NAME
+        if last.get("out") == str(folder.out) and last.get("attestation_sha256"):
+            published = sha256_file(here) if here.is_file() else None
+            if published != last["attestation_sha256"]:
+                update["notes"] = [
+                    *run.result.notes,
+                    f"the previous audit of this config, {last.get('audit_id')} (history entry {earlier[-1].seq}), "
+                    f"was recorded but its reports are not in {folder.out}: it was stopped after recording and "
+                    "before publishing, or its folder was replaced since",
+                ]
     return dataclasses.replace(run, result=run.result.model_copy(update=update))
 
 
-def _record(history: Any, run: Any, files: dict[str, Path], key: Path | None, out_dir: Path) -> None:
-    from ailm.canonical import sha256_file
+def _record(history: Any, run: Any, folder: Any, signer: Any, witnesses: list[Any]) -> Any:
     from ailm.history import HistoryError
-    from ailm.signing import ATTESTATION_NAME, load_private
+    from ailm.signing import ATTESTATION_NAME
 
-    attestation = sha256_file(out_dir / ATTESTATION_NAME) if ATTESTATION_NAME in files else None
     try:
-        entry = history.record(run.result, run.evidence, attestation_sha256=attestation,
-                               key=load_private(key) if key is not None else None)  # fmt: skip
+        return history.record(
+            run.result, run.evidence, attestation_sha256=folder.written.get(ATTESTATION_NAME), key=signer,
+            witnesses=witnesses, out=str(folder.out),
+        )  # fmt: skip
     except HistoryError as exc:
-        raise HistoryError(f"the reports in {out_dir}/ are written, but the audit is not recorded: {exc}") from None
-    out.print(f"Recorded in the history {history.shown} as entry {entry.seq}")
+        raise HistoryError(f"nothing is published to {folder.out}/: the audit could not be recorded: {exc}") from None
 
 
 def print_summary(result: AuditResult) -> None:
@@ -651,6 +703,12 @@ def history_group() -> None:
 _HISTORY_OPTIONS = [
     click.option("--history", "history_url", envvar="AILM_HISTORY", help="a SQLite file or a database URL"),
     click.option("--config", "config_path", type=click.Path(path_type=Path), help="use this config's history"),
+    click.option(
+        "--key",
+        "key_path",
+        type=click.Path(path_type=Path),
+        help="the public key every entry must be signed by (without it, the chain alone is checked)",
+    ),
 ]
 
 
@@ -665,8 +723,8 @@ def _history_options(f: Any) -> Any:
 @click.option("--model", help="only audits that covered this registered model")
 @click.option("--since", help="only audits as of this date or later (ISO date)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def history_list(history_url: str | None, config_path: Path | None, model: str | None, since: str | None,
-                 fmt: str) -> None:  # fmt: skip
+def history_list(history_url: str | None, config_path: Path | None, key_path: Path | None, model: str | None,
+                 since: str | None, fmt: str) -> None:  # fmt: skip
     """List the recorded audits, oldest first.
 
     \b
@@ -675,7 +733,7 @@ def history_list(history_url: str | None, config_path: Path | None, model: str |
     """
     import json
 
-    history = _open_history(history_url, config_path)
+    history = _open_history(history_url, config_path, key_path=key_path)
     rows = history.entries(model=model, since=parse_as_of(since) if since else None)
     if fmt == "json":
         keys = ("seq", "audit_id", "name", "as_of", "recorded_at", "verdict", "exit_code", "policy_sha256",
@@ -693,7 +751,7 @@ def history_list(history_url: str | None, config_path: Path | None, model: str |
 @history_group.command("show")
 @click.argument("audit_id")
 @_history_options
-def history_show(audit_id: str, history_url: str | None, config_path: Path | None) -> None:
+def history_show(audit_id: str, history_url: str | None, config_path: Path | None, key_path: Path | None) -> None:
     """Show one recorded audit (an id or its first characters) as JSON: what it decided, per subject and control.
 
     \b
@@ -702,7 +760,7 @@ def history_show(audit_id: str, history_url: str | None, config_path: Path | Non
     """
     import json
 
-    entry = _open_history(history_url, config_path).get(audit_id)
+    entry = _open_history(history_url, config_path, key_path=key_path).get(audit_id)
     doc = {"seq": entry.seq, "entry_sha256": entry.entry_sha256, "prev_sha256": entry.prev_sha256,
            "recorded_at": entry.recorded_at, **json.loads(entry.content)}  # fmt: skip
     click.echo(json.dumps(doc, indent=2))
@@ -710,22 +768,38 @@ def history_show(audit_id: str, history_url: str | None, config_path: Path | Non
 
 @history_group.command("verify")
 @_history_options
-@click.option("--key", "key_path", type=click.Path(path_type=Path), help="the public key the head is signed with")
-def history_verify(history_url: str | None, config_path: Path | None, key_path: Path | None) -> None:
-    """Walk the hash chain: exit 0 when intact, 1 naming the first entry changed, deleted, reordered or inserted.
+@click.option("--witness", "witness_paths", multiple=True, type=click.Path(path_type=Path),
+              help="what was seen in the history earlier, kept outside it: an audit folder, its attestation, or a "
+                   "head file written by `ailm audit --witness` (repeatable)")  # fmt: skip
+def history_verify(history_url: str | None, config_path: Path | None, key_path: Path | None,
+                   witness_paths: tuple[Path, ...]) -> None:  # fmt: skip
+    """Walk the hash chain: exit 0 when intact, 1 naming every entry changed, deleted, reordered, inserted, not
+    signed by the key, or missing against a witness.
 
     \b
+    With --key, every entry and the head must be signed by it (an empty history is not intact: nothing vouches
+    that it is complete). A history cannot prove it is the newest: --witness holds it to what an attestation or
+    a head file kept elsewhere saw, so a restored older copy or a wiped table is found.
     Example:
       ailm history verify --config evidence/demo/ailm.yaml --key .ailm/keys/ailm.pub
+      ailm history verify --config fleet.yaml --key ailm.pub --witness out/fleet --witness /srv/witness/head.json
     """
+    from ailm.history import HistoryError
+    from ailm.history.witness import WitnessError, read
     from ailm.signing import load_public
 
+    trusted = [load_public(key_path)] if key_path else None
+    try:
+        witnesses = [read(p, trusted) for p in witness_paths]
+    except WitnessError as exc:
+        raise HistoryError(str(exc)) from None
     history = _open_history(history_url, config_path)
-    result = history.verify(load_public(key_path) if key_path else None)
+    result = history.verify(trusted, witnesses=witnesses)
     if not result.ok:
-        err.print(f"ailm: history {history.shown}: {result.problems[0]}", markup=False)
+        for problem in result.problems:
+            err.print(f"ailm: history {history.shown}: {problem}", markup=False)
         sys.exit(1)
-    out.print(f"History {history.shown}: {result.entries} entries, chain intact; head signature {result.signature}")
+    out.print(f"History {history.shown}: {result.summary()}")
 
 
 @cli.command("diff")
@@ -734,7 +808,7 @@ def history_verify(history_url: str | None, config_path: Path | None, key_path: 
 @_history_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def diff_command(audit_a: str | None, audit_b: str | None, history_url: str | None, config_path: Path | None,
-                 fmt: str) -> None:  # fmt: skip
+                 key_path: Path | None, fmt: str) -> None:  # fmt: skip
     """What changed between two recorded audits (default: the last two of the config): new failures, fixes,
     status changes per control and subject, new and removed subjects, and why each result moved.
 
@@ -747,7 +821,7 @@ def diff_command(audit_a: str | None, audit_b: str | None, history_url: str | No
     from ailm.history import HistoryError
     from ailm.history.diff import diff, render_markdown, render_text
 
-    history = _open_history(history_url, config_path)
+    history = _open_history(history_url, config_path, key_path=key_path)
     if audit_a and audit_b:
         a, b = history.get(audit_a), history.get(audit_b)
     else:

@@ -177,6 +177,24 @@ def _typeset_once(
     return rendered
 
 
+@dataclass(frozen=True)
+class Staged:
+    """An audit's files, written and signed into the staging folder, not yet in place; and what is printed
+    once they are (a format without a file, the GitHub step summary)."""
+
+    files: dict[str, Path]
+    printed: tuple[str, ...]
+    result: AuditResult
+
+    def announce(self, stdout: Callable[[str], None] = print) -> None:
+        for text in self.printed:
+            stdout(text)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if self.printed and summary:
+            with open(summary, "a", encoding="utf-8") as fh:  # appending is the protocol here
+                fh.write(render_markdown(self.result))
+
+
 def publish(
     run: AuditRun,
     folder: OutputFolder,
@@ -186,15 +204,36 @@ def publish(
     stdout: Callable[[str], None] = print,
     pool: Executor | None = None,
     cache: Path | None = None,
+    history_at: tuple[int, str] | None = None,
 ) -> dict[str, Path]:
-    """Render every output into ``folder``, sign them when ``signing`` is given, and commit. Returns the files.
+    """:func:`stage`, then commit the folder and print what goes to ``stdout``. Returns the files."""
+    staged = stage(run, folder, formats, signing, pool=pool, cache=cache, history_at=history_at)
+    folder.commit()
+    staged.announce(stdout)
+    return staged.files
+
+
+def stage(
+    run: AuditRun,
+    folder: OutputFolder,
+    formats: list[str],
+    signing: Signing | None,
+    *,
+    pool: Executor | None = None,
+    cache: Path | None = None,
+    history_at: tuple[int, str] | None = None,
+) -> Staged:
+    """Render every output into ``folder``, sign them when ``signing`` is given; the caller commits.
+
+    ``history_at``: the history entry (number, digest) the audit will be recorded after; the attestation
+    names it, so that the attestation is a witness of the history (:mod:`ailm.history.witness`).
 
     Signed, each ``report.pdf`` is signed too (PAdES, see :func:`signing_for`), and the attestation lists it
     under ``signed_pdfs``. With a ``cache`` folder, the audit's own report.pdf is typeset only when what it shows
     changed (:mod:`ailm.report.pdf_cache`).
 
-    A format without a file (``github``) is handed to ``stdout`` once the folder is in place; with it, the
-    Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
+    A format without a file (``github``) is handed to ``stdout`` once the folder is in place (``announce``); with
+    it, the Markdown summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set, as GitHub Actions expects.
     """
     chosen = resolve(formats)
     reserved = {EVIDENCE_NAME, INPUTS_NAME, ATTESTATION_NAME}
@@ -256,14 +295,18 @@ def publish(
             "evidence": {"sha256": result.evidence_sha256, "count": result.evidence_count, "file": EVIDENCE_NAME},
             "policies": {"sha256": result.policy_sha256, "files": result.policy_files},
             "signed_pdfs": sorted(pdfs),  # verify holds each to its own signature, by the same key
+            "decided_with": decided_with(run),  # what --reproduce re-derives the decisions from
         }
+        if history_at is not None:
+            predicate["history"] = {"after": {"seq": history_at[0], "entry_sha256": history_at[1]}}
         folder.write(ATTESTATION_NAME, attestation(dict(folder.written), predicate, key))
-    folder.commit()
+    return Staged({name: folder.out / name for name in folder.written}, tuple(printed), run.result)
 
-    for text in printed:
-        stdout(text)
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if printed and summary:
-        with open(summary, "a", encoding="utf-8") as fh:  # appending is the protocol here
-            fh.write(render_markdown(run.result))
-    return {name: folder.out / name for name in folder.written}
+
+def decided_with(run: AuditRun) -> dict[str, object]:
+    """The inputs of every decision that are not evidence: the thresholds applied and every waiver the waivers
+    file held, signed in the attestation so that a reproduction never takes them from the report it checks."""
+    return {
+        "thresholds": run.result.thresholds,
+        "waivers": [w.model_dump(mode="json") for w in run.waivers],
+    }

@@ -71,6 +71,7 @@ class AuditRun:
     inputs: list[PolicyInput]
     policies: PolicySet
     config: LoadedConfig
+    waivers: list[Waiver] = field(default_factory=list)  # every waiver the audit decided with
 
 
 def _quiet(_: str) -> None:
@@ -747,4 +748,6 @@ def run_audit(
         thresholds=thresholds_of(policies.data),
         upcoming=upcoming,
     )
-    return AuditRun(result=result, evidence=evidence, inputs=inputs, policies=policies, config=loaded)
+    return AuditRun(
+        result=result, evidence=evidence, inputs=inputs, policies=policies, config=loaded, waivers=list(waivers)
+    )

@@ -33,6 +33,9 @@ class Entry(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     prev_sha256: Mapped[str] = mapped_column(String(64))  # "" for the first entry
     entry_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # who vouched for this entry: the key id and a signature over entry_message(seq, entry_sha256); "" unsigned
+    signer: Mapped[str] = mapped_column(String(64), server_default="")
+    signature: Mapped[str] = mapped_column(Text, server_default="")
 
 
 class ResultRow(Base):

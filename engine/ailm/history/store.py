@@ -13,9 +13,8 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -24,13 +23,14 @@ from typing import Any
 from ailm.canonical import canonical_json, sha256_bytes, sha256_json
 from ailm.errors import AilmError
 from ailm.evidence.model import EvidenceSet
+from ailm.history.chain import Position, Verification, check, entry_message, head_message, model_of
 from ailm.history.models import Entry, Head, ResultRow
 from ailm.redact import redact
 from ailm.result import AuditResult
 
 ENTRY_SCHEMA = "ailm.history/v1"
 VERSION_TABLE = "ailm_history_version"
-HEAD_REVISION = "0001"  # the newest migration's revision; a test holds it to Alembic's head
+HEAD_REVISION = "0002"  # the newest migration's revision; a test holds it to Alembic's head
 DEFAULT_PATH = ".ailm/history.db"
 _MIGRATING = threading.Lock()
 
@@ -47,10 +47,6 @@ def resolve_url(spec: str, base_dir: Path) -> str:
         return spec
     path = (base_dir / spec).resolve()
     return f"sqlite:///{path}"
-
-
-def head_message(seq: int, entry_sha256: str) -> bytes:
-    return f"ailm-history-head/v1\n{seq}\n{entry_sha256}".encode()
 
 
 def _measured(evidence: EvidenceSet) -> dict[str, dict[str, Any]]:
@@ -109,19 +105,7 @@ def entry_content(result: AuditResult, evidence: EvidenceSet, attestation_sha256
     }
 
 
-def _model_of(subject: str, names: dict[str, str]) -> str:
-    return names.get(subject) or subject.split(":", 1)[-1].rsplit("/", 1)[0]
-
-
-@dataclass
-class Verification:
-    entries: int
-    problems: list[str] = field(default_factory=list)
-    signature: str = "not checked"
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+_model_of = model_of  # the name the tests patch to fail a write half-way
 
 
 class History:
@@ -131,6 +115,7 @@ class History:
 
         self.url = url
         self.shown = redact(url)
+        self.trusted: list[Any] | None = None  # the keys readers check signatures with (None: the chain only)
         try:
             # a connection per transaction, closed at its end: an audit writes once, nothing is left open
             self.engine = create_engine(url, poolclass=NullPool)
@@ -147,10 +132,12 @@ class History:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time: no forked chain
 
     @classmethod
-    def open(cls, url: str, *, write: bool = True) -> History:
+    def open(cls, url: str, *, write: bool = True, trusted: list[Any] | None = None) -> History:
         """Connect and, to write, bring the schema to this ailm's revision (creating it in an empty database).
-        To read, the history must exist and be at this ailm's revision: reading never changes it."""
+        To read, the history must exist and be at this ailm's revision: reading never changes it. ``trusted``:
+        public keys every reader holds each entry's signature to (None: readers check the chain only)."""
         history = cls(url)
+        history.trusted = trusted
         if url.startswith("sqlite:///"):
             path = Path(url.removeprefix("sqlite:///"))
             if not write and not path.is_file():
@@ -220,52 +207,112 @@ class History:
     # -- writing ---------------------------------------------------------------------------------------------
 
     def record(
-        self, result: AuditResult, evidence: EvidenceSet, *, attestation_sha256: str | None = None, key: Any = None
+        self,
+        result: AuditResult,
+        evidence: EvidenceSet,
+        *,
+        attestation_sha256: str | None = None,
+        key: Any = None,
+        witnesses: Sequence[Position] = (),
+        out: str | None = None,
     ) -> Entry:
-        """Append the audit in one transaction (a killed audit leaves no half entry); refuse to append to a
-        chain whose head does not name its last entry. Two audits that append at once cannot fork the chain
-        (sequence and previous digest are unique): the one that loses tries again on the new head."""
+        """Append the audit in one transaction (a killed audit leaves no half entry), and only to a history that
+        holds in the same transaction: the whole chain walked, every entry and the head signed by this audit's
+        key (``key``; without one, a signed history is refused), every witness's entry still in it. Two audits
+        that append at once cannot fork the chain (sequence and previous digest are unique): the one that loses
+        tries again on the new head. ``out``: the folder the audit publishes to, kept in the entry so that the
+        next audit there can tell a report that was recorded but never published."""
         for attempt in range(5):
             try:
-                return self._append(result, evidence, attestation_sha256, key)
+                return self._append(result, evidence, attestation_sha256, key, witnesses, out)
             except HistoryError as exc:
                 if not exc.conflict or attempt == 4:
                     raise
         raise AssertionError("unreachable")
 
-    def _append(self, result: AuditResult, evidence: EvidenceSet, attestation_sha256: str | None, key: Any) -> Entry:
-        from sqlalchemy import func, insert, select, update
+    def _load(self, conn: Any, *, lock: bool = False) -> tuple[list[Any], list[Any], Any]:
+        from sqlalchemy import select
+
+        query = select(Head).where(Head.id == 1)
+        # the head row first, locked (PostgreSQL; SQLite's BEGIN IMMEDIATE locks the file): one writer at a time
+        head = conn.execute(query.with_for_update() if lock else query).first()
+        entries = list(conn.execute(select(Entry).order_by(Entry.seq)))
+        results = list(conn.execute(select(ResultRow)))
+        return entries, results, head
+
+    def refuse(self, verification: Verification, *, conflict: bool = False) -> HistoryError:
+        error = HistoryError(
+            f"history {self.shown} does not hold: {verification.problems[0]}; nothing is appended to it and "
+            "nothing read from it is used (`ailm history verify` says more)"
+        )
+        error.conflict = conflict
+        return error
+
+    def check_for(self, key: Any, entries: list[Any], results: list[Any], head: Any,
+                  witnesses: Sequence[Position] = ()) -> Verification:  # fmt: skip
+        """What an audit signing with ``key`` (or with none) may append to: a history its key vouches for whole,
+        or (unsigned) one that no key signed."""
+        trusted = [key.public_key()] if key is not None else None
+        found = check(entries, results, head, trusted=trusted, witnesses=witnesses, empty_ok=True)
+        if key is None and found.ok:
+            signed = next((e for e in entries if e.signature), None)
+            if signed is not None or (head is not None and head.signature):
+                who = (
+                    f"entry {signed.seq} by key {signed.signer[:16]}" if signed else f"its head, key {head.key_id[:16]}"
+                )
+                found.problems.append(
+                    f"it is signed ({who}): an audit without the signing key cannot append to it; sign with "
+                    "--key, or record elsewhere (--history) or not at all (--no-history)"
+                )
+        return found
+
+    def preflight(self, key: Any, witnesses: Sequence[Position] = ()) -> Verification:
+        """Check, before an audit does any work, that it may append: the same check as the write's."""
+        with self._connect() as conn:
+            entries, results, head = self._load(conn)
+        found = self.check_for(key, entries, results, head, witnesses)
+        if not found.ok:
+            raise self.refuse(found)
+        self.trusted = [key.public_key()] if key is not None else None
+        return found
+
+    def _append(
+        self, result: AuditResult, evidence: EvidenceSet, attestation_sha256: str | None, key: Any,
+        witnesses: Sequence[Position], out: str | None,
+    ) -> Entry:  # fmt: skip
+        from sqlalchemy import insert, update
 
         from ailm.signing.keys import key_id, sign
 
         content = entry_content(result, evidence, attestation_sha256)
+        recorded_at = datetime.now(UTC).isoformat()
+        content["recorded_at"] = recorded_at
+        if out is not None:
+            content["out"] = out
         text = canonical_json(content).decode("utf-8")
         content_sha = sha256_bytes(text.encode("utf-8"))
         names = {s.id: s.name for s in result.subjects}
         with self._connect() as conn:
-            # the head row first, locked (PostgreSQL; SQLite's BEGIN IMMEDIATE locks the file): one writer at a time
-            head = conn.execute(select(Head).where(Head.id == 1).with_for_update()).first()
-            last_seq = conn.execute(select(func.max(Entry.seq))).scalar()
-            last = conn.execute(select(Entry).where(Entry.seq == last_seq)).first() if last_seq else None
-            if (head is None) != (last is None) or (
-                head is not None and last is not None and (head.seq, head.entry_sha256) != (last.seq, last.entry_sha256)
-            ):
-                broken = HistoryError(
-                    f"history {self.shown}: its head does not name its last entry; the chain was changed "
-                    "(see ailm history verify), so nothing is appended to it"
-                )
-                broken.conflict = True  # or the first entries of two audits crossed: read it again to be sure
-                raise broken
+            entries, results, head = self._load(conn, lock=True)
+            found = self.check_for(key, entries, results, head, witnesses)
+            if not found.ok:  # or the first entries of two audits crossed: read it again to be sure
+                raise self.refuse(found, conflict=head is None and bool(entries))
+            last = entries[-1] if entries else None
             seq = (last.seq if last is not None else 0) + 1
             prev = last.entry_sha256 if last is not None else ""
             entry_sha = sha256_json({"seq": seq, "content_sha256": content_sha, "prev": prev})
+            signature, head_signature, kid = "", "", ""
+            if key is not None:
+                signature = base64.b64encode(sign(key, entry_message(seq, entry_sha))).decode("ascii")
+                head_signature = base64.b64encode(sign(key, head_message(seq, entry_sha))).decode("ascii")
+                kid = key_id(key.public_key())
             row = {
                 "seq": seq, "audit_id": result.audit_id, "name": result.name, "as_of": result.as_of.isoformat(),
-                "recorded_at": datetime.now(UTC).isoformat(), "ailm_version": result.ailm_version,
+                "recorded_at": recorded_at, "ailm_version": result.ailm_version,
                 "evaluator": result.evaluator, "policy_sha256": result.policy_sha256,
                 "evidence_sha256": result.evidence_sha256, "verdict": content["gate"]["verdict"],
                 "exit_code": content["gate"]["exit_code"], "content": text, "content_sha256": content_sha,
-                "prev_sha256": prev, "entry_sha256": entry_sha,
+                "prev_sha256": prev, "entry_sha256": entry_sha, "signer": kid, "signature": signature,
             }  # fmt: skip
             conn.execute(insert(Entry).values(**row))
             rows = [
@@ -275,46 +322,39 @@ class History:
             ]  # fmt: skip
             if rows:
                 conn.execute(insert(ResultRow), rows)
-            signature, kid = "", ""
-            if key is not None:
-                signature = base64.b64encode(sign(key, head_message(seq, entry_sha))).decode("ascii")
-                kid = key_id(key.public_key())
-            values = {"seq": seq, "entry_sha256": entry_sha, "key_id": kid, "signature": signature}
+            values = {"seq": seq, "entry_sha256": entry_sha, "key_id": kid, "signature": head_signature}
             if head is None:
                 conn.execute(insert(Head).values(id=1, **values))
             else:
                 conn.execute(update(Head).where(Head.id == 1).values(**values))
         return Entry(**row)
 
-    # -- reading ---------------------------------------------------------------------------------------------
+    # -- reading: every reader checks the chain first, and stops on one that does not hold ----------------------
+
+    def _checked(self) -> list[Any]:
+        with self._connect() as conn:
+            entries, results, head = self._load(conn)
+        found = check(entries, results, head, trusted=self.trusted, empty_ok=True)
+        if not found.ok:
+            raise self.refuse(found)
+        return entries
 
     def entries(self, *, name: str | None = None, model: str | None = None, since: datetime | None = None) -> list[Any]:
-        from sqlalchemy import select
-
-        query = select(Entry).order_by(Entry.seq)
+        found = self._checked()
         if name is not None:
-            query = query.where(Entry.name == name)
+            found = [e for e in found if e.name == name]
         if model is not None:
-            query = query.where(Entry.audit_id.in_(select(ResultRow.audit_id).where(ResultRow.model == model)))
-        with self._connect() as conn:
-            found = list(conn.execute(query))
+            found = [e for e in found if model in _models(e)]
         if since is not None:
             found = [e for e in found if datetime.fromisoformat(e.as_of) >= since]
         return found
 
     def recent(self, name: str, limit: int) -> list[Any]:
         """The newest ``limit`` entries of the config named ``name``, oldest first."""
-        from sqlalchemy import select
-
-        query = select(Entry).where(Entry.name == name).order_by(Entry.seq.desc()).limit(limit)
-        with self._connect() as conn:
-            return list(reversed(list(conn.execute(query))))
+        return [e for e in self._checked() if e.name == name][-limit:] if limit > 0 else []
 
     def get(self, audit_id: str) -> Any:
-        from sqlalchemy import select
-
-        with self._connect() as conn:
-            found = conn.execute(select(Entry).where(Entry.audit_id.startswith(audit_id))).all()
+        found = [e for e in self._checked() if e.audit_id.startswith(audit_id)] if audit_id else []
         if len(found) != 1:
             what = "no audit" if not found else f"{len(found)} audits"
             raise HistoryError(f"history {self.shown}: {what} with id {audit_id!r}")
@@ -322,85 +362,18 @@ class History:
 
     # -- verifying -------------------------------------------------------------------------------------------
 
-    def verify(self, public_key: Any = None) -> Verification:
-        """Walk the chain from the first entry; the first problem found names the entry."""
-        from sqlalchemy import select
-
-        from ailm.signing.keys import key_id, verify
-
+    def verify(self, public_key: Any = None, *, witnesses: Sequence[Position] = ()) -> Verification:
+        """Walk the chain from the first entry; each problem names the entry. ``public_key``: a trusted key (or a
+        list of them); with one, every entry and the head must be signed by it. ``witnesses``: positions seen
+        earlier, which the history must still hold."""
         with self._connect() as conn:
-            entries = list(conn.execute(select(Entry).order_by(Entry.seq)))
-            results = list(conn.execute(select(ResultRow)))
-            head = conn.execute(select(Head).where(Head.id == 1)).first()
-        out = Verification(entries=len(entries))
-        by_audit: dict[str, set[tuple[str, str, str, str]]] = {}
-        for r in results:
-            by_audit.setdefault(r.audit_id, set()).add((r.subject, r.control, r.status, r.severity))
-        prev, expected_seq = "", 1
-        for e in entries:
-            where = f"entry {e.seq} (audit {e.audit_id})"
-            if e.seq != expected_seq:
-                out.problems.append(f"entry {expected_seq} is missing (the next is {e.seq}): deleted")
-                return out
-            if e.prev_sha256 != prev:
-                out.problems.append(
-                    f"{where} does not follow entry {e.seq - 1}: entries were deleted, reordered or inserted"
-                )
-                return out
-            if sha256_bytes(e.content.encode("utf-8")) != e.content_sha256 or e.entry_sha256 != sha256_json(
-                {"seq": e.seq, "content_sha256": e.content_sha256, "prev": prev}
-            ):
-                out.problems.append(f"{where} was changed: its content no longer hashes to its digest")
-                return out
-            try:
-                content = json.loads(e.content)
-            except ValueError:
-                out.problems.append(f"{where} was changed: its content is not JSON")
-                return out
-            gate = content.get("gate", {})
-            copies = {
-                "audit_id": content.get("audit_id"), "name": content.get("name"), "as_of": content.get("as_of"),
-                "policy_sha256": content.get("policy_sha256"), "evidence_sha256": content.get("evidence_sha256"),
-                "verdict": gate.get("verdict"), "exit_code": gate.get("exit_code"),
-                "ailm_version": content.get("ailm_version"), "evaluator": content.get("evaluator"),
-            }  # fmt: skip
-            changed = sorted(k for k, v in copies.items() if getattr(e, k) != v)
-            rows = {(r["subject"], r["control"], r["status"], r["severity"]) for r in content.get("results", [])}
-            if changed or by_audit.get(e.audit_id, set()) != rows:
-                what = ", ".join(changed) if changed else "its per-control results"
-                out.problems.append(f"{where} was changed: {what} no longer agree with its hashed content")
-                return out
-            prev, expected_seq = e.entry_sha256, e.seq + 1
-        known = {e.audit_id for e in entries}
-        orphans = sorted(set(by_audit) - known)
-        if orphans:
-            out.problems.append(f"results of audit {orphans[0]} have no entry: its entry was deleted")
-            return out
-        if head is None:
-            if entries:
-                out.problems.append("the chain has entries but no head: the head was deleted")
-            return out
-        if not entries or (head.seq, head.entry_sha256) != (entries[-1].seq, entries[-1].entry_sha256):
-            last = entries[-1].seq if entries else 0
-            out.problems.append(
-                f"the head names entry {head.seq}, the chain ends at entry {last}: the newest entries were deleted"
-                if head.seq > last
-                else f"the head names entry {head.seq} but the chain goes on to {last}: entries were appended "
-                "without the key, or the head was rewritten"
-            )
-            return out
-        if public_key is not None:
-            if not head.signature:
-                out.problems.append("the head is not signed, and a key was given to check it with")
-                return out
-            try:
-                holds = verify(public_key, base64.b64decode(head.signature), head_message(head.seq, head.entry_sha256))
-            except ValueError:
-                holds = False
-            if not holds:
-                out.problems.append(f"the head's signature does not verify with key {key_id(public_key)[:16]}")
-                return out
-            out.signature = f"valid, key {head.key_id[:16]}"
-        else:
-            out.signature = f"not checked (signed by key {head.key_id[:16]})" if head.signature else "unsigned"
-        return out
+            entries, results, head = self._load(conn)
+        trusted = None if public_key is None else list(public_key) if isinstance(public_key, list) else [public_key]
+        return check(entries, results, head, trusted=trusted, witnesses=witnesses)
+
+
+def _models(entry: Any) -> set[str]:
+    """The models an entry's audit judged, from its hashed content (never from a copied column)."""
+    content = json.loads(entry.content)
+    names = {s.get("id"): s.get("name") for s in content.get("subjects") or [] if isinstance(s, dict)}
+    return {model_of(r["subject"], names) for r in content.get("results") or [] if isinstance(r, dict)}

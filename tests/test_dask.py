@@ -172,3 +172,89 @@ def test_a_cluster_that_cannot_be_reached_or_run_the_evaluator_is_no_verdict(
         res = run_cli("audit", *common, "--out", tmp_path / "d", "--scheduler", daemonic.scheduler_address)
     assert res.code == 2 and "distributed.worker.daemon: false" in res.err, res.err
     assert not any((tmp_path / x).exists() for x in "abcd")  # nothing written
+
+
+SCHEDULER_KILLER = """
+import os
+import signal
+import time
+
+from ailm.analysis.context import Analyzer
+from ailm.plugins import Plugin
+
+
+def measure(ctx, as_of):
+    os.kill(int(os.environ["AILM_TEST_SCHEDULER_PID"]), signal.SIGKILL)  # the scheduler dies mid-audit
+    time.sleep(5)
+    return {"probe": "ok"}
+
+
+plugin = Plugin(kind="analyzer", name="scheduler_killer", summary="kills the scheduler",
+                roles={"killer_probe": "one"}, build=lambda _settings: Analyzer(measure=measure))
+"""
+
+
+def test_an_external_scheduler_that_dies_mid_audit_is_exit_2_naming_it(
+    fleet: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    site = tmp_path / "site"
+    dist = site / "scheduler_killer-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (site / "scheduler_killer.py").write_text(SCHEDULER_KILLER)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: scheduler-killer\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[ailm.analyzers]\nscheduler_killer = scheduler_killer:plugin\n")
+    monkeypatch.syspath_prepend(str(site))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    log = (tmp_path / "dask.log").open("wb")
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
+         "--no-dashboard"], stdout=log, stderr=log, env=env, start_new_session=True,
+    )  # fmt: skip
+    env |= {"AILM_TEST_SCHEDULER_PID": str(scheduler.pid), "PYTHONPATH": str(site)}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers", "1", "--nthreads", "1",
+         "--no-dashboard", "--host", "127.0.0.1"], stdout=log, stderr=log, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        from distributed import Client
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with Client(address, timeout="2s", set_as_default=False) as c:
+                    if c.scheduler_info()["workers"]:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "dask.log").read_text()[-2000:]
+            time.sleep(0.5)
+        fleet.write_text(
+            fleet.read_text().replace("  label: income", "  analyzers: [scheduler_killer]\n  label: income", 1)
+        )
+        out = tmp_path / "o"
+        started = time.monotonic()
+        res = run_cli("audit", "--config", fleet, "--out", out, "--no-sign", "--format", "json", "--no-history",
+                      "--as-of", _clock(), "--horizon", "0", "--scheduler", address)  # fmt: skip
+        assert time.monotonic() - started < 120
+        assert res.code == 2, (res.code, res.out[-500:], res.err)
+        flat = " ".join(res.err.split())
+        assert res.err.startswith("ailm: error: ") and "internal error" not in res.err, res.err
+        assert f"the Dask scheduler {address}" in flat, flat
+        assert not out.exists()  # nothing written, never a pass
+    finally:
+        for proc in (worker, scheduler):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        log.close()

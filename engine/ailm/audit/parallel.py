@@ -13,6 +13,7 @@ marks that subject ``error`` and the others complete. The gate then gives no ver
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,10 @@ class Failed:
     """What a task left instead of a result: the cause, in words."""
 
     cause: str
+
+
+class ClusterLost(AilmError):
+    """The Dask scheduler went away under the audit: nothing it computed can be trusted to be whole."""
 
 
 class Executor(Protocol):
@@ -66,9 +71,10 @@ def _is_input_error(exc: BaseException) -> bool:
 class DaskCluster:
     """A dask.distributed client: a local cluster of ``workers`` processes, or the scheduler at ``address``."""
 
-    def __init__(self, client: Any, name: str, *, warm: bool = False) -> None:
+    def __init__(self, client: Any, name: str, *, warm: bool = False, where: str | None = None) -> None:
         self.client = client
         self.name = name
+        self.where = where or name  # the option a message names: "--scheduler tcp://...", "--workers 2"
         self.warming: list[Any] = []
         if warm:  # workers on other machines import what per-subject work needs while this one collects evidence
             workers = list(client.scheduler_info().get("workers", {}))
@@ -79,11 +85,16 @@ class DaskCluster:
 
         if not items:
             return []
-        # What the items share is a task, not scattered data: if the workers holding it die, the scheduler
-        # computes it again from its own copy, so a worker that dies under one subject cannot take the others
-        # with it (scattered data is lost with its workers, and every subject still to run would fail).
-        handle = self.client.submit(_shared, shared, pure=False)
-        futures = self.client.map(fn, [handle] * len(items), list(items), pure=False)
+        self._check()
+        try:
+            # What the items share is a task, not scattered data: if the workers holding it die, the scheduler
+            # computes it again from its own copy, so a worker that dies under one subject cannot take the others
+            # with it (scattered data is lost with its workers, and every subject still to run would fail).
+            handle = self.client.submit(_shared, shared, pure=False)
+            futures = self.client.map(fn, [handle] * len(items), list(items), pure=False)
+        except Exception as exc:
+            self._check(exc)
+            raise
         out: list[T | Failed] = []
         for future in futures:
             try:
@@ -92,11 +103,28 @@ class DaskCluster:
                 out.append(Failed(f"the Dask worker running it died ({exc})"))
             except Exception as exc:
                 if _is_input_error(exc):
-                    self.client.cancel(futures)
+                    with contextlib.suppress(Exception):
+                        self.client.cancel(futures)
                     raise
+                self._check(exc)  # a scheduler that went away is the audit's failure, not this subject's
                 out.append(Failed(f"{type(exc).__name__}: {exc}"))
-        self.client.cancel(handle)
+        with contextlib.suppress(Exception):
+            self.client.cancel(handle)
+        self._check()  # lost after the last result: what comes next cannot run
         return out
+
+    def _check(self, exc: BaseException | None = None) -> None:
+        """Stop the audit, naming the cluster, when its scheduler is gone (the client is no longer running, or
+        says it is closed)."""
+        from distributed.client import ClosedClientError
+
+        if str(getattr(self.client, "status", "running")) == "running" and not isinstance(exc, ClosedClientError):
+            return
+        address = getattr(getattr(self.client, "scheduler", None), "address", None) or "of the cluster"
+        raise ClusterLost(
+            f"{self.where}: the Dask scheduler {address} stopped answering in the middle of the audit; nothing "
+            "was written: run the audit again when the scheduler is back"
+        ) from None
 
 
 def _shared(value: Any) -> Any:
@@ -146,9 +174,10 @@ def executor(workers: int | None, scheduler: str | None) -> Iterator[Executor]:
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler: {exc}") from None
             try:
-                yield DaskCluster(client, f"dask {scheduler}", warm=True)
+                yield DaskCluster(client, f"dask {scheduler}", warm=True, where=f"--scheduler {scheduler}")
             finally:
-                client.close()
+                with contextlib.suppress(Exception):  # a scheduler that died: the audit has already said so
+                    client.close(timeout=CONNECT_TIMEOUT_S)
             return
         assert workers is not None
         try:
@@ -165,7 +194,11 @@ def executor(workers: int | None, scheduler: str | None) -> Iterator[Executor]:
             raise InputError(f"--workers {workers}: the local Dask cluster did not start: {exc}") from None
         client = dist.Client(cluster, set_as_default=False)
         try:
-            yield DaskCluster(client, f"dask, {workers} local worker process{'es' if workers > 1 else ''}")
+            yield DaskCluster(
+                client,
+                f"dask, {workers} local worker process{'es' if workers > 1 else ''}",
+                where=f"--workers {workers}: the local Dask cluster",
+            )
         finally:
             client.close()
             cluster.close()

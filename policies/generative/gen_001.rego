@@ -4,8 +4,10 @@
 #   A generative model must have evaluation results for this version from an evaluation harness (for
 #   example lm-evaluation-harness, HELM) or its model card's model-index, covering every task the plan
 #   declares, each meeting its declared threshold. Measured runs are preferred: with Inspect AI logs (evidence
-#   inspect_eval) the latest log of each task is the result, and a latest log that did not succeed fails;
-#   then lm-evaluation-harness results files (evidence lm_eval_run), the latest holding the task.
+#   inspect_eval) the latest complete log of each task is the result, and a latest log that did not succeed
+#   fails; then lm-evaluation-harness results files (evidence lm_eval_run), the latest that evaluated the task
+#   whole. A partial run (--limit, --sample-id, samples not completed or not scored) is never the task's
+#   evaluation and never supersedes a complete one: it is shown beside the result as a warning.
 # custom:
 #   id: GEN-001
 #   severity: high
@@ -84,7 +86,7 @@ deny contains {"msg": lib.not_a_number(sprintf("gen task %s threshold", [task_na
 	not is_number(v)
 }
 
-deny contains {"msg": sprintf("task %s (%s) has no evaluation result", [task_name(t), lib.label(lib.get(t, "metric"))]), "evidence": sources} if {
+deny contains {"msg": sprintf("task %s (%s) has no evaluation result%s", [task_name(t), lib.label(lib.get(t, "metric")), partial_note(lib.get(t, "task"))]), "evidence": sources} if {
 	lib.generative
 	some t in tasks
 	not genai.result(lib.get(t, "task"), lib.get(t, "metric"))
@@ -110,3 +112,18 @@ deny contains {"msg": msg, "evidence": [r.source, input.evidence.plan.id]} if {
 }
 
 task_name(t) := lib.label(lib.get(t, "task"))
+
+partial_note(task) := sprintf(" (a partial run is not one: %s)", [concat(", ", runs)]) if {
+	runs := genai.partial_runs(task)
+	count(runs) > 0
+} else := ""
+
+# A partial run beside the result decided on: shown, never taken for it.
+warn contains {"msg": msg, "evidence": [r.source]} if {
+	lib.generative
+	some t in tasks
+	r := genai.result(lib.get(t, "task"), lib.get(t, "metric"))
+	runs := genai.partial_runs(lib.get(t, "task"))
+	count(runs) > 0
+	msg := sprintf("task %s: judged on %s; partial runs beside it, not its evaluation: %s", [task_name(t), r.source, concat(", ", runs)])
+}

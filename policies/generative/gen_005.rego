@@ -5,17 +5,18 @@
 #   to tell it from the threshold: at least gen_eval_samples_min scored samples, a standard error, and the
 #   threshold outside the interval value +/- gen_eval_z standard errors on the side the result claims. A pass on
 #   5 samples, or a result within noise of its threshold, is no evidence the threshold is met. Results from an
-#   Inspect AI log carry both numbers; a declared result must state samples and stderr; a model card's
-#   model-index gives neither and fails.
+#   Inspect AI log or an lm-evaluation-harness results file carry both numbers (only a run that evaluated the
+#   whole dataset is judged: a partial run is never the task's evaluation); a declared result must state
+#   samples and stderr; a model card's model-index gives neither and fails.
 # custom:
 #   id: GEN-005
 #   severity: high
 #   stage: generative
-#   evidence: [inspect_eval, gen_eval, model_card, plan, inventory, base_model]
+#   evidence: [inspect_eval, lm_eval_run, gen_eval, model_card, plan, inventory, base_model]
 #   remediation: >-
 #     Evaluate on more samples (or more epochs) until the standard error separates the result from its
-#     threshold; collect the Inspect logs (collector inspect), or declare samples and stderr with each gen_eval
-#     result.
+#     threshold, on the whole dataset; collect the Inspect logs or lm-eval results (collectors inspect, lm_eval),
+#     or declare samples and stderr with each gen_eval result.
 #   frameworks:
 #     eu_ai_act: ["Art. 15(1)", "Art. 9(8)", "Annex IV 2(g)"]
 #     nist_ai_rmf: ["MEASURE 2.3", "MEASURE 1.1", "MEASURE 2.13"]
@@ -33,12 +34,23 @@ not_applicable contains "the plan declares no gen_tasks (GEN-001 fails for that)
 	count(genai.tasks) == 0
 }
 
-# The results held to a threshold (a task without a result fails GEN-001, not here).
+# The results held to a threshold.
 judged contains [t, r] if {
 	lib.generative
 	some t in genai.tasks
 	r := genai.result(lib.get(t, "task"), lib.get(t, "metric"))
 }
+
+# No result, no adequacy: a task evaluated only in part (or not at all) is not adequately evaluated.
+deny contains {"msg": msg, "evidence": array.concat([e.id | some e in genai.evals], [e.id | some e in genai.lm_runs])} if {
+	lib.generative
+	some t in genai.tasks
+	not genai.result(lib.get(t, "task"), lib.get(t, "metric"))
+	runs := genai.partial_runs(lib.get(t, "task"))
+	msg := sprintf("%s: no result of a run over the whole dataset to judge%s", [name(t), partial_note(runs)])
+}
+
+partial_note(runs) := sprintf(" (a partial run is not one: %s)", [concat(", ", runs)]) if count(runs) > 0 else := ""
 
 name(t) := sprintf("task %s (%s)", [lib.label(lib.get(t, "task")), lib.label(lib.get(t, "metric"))])
 

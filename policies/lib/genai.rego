@@ -1,6 +1,10 @@
 # Evaluation results of generative models, from the sources GEN-001 and GEN-005 read, best first:
-# 1. Inspect AI logs (evidence inspect_eval, measured): per task, the latest log; its results when it succeeded.
-# 2. lm-evaluation-harness results files (evidence lm_eval_run, measured): per task, the latest run holding it.
+# 1. Inspect AI logs (evidence inspect_eval, measured): per task, the latest complete log (it succeeded and
+#    evaluated the whole dataset: no --limit, no --sample-id, every sample completed and scored).
+# 2. lm-evaluation-harness results files (evidence lm_eval_run, measured): per task, the latest run that
+#    evaluated the whole dataset of the task (no --limit, n-samples effective = original).
+# A partial run is never the task's evaluation and never supersedes a complete one, however recent: it is
+# shown beside the result (partial_runs), never in place of it.
 # 3. a declared harness run (gen_eval: harness, results with task, metric, value and optionally samples, stderr);
 # 4. the model card's model-index results (no sample counts).
 # Every result is {task, metric, value, stderr, samples, source, measured}; a missing field is null.
@@ -55,10 +59,17 @@ tasks_run := {t | some e in evals; some t in tasks_of(e)}
 # The latest log of a task, by its creation (Inspect writes it for every log, run or not).
 latest(task) := latest_of(evals, task, "created_at")
 
-inspect_results := [{"task": task, "metric": name, "value": lib.get(r, "value"), "stderr": lib.get(r, "stderr"), "samples": lib.get(r, "samples"), "source": e.id, "measured": true} |
-	some task in tasks_run
-	e := latest(task)
+# A log that evaluated the whole dataset, as its collector found (a record that does not say so is not one).
+complete_log(e) if {
+	lib.get(e.data, "complete") == true
 	lib.get(e.data, "status") == "success"
+}
+
+complete_evals := [e | some e in evals; complete_log(e)]
+
+inspect_results := [{"task": task, "metric": name, "value": lib.get(r, "value"), "stderr": lib.get(r, "stderr"), "samples": lib.get(r, "samples"), "source": e.id, "measured": true} |
+	some task in {t | some c in complete_evals; some t in tasks_of(c)}
+	e := latest_of(complete_evals, task, "created_at")
 	some r in lib.list(lib.get(e.data, "results"))
 	some name in lib.list(lib.get(r, "names"))
 ]
@@ -67,14 +78,48 @@ all_lm_runs := lib.records("lm_eval_run")
 
 lm_runs := [e | some e in all_lm_runs; of_this_version(e)]
 
+# A task of an lm-eval run that evaluated the task's whole dataset.
+lm_complete(x) if lib.get(x, "complete") == true
+
+# The runs that evaluated a task whole.
+lm_complete_runs(task) := [e |
+	some e in lm_runs
+	some x in lib.list(lib.get(e.data, "tasks"))
+	lib.get(x, "task") == task
+	lm_complete(x)
+]
+
 lm_results := [{"task": task, "metric": name, "value": lib.get(m, "value"), "stderr": lib.get(m, "stderr"), "samples": lib.get(x, "samples"), "source": e.id, "measured": true} |
 	some task in {t | some e in lm_runs; some t in tasks_of(e)}
-	e := latest_of(lm_runs, task, "ran_at")
+	e := latest_of(lm_complete_runs(task), task, "ran_at")
 	some x in lib.list(lib.get(e.data, "tasks"))
 	lib.get(x, "task") == task
 	some m in lib.list(lib.get(x, "metrics"))
 	some name in lib.list(lib.get(m, "names"))
 ]
+
+# The runs of a task that evaluated only part of its dataset (a --limit or --sample-id run, samples not
+# completed or not scored), as "id (why)": Inspect logs that succeeded (a log that did not is GEN-001's own
+# finding) and lm-eval runs. Never a result; shown beside the one decided on.
+partial_runs(task) := array.concat(
+	[sprintf("%s (%s)", [e.id, why(lib.get(e.data, "incomplete"))]) |
+		some e in evals
+		task in tasks_of(e)
+		lib.get(e.data, "status") == "success"
+		not complete_log(e)
+	],
+	[sprintf("%s (%s)", [e.id, why(lib.get(x, "incomplete"))]) |
+		some e in lm_runs
+		some x in lib.list(lib.get(e.data, "tasks"))
+		lib.get(x, "task") == task
+		not lm_complete(x)
+	],
+)
+
+why(reasons) := concat("; ", [r | some r in reasons; is_string(r)]) if {
+	is_array(reasons)
+	count(reasons) > 0
+} else := "not recorded as a complete run"
 
 # Measured records of other versions, or of none, as "id (version 2)" for a message.
 elsewhere := array.concat(

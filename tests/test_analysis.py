@@ -335,7 +335,7 @@ print(kinds, sorted(m for m in ("shap", "fairlearn", "sklearn") if m in sys.modu
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
         for _ in range(2)
     ]
-    kinds = "['analysis.data', 'analysis.drift', 'analysis.explanations', 'analysis.fairness']"
+    kinds = "['analysis.data', 'analysis.drift', 'analysis.explanations', 'analysis.fairness', 'analysis.performance']"
     assert out[1].strip() == f"{kinds} []", out
 
 
@@ -362,9 +362,13 @@ def test_missing_label_column_is_exit_2_naming_the_file(run_cli: Any, demo_copy:
     # the subject's measured controls have no decision, with the cause; the report is written
     report = json.loads((tmp_path / "o" / "report.json").read_text())
     errored = {r["control"]: r["findings"][0]["message"] for r in report["results"] if r["status"] == "error"}
-    assert {"DEV-004", "DEV-005"} <= set(errored)  # fairness needs the label; the data scan and drift do not
+    # fairness and performance need the label; the data scan and drift do not
+    assert {"DEV-003", "DEV-004", "DEV-005"} <= set(errored)
     assert all(
-        "analysis fairness of" in m and "no label column 'salary'" in m and ".csv" in m for m in errored.values()
+        ("analysis fairness of" in m or "analysis performance of" in m)
+        and "no label column 'salary'" in m
+        and ".csv" in m
+        for m in errored.values()
     )
     decided = {r["control"]: r["status"] for r in report["results"]}
     assert decided["DATA-003"] == decided["DATA-004"] == "fail" and decided["GOV-001"] == "pass"

@@ -158,3 +158,45 @@ def test_without_a_measurement_a_logged_number_cannot_pass_dev_003(
     end = "a logged number cannot alone satisfy this critical control"
     assert any(m.startswith("test_recall = 0.95 is logged by run ") and "not measured" in m and m.endswith(end)
                for m in messages), messages  # fmt: skip
+
+
+# ---- undefined rates in the fairness measurement -------------------------------------------------------------
+
+
+def test_a_group_without_positive_labels_has_no_true_positive_rate(tmp_path: Path) -> None:
+    """fairlearn 0.15 gives such a group a TPR of 0.0; a rate with nothing to count is left out with the reason."""
+    from ailm.analysis import fairness as fair_mod
+
+    rng = np.random.default_rng(3)
+    df = _data(600).assign(g=rng.choice(["a", "b"], 600))
+    model = _fit(df)
+    c = _data(34, seed=9).assign(g="c", y=0)  # 34 rows, not one positive label
+    df = pd.concat([df, c], ignore_index=True)
+    ctx = _ctx(tmp_path, df, model, [], sensitive_features=["g"])
+    ctx.sensitive_features = ["g"]
+    m = fair_mod.analyze(ctx)["features"][0]
+    groups = {g["group"]: g for g in m["groups"]}
+    assert groups["c"]["true_positive_rate"] is None and groups["c"]["true_positive_rate_ci"] == [None, None]
+    assert groups["c"]["false_positive_rate"] is not None  # its negatives are counted: it stays in the FPR comparison
+    assert m["excluded_from_equalized_odds"] == [
+        {"group": "c", "rate": "tpr", "reason": "no positive true label, so its true positive rate is undefined"}
+    ]
+    y_hat = model.predict(df[["x"]])
+    tpr = [y_hat[(df.g == g) & (df.y == 1)].mean() for g in ("a", "b")]
+    fpr = [y_hat[(df.g == g) & (df.y == 0)].mean() for g in ("a", "b", "c")]
+    assert m["equalized_odds_difference"] == pytest.approx(max(max(tpr) - min(tpr), max(fpr) - min(fpr)), abs=1e-6)
+    assert any(n.startswith("group c: no positive true label") for n in m["notes"])
+
+
+def test_with_one_group_left_for_a_rate_equalized_odds_are_null(tmp_path: Path) -> None:
+    from ailm.analysis import fairness as fair_mod
+
+    df = _data(600).assign(g="a")
+    model = _fit(df)
+    df = pd.concat([df, _data(60, seed=4).assign(g="b", y=0)], ignore_index=True)
+    ctx = _ctx(tmp_path, df, model, [], sensitive_features=["g"])
+    ctx.sensitive_features = ["g"]
+    m = fair_mod.analyze(ctx)["features"][0]
+    assert m["status"] == "measured" and m["equalized_odds_difference"] is None
+    assert m["confidence_intervals"]["equalized_odds_difference"] is None
+    assert any("equalized odds are undefined" in n for n in m["notes"])

@@ -4,8 +4,9 @@
 #   From ailm's fairness measurement (fairlearn on the evaluation split): for each sensitive feature named
 #   in the plan, the demographic parity difference and the equalized odds difference must be at most 0.1.
 #   A group with fewer rows than the minimum (30) is insufficient evidence: it is named in a warning, never
-#   silently dropped. Intersections of the sensitive features are reported as warnings. The 0.1 limits are
-#   practice, not a standard.
+#   silently dropped. A group whose true (or false) positive rate is undefined (no positive, or no negative,
+#   true label) is left out of that rate's comparison and named in a warning. Intersections of the
+#   sensitive features are reported as warnings. The 0.1 limits are practice, not a standard.
 # custom:
 #   id: DEV-005
 #   severity: high
@@ -89,6 +90,12 @@ warn contains {"msg": msg, "evidence": [fair.id]} if {
 	some g in lib.list(lib.get(m, "groups"))
 	lib.get(g, "insufficient_evidence") == true
 	msg := sprintf("%s = %s: %s rows, below the minimum %s: insufficient evidence", [lib.label(lib.get(m, "feature")), lib.label(lib.get(g, "group")), lib.label(lib.get(g, "count")), lib.label(lib.get(result, "min_group_size"))])
+}
+
+warn contains {"msg": msg, "evidence": [fair.id]} if {
+	some m in lib.list(lib.get(result, "features"))
+	some e in lib.list(lib.get(m, "excluded_from_equalized_odds"))
+	msg := sprintf("%s = %s: %s; equalized odds compare the other groups without it", [lib.label(lib.get(m, "feature")), lib.label(lib.get(e, "group")), lib.label(lib.get(e, "reason"))])
 }
 
 warn contains {"msg": msg, "evidence": [fair.id]} if {

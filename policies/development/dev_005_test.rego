@@ -37,6 +37,12 @@ test_small_group_is_named_not_dropped if {
 	dev_005.warn == {{"msg": "sex = X: 12 rows, below the minimum 30: insufficient evidence", "evidence": ["fair1"]}} with input as inp([feature("sex", ["sex"], 0.06, 0.04, small)])
 }
 
+test_a_group_with_an_undefined_rate_is_named_not_counted if {
+	excluded := json.patch(feature("sex", ["sex"], 0.06, 0.04, big), [{"op": "add", "path": "/excluded_from_equalized_odds", "value": [{"group": "F", "rate": "tpr", "reason": "no positive true label, so its true positive rate is undefined"}]}])
+	count(dev_005.deny) == 0 with input as inp([excluded])
+	dev_005.warn == {{"msg": "sex = F: no positive true label, so its true positive rate is undefined; equalized odds compare the other groups without it", "evidence": ["fair1"]}} with input as inp([excluded])
+}
+
 test_intersection_warns if {
 	fs := [feature("sex", ["sex"], 0.06, 0.04, big), feature("sex x race", ["sex", "race"], 0.3, 0.04, big)]
 	count(dev_005.deny) == 0 with input as inp(fs)

@@ -37,11 +37,20 @@ def _group_keys(frame: Any, columns: list[str]) -> Any:
     return keys
 
 
+UNDEFINED_RATE = {
+    "tpr": "no positive true label, so its true positive rate is undefined",
+    "fpr": "no negative true label, so its false positive rate is undefined",
+}
+
+
 def _summaries(rates: dict[str, Any], has_both_classes: bool) -> tuple[dict[str, float | None], list[str]]:
-    """The four between-group numbers from per-group selection rate, TPR and FPR (numpy arrays)."""
+    """The four between-group numbers from per-group selection rate, TPR and FPR (numpy arrays). A group whose
+    TPR (or FPR) is undefined (NaN: no positive, or no negative, true label) is left out of that rate's
+    comparison only; with fewer than two groups left, equalized odds are undefined."""
     import numpy as np
 
-    sel, tpr, fpr = rates["selection_rate"], rates["tpr"], rates["fpr"]
+    sel = rates["selection_rate"]
+    tpr, fpr = (v[~np.isnan(v)] for v in (rates["tpr"], rates["fpr"]))
     out: dict[str, float | None] = dict.fromkeys(SUMMARIES)
     reasons: list[str] = []
     if len(sel) < 2:
@@ -51,8 +60,10 @@ def _summaries(rates: dict[str, Any], has_both_classes: bool) -> tuple[dict[str,
         out["demographic_parity_ratio"] = float(np.min(sel) / np.max(sel))
     else:
         reasons.append("no positive predictions in any group: the parity ratio is undefined")
-    if not has_both_classes or np.isnan(tpr).any() or np.isnan(fpr).any():
-        reasons.append("a group lacks positive or negative true labels: equalized odds are undefined")
+    if not has_both_classes or len(tpr) < 2 or len(fpr) < 2:
+        reasons.append(
+            "fewer than two groups have both positive and negative true labels: equalized odds are undefined"
+        )
         return out, reasons
     out["equalized_odds_difference"] = float(max(np.max(tpr) - np.min(tpr), np.max(fpr) - np.min(fpr)))
     ratios = []
@@ -155,6 +166,7 @@ def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any
             "groups": [],
             "compared_groups": [],
             "insufficient_groups": [],
+            "excluded_from_equalized_odds": [],
             **dict.fromkeys(SUMMARIES),
             "confidence_intervals": dict.fromkeys(SUMMARIES),
             "notes": [f"no row of the {role} data has a value for {name}"],
@@ -184,7 +196,13 @@ def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any
             sensitive_features=np.asarray(labels, dtype=object)[nonzero // 4],
             sample_params={m: {"sample_weight": cells[nonzero]} for m in metrics},
         )
-    table = mf.by_group.loc[labels]
+    table = mf.by_group.loc[labels].copy()
+    # fairlearn gives 0.0 for the TPR of a group without positive labels (and the FPR of one without negatives):
+    # a rate with nothing to count is undefined, never a number that enters a comparison
+    per_group = cells.reshape(k, 4)
+    undefined = {"tpr": per_group[:, 2] + per_group[:, 3] == 0, "fpr": per_group[:, 0] + per_group[:, 1] == 0}
+    for metric, mask in undefined.items():
+        table[metric] = np.where(mask, np.nan, table[metric].to_numpy(dtype=float))
     sufficient = [g for i, g in enumerate(labels) if int(counts[i]) >= s.min_group_size]
     insufficient = [g for g in labels if g not in sufficient]
 
@@ -215,6 +233,13 @@ def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any
     }
     both = bool(y[~absent].min() != y[~absent].max())
     values, reasons = _summaries(rates, both)
+    excluded = [
+        {"group": g, "rate": metric, "reason": UNDEFINED_RATE[metric]}
+        for metric, mask in undefined.items()
+        for i, g in enumerate(labels)
+        if mask[i] and g in sufficient
+    ]
+    reasons += [f"group {e['group']}: {e['reason']}; left out of the equalized odds comparison" for e in excluded]
     if int(y_hat.min()) == int(y_hat.max()):
         reasons.append(f"the model predicts {int(y_hat[0])} for every row")
     summary = {k: _r(v) for k, v in values.items()}
@@ -228,6 +253,7 @@ def assess(ctx: AnalysisContext, columns: list[str], salt: int) -> dict[str, Any
         "groups": group_rows,
         "compared_groups": sufficient,
         "insufficient_groups": insufficient,
+        "excluded_from_equalized_odds": excluded,
         **summary,
         "confidence_intervals": {k: ci[k] for k in SUMMARIES},
         "notes": reasons,

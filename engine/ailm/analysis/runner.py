@@ -30,7 +30,7 @@ from ailm.lineage import LineageGraph
 from ailm.plugins import Plugin, PluginError, load
 from ailm.yamlsrc import YamlSource
 
-METHOD_VERSION = "4"  # bump when an analyzer's method changes, so cached results are not reused
+METHOD_VERSION = "5"  # bump when an analyzer's method changes, so cached results are not reused
 Progress = Callable[[str], None]
 
 

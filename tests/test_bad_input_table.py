@@ -342,6 +342,30 @@ for name, old, new, expect in [
         "sensitive_features: sex and race",
         ("{manifest}:", "facts.plan.data.sensitive_features:"),
     ),
+    (
+        "test report sha256 not a digest",
+        "facts:\n",
+        "facts:\n  technical_documentation:\n    data:\n      test_reports:\n        - {uri: r.json, sha256: x}\n",
+        ("{manifest}:", "facts.technical_documentation.data.test_reports.0.sha256:", "a sha256 is 64 hexadecimal characters, not 'x'"),
+    ),
+    (
+        "test report sha256 63 hex",
+        "facts:\n",
+        f"facts:\n  technical_documentation:\n    data:\n      test_reports:\n        - {{uri: r.json, sha256: {'a' * 63}}}\n",
+        ("{manifest}:", "facts.technical_documentation.data.test_reports.0.sha256:", "64 hexadecimal characters"),
+    ),
+    (
+        "annex iv section a number",
+        "facts:\n",
+        "facts:\n  technical_documentation:\n    data:\n      annex_iv: {'1': 42}\n",
+        ("{manifest}:", "facts.technical_documentation.data.annex_iv.1"),
+    ),
+    (
+        "annex iv section digest not a digest",
+        "facts:\n",
+        "facts:\n  technical_documentation:\n    data:\n      annex_iv: {'1': {uri: a.md, sha256: abc}}\n",
+        ("{manifest}:", "facts.technical_documentation.data.annex_iv.1", "64 hexadecimal characters"),
+    ),
 ]:
     CASES.append(Case("facts", name, text_edit(MAN, old, new), expect))
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from ailm.collectors.base import CollectContext, Collection
-from ailm.evidence import ids
+from ailm.evidence import documents, ids
 from ailm.evidence.model import Declaration, Evidence, Node, Source
 from ailm.plugins import Cardinality, Plugin
 from ailm.yamlsrc import YamlSource
@@ -123,6 +123,20 @@ def _collection(manifest: Manifest, src: YamlSource, path: Path) -> Collection:
                 data=group.data,
             )
         )
+        if role == "technical_documentation":  # its documents hashed by ailm: what a declared digest is checked by
+            out.records.append(
+                Evidence.make(
+                    kind="checked.technical_documentation",
+                    id=f"manifest:{manifest.model}:technical_documentation:checked",
+                    role=documents.ROLE,
+                    subject=model,
+                    source=source,
+                    data={
+                        "checks": f"manifest:{manifest.model}:{role}",
+                        **documents.check_technical_documentation(group.data, path.parent),
+                    },
+                )
+            )
     seen: set[str] = set()
     for i, ds in enumerate(manifest.datasets):
         if ds.name in seen:
@@ -159,7 +173,7 @@ def _roles() -> dict[str, Cardinality]:
     from ailm.evidence.facts import ROLES
 
     # the declared-fact roles of the schema, one record each; "*": an organisation's own roles, one each too
-    return {**dict.fromkeys(ROLES, "one"), ids.DS_FACTS: "many", "*": "one"}
+    return {**dict.fromkeys(ROLES, "one"), ids.DS_FACTS: "many", documents.ROLE: "one", "*": "one"}
 
 
 plugin = Plugin(

@@ -33,6 +33,19 @@ def _date(text: str) -> str:
 
 
 Date = Annotated[StrictStr, AfterValidator(_date)]
+
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+def _sha256(text: str) -> str:
+    from ailm.evidence.documents import is_placeholder
+
+    if not _SHA256.match(text) and not is_placeholder(text):  # a placeholder ("tbd") is the control's finding
+        raise ValueError(f"a sha256 is 64 hexadecimal characters, not {text[:80]!r}")
+    return text
+
+
+Sha256 = Annotated[StrictStr, AfterValidator(_sha256)]
 Number = StrictInt | StrictFloat
 Text = StrictStr
 Flag = StrictBool
@@ -298,13 +311,18 @@ class Robustness(_Fact):
 
 class TestReport(_Fact):
     uri: Text | None = None
-    sha256: Text | None = None
+    sha256: Sha256 | None = None
     signed_by: Text | None = None
     signature: Text | None = None
 
 
+class AnnexSection(_Fact):
+    uri: Text | None = None
+    sha256: Sha256 | None = None
+
+
 class TechnicalDocumentation(_Fact):
-    annex_iv: dict[str, Any] | None = None
+    annex_iv: dict[str, AnnexSection | Text] | None = None  # section "1".."9" -> a document, or {uri, sha256}
     test_reports: list[TestReport] | None = None
 
 

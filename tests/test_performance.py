@@ -200,3 +200,19 @@ def test_with_one_group_left_for_a_rate_equalized_odds_are_null(tmp_path: Path) 
     assert m["status"] == "measured" and m["equalized_odds_difference"] is None
     assert m["confidence_intervals"]["equalized_odds_difference"] is None
     assert any("equalized odds are undefined" in n for n in m["notes"])
+
+
+def test_a_deleted_training_run_is_not_the_run_of_record(
+    run_cli: Any, demo_copy: Path, demo_root: Path, tmp_path: Path
+) -> None:
+    _edited_store(demo_copy, demo_root, tmp_path)
+    with sqlite3.connect(tmp_path / "mlflow.db") as conn:  # the run moved to MLflow's trash (mlflow runs delete)
+        assert conn.execute("UPDATE runs SET lifecycle_stage = 'deleted'").rowcount == 1
+    manifest = demo_copy / "manifest.yaml"  # a threshold the measured recall meets: only the deleted run fails
+    manifest.write_text(manifest.read_text().replace("threshold: 0.70", "threshold: 0.65"))
+    result = _dev_003(run_cli, demo_copy, tmp_path)
+    assert result["status"] == "fail"
+    assert [f["message"] for f in result["findings"]] == [
+        f"training run {result['evidence'][-1].split(':')[-1]} is deleted in the tracking store: it is not the "
+        "training run of record, and its logged metrics and start time are not evidence"
+    ]

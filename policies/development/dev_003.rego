@@ -6,7 +6,7 @@
 #   must have been defined before the run started, so that it was not chosen after seeing the result. The
 #   number the training run logged is a claim: one that disagrees with the measurement by more than
 #   measured_tolerance is a finding of its own, and a logged number ailm could not measure never satisfies
-#   this control on its own.
+#   this control on its own. A training run that is deleted in the tracking store is not the run of record.
 # custom:
 #   id: DEV-003
 #   severity: critical
@@ -67,6 +67,15 @@ measured_on(m) := sprintf("measured by ailm on the %s split, %s", [lib.label(lib
 deny contains {"msg": lib.absent(role), "evidence": lib.absent_ids(role)} if {
 	some role in ["plan", "run"]
 	not lib.has(role)
+}
+
+# A run in MLflow's trash is not the training run of record: what it logged, and when it started, are not
+# evidence for the version it registered (DEV-001 names it too, at its own severity).
+deny contains {"msg": msg, "evidence": [run.id]} if {
+	stage := lib.get(run.data, "lifecycle_stage")
+	stage != null
+	stage != "active"
+	msg := sprintf("training run %s is %s in the tracking store: it is not the training run of record, and its logged metrics and start time are not evidence", [run_name, lib.label(stage)])
 }
 
 deny contains {"msg": "plan declares no success_metrics", "evidence": [plan.id]} if {

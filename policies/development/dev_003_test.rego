@@ -90,3 +90,13 @@ test_fail_metric_neither_measured_nor_logged if {
 	])
 	dev_003.deny == {{"msg": "success metric test_recall was neither measured by ailm (ailm's measurement does not name it (perf1)) nor logged by run r", "evidence": ["plan1", "run1"]}} with input as missing
 }
+
+test_fail_a_deleted_training_run if {
+	deleted := json.patch(inp(0.75, measurement(0.75)), [{"op": "add", "path": "/evidence/run/data/lifecycle_stage", "value": "deleted"}])
+	dev_003.deny == {{"msg": "training run r is deleted in the tracking store: it is not the training run of record, and its logged metrics and start time are not evidence", "evidence": ["run1"]}} with input as deleted
+}
+
+test_pass_an_active_training_run if {
+	active := json.patch(inp(0.75, measurement(0.75)), [{"op": "add", "path": "/evidence/run/data/lifecycle_stage", "value": "active"}])
+	count(dev_003.deny) == 0 with input as active
+}

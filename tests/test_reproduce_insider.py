@@ -1,0 +1,115 @@
+"""`ailm verify --reproduce` against an insider: someone with the signing key (a modified engine) edits what
+an audit shows and signs it again. The signature then holds, so only re-derivation can tell: it must take
+nothing from the report it checks (not the set of results, not the waivers, not the thresholds) and hold the
+recorded inputs to the evidence they cite."""
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ailm.canonical import sha256_file
+from ailm.result import AuditResult
+from ailm.signing import ATTESTATION_NAME, attestation, load_private
+
+
+@pytest.fixture(scope="module")
+def signed_json(demo_root: Path, demo_keys: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("insider") / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "ailm.cli", "audit", "--config", str(demo_root / "evidence" / "demo" / "ailm.yaml"),
+         "--out", str(out), "--as-of", "2026-11-23", "--key", str(demo_keys[0]), "--format", "json", "--no-history",
+         "--horizon", "0"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    return out
+
+
+def _resign(src: Path, dst: Path, key: Path, *, report: Callable[[dict[str, Any]], None] | None = None,
+            inputs: Callable[[list[Any]], None] | None = None) -> Path:  # fmt: skip
+    """Edit the audit's files and sign them again, as a holder of the key can: verify then holds."""
+    shutil.copytree(src, dst)
+    envelope = json.loads((dst / ATTESTATION_NAME).read_text())
+    predicate = json.loads(base64.b64decode(envelope["payload"]))["predicate"]
+    if report is not None:
+        doc = json.loads((dst / "report.json").read_text())
+        report(doc)
+        doc["result_sha256"] = AuditResult.from_report(doc).result_sha256()
+        predicate["result_sha256"] = doc["result_sha256"]
+        (dst / "report.json").write_text(json.dumps(doc, indent=2))
+    if inputs is not None:
+        recorded = json.loads((dst / "inputs.json").read_text())
+        inputs(recorded)
+        (dst / "inputs.json").write_text(json.dumps(recorded, indent=2, sort_keys=True))
+    digests = {p.name: sha256_file(p) for p in dst.iterdir() if p.name != ATTESTATION_NAME}
+    (dst / ATTESTATION_NAME).write_bytes(attestation(digests, predicate, load_private(key)))
+    return dst
+
+
+def _drop_failures(doc: dict[str, Any]) -> None:
+    doc["results"] = [r for r in doc["results"] if r["status"] not in ("fail", "warn")]
+
+
+def _waive_in_report(doc: dict[str, Any]) -> None:
+    for r in doc["results"]:
+        if r["control"] == "DEV-004":
+            r["status"] = "waived"
+            r["waiver"] = {"control": "DEV-004", "subject": r["subject"], "justification": "accepted",
+                           "approver": "someone", "ticket": "RISK-1", "expires": "2030-01-01T00:00:00Z"}  # fmt: skip
+
+
+def _retention_365(recorded: list[Any]) -> None:
+    text = json.dumps(recorded)
+    assert '"retention_days": 90' in text
+    recorded[:] = json.loads(text.replace('"retention_days": 90', '"retention_days": 365'))
+
+
+CASES = [
+    ("every failing result removed", {"report": _drop_failures}, "the policy set has this control and the report has no result for it"),
+    ("a waiver that exists only in report.json", {"report": _waive_in_report}, "DEV-004 on model_version:adult-income/1: the report says waived, the policies give fail"),
+    ("inputs.json says 365 days, evidence.json 90", {"inputs": _retention_365}, "is not the record evidence.json holds"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "edits", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_a_re_signed_edit_does_not_reproduce(
+    signed_json: Path, demo_keys, tmp_path: Path, run_cli, case: str, edits: dict[str, Any], expected: str
+) -> None:
+    private, public = demo_keys
+    edited = _resign(signed_json, tmp_path / "edited", private, **edits)
+    assert run_cli("verify", edited, "--key", public).code == 0  # the signature holds: the key signed it
+    res = run_cli("verify", edited, "--key", public, "--reproduce")
+    said = " ".join(res.out.split())
+    assert res.code == 1 and "Reproduction FAILED" in said and expected in said, (case, said)
+
+
+def test_an_attestation_without_what_it_decided_with_cannot_be_reproduced(
+    signed_json: Path, demo_keys, tmp_path: Path, run_cli
+) -> None:
+    private, public = demo_keys
+    older = tmp_path / "older"
+    shutil.copytree(signed_json, older)
+    envelope = json.loads((older / ATTESTATION_NAME).read_text())
+    predicate = json.loads(base64.b64decode(envelope["payload"]))["predicate"]
+    del predicate["decided_with"]
+    digests = {p.name: sha256_file(p) for p in older.iterdir() if p.name != ATTESTATION_NAME}
+    (older / ATTESTATION_NAME).write_bytes(attestation(digests, predicate, load_private(private)))
+    res = run_cli("verify", older, "--key", public, "--reproduce")
+    assert res.code == 2 and "does not record the thresholds and waivers the audit decided with" in " ".join(
+        res.err.split()
+    )
+
+
+def test_the_untouched_audit_reproduces_every_control(signed_json: Path, demo_keys, run_cli) -> None:
+    res = run_cli("verify", signed_json, "--key", demo_keys[1], "--reproduce")
+    assert res.code == 0 and "Reproduced: all 58 decisions match the report" in res.out, res.out + res.err

@@ -564,6 +564,24 @@ CASES.append(
     Case("openlineage", "file missing", first_collector(OL), ("events.ndjson: OpenLineage event file not found",))
 )
 CASES.append(Case("openlineage", "a 20 MB line", both(first_collector(OL), write("events.ndjson", event(x="y" * (17 << 20)))), ("events.ndjson:1: an event line longer than",)))  # fmt: skip
+# fmt: off
+# a key given twice: the last value would win (the run counted as completed, a digest conflict hidden)
+for name, content, expect in [
+    ("eventType twice", event(eventType="FAIL")[:-2] + ', "eventType": "COMPLETE"}\n', ("events.ndjson:1: not a JSON event: duplicate key 'eventType' at line 1 column",)),
+    ("eventType twice, escaped", event(eventType="FAIL")[:-2] + ', "event\\u0054ype": "COMPLETE"}\n', ("events.ndjson:1: not a JSON event: duplicate key 'eventType'",)),
+    ("datasetVersion twice", event(outputs=[{"namespace": "file", "name": "/d.csv", "facets": {"version": {"datasetVersion": "sha256:" + "a" * 64}}}]).replace('"}}}]', '", "datasetVersion": "sha256:' + "b" * 64 + '"}}}]'), ("events.ndjson:1: not a JSON event: duplicate key 'datasetVersion'",)),
+    ("second event repeats runId", event() + event().replace('"runId"', '"runId": "0193a1c0-1111-7222-8333-444455550000", "runId"'), ("events.ndjson:2: not a JSON event: duplicate key 'runId'",)),
+]:
+    CASES.append(Case("openlineage", name, both(first_collector(OL), write("events.ndjson", content)), expect))  # fmt: skip
+
+LM = "  - name: lm_eval\n    path: lm\n    model: adult-income\n"
+LM_RESULTS = next((REPO / "evidence" / "demo" / "genai" / "lm_eval" / "results").rglob("results_*.json")).read_text()
+for name, content, expect in [
+    ("lm-eval metric twice", LM_RESULTS.replace('"acc,none": 0.7875,', '"acc,none": 0.7875, "acc,none": 0.99,', 1), ("lm/results_x.json: not JSON: duplicate key 'acc,none' at line",)),
+    ("lm-eval limit as text", LM_RESULTS.replace('"limit": null', '"limit": "10"', 1), ("lm/results_x.json: config.limit must be a number or null",)),
+]:
+    CASES.append(Case("lm_eval", name, both(first_collector(LM), write("lm/results_x.json", content)), expect))  # fmt: skip
+# fmt: on
 
 DVC = "  - name: dvc\n    path: pipe\n"
 for name, files, expect in [

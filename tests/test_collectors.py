@@ -128,6 +128,16 @@ def test_openlineage_runs_datasets_and_facets_from_real_client_events(tmp_path: 
         ('{"eventType": "START", "eventTime": "2026-01-01T00:00:00Z", "run": {}, '
          '"job": {"namespace": "n", "name": "j"}}',
          "run has no 'runId'"),
+        # a key given twice: every parser keeps one of them, and which one decides the run's state or digest
+        ('{"eventType": "FAIL", "eventTime": "2026-01-01T00:00:00Z", "eventType": "COMPLETE"}',
+         "not a JSON event: duplicate key 'eventType' at line 1 column 60"),
+        ('{"eventType": "FAIL", "eventTime": "2026-01-01T00:00:00Z", "eventTyp\\u0065": "COMPLETE"}',
+         "duplicate key 'eventType' at line 1 column 60"),  # written with an escape
+        ('{"eventType": "FAIL", "eventTime": "2026-01-01T00:00:00Z", "eventType"\t: "COMPLETE"}',
+         "duplicate key 'eventType' at line 1 column 60"),  # white space before the colon
+        ('{"outputs": [{"namespace": "file", "name": "/d.csv", "facets": {"version": {"datasetVersion": '
+         '"sha256:' + "a" * 64 + '", "datasetVersion": "sha256:' + "b" * 64 + '"}}}]}',
+         "duplicate key 'datasetVersion' at line 1 column 170"),
     ],
 )  # fmt: skip
 def test_openlineage_bad_line_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
@@ -139,6 +149,38 @@ def test_openlineage_bad_line_names_file_and_line(tmp_path: Path, line: str, mes
     with pytest.raises(CollectorError) as exc:
         OpenLineageCollector(path="e.ndjson").collect(ctx(tmp_path))
     assert f"{events}:3: " in str(exc.value) and message in str(exc.value)
+
+
+JSON_TEXT = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet='a:"\\\u00e9 ', max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet='ab:"\\', max_size=3), inner,
+                                                                 max_size=3),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.dictionaries(st.text(alphabet="ab:", max_size=2), JSON_TEXT, min_size=1, max_size=3),
+       extra=JSON_TEXT, escape=st.booleans(), space=st.sampled_from([":", " :", "\t:", ": "]))  # fmt: skip
+def test_the_fast_repeated_key_check_finds_every_repeat_the_strict_parser_finds(
+    value: dict[str, Any], extra: Any, escape: bool, space: str
+) -> None:
+    """loads_fast_unique reads what orjson reads and refuses what loads_unique refuses, on generated texts and
+    hostile ones: a repeat written with an escape, with white space before its colon, hidden by a colon written
+    as an escape elsewhere."""
+    from ailm.canonical import DuplicateKeyError, loads_fast_unique, loads_unique
+
+    text = json.dumps(value, ensure_ascii=escape)
+    assert loads_fast_unique(text.encode()) == json.loads(text)
+    key = next(iter(value))
+    key_text = json.dumps(key, ensure_ascii=True).replace("a", "\\u0061") if escape else json.dumps(key)
+    repeated = text[:-1] + f', {key_text}{space}{json.dumps(extra)}, "c": "\\u003a"}}'
+    with pytest.raises(DuplicateKeyError) as strict:
+        loads_unique(repeated)
+    with pytest.raises(DuplicateKeyError) as fast:
+        loads_fast_unique(repeated.encode())
+    assert str(fast.value) == str(strict.value)
 
 
 def test_malformed_event_ends_the_audit_with_exit_2_unless_optional(demo_copy: Path, tmp_path: Path, run_cli) -> None:

@@ -171,3 +171,23 @@ def test_a_registry_of_more_than_one_page_of_models_is_read_whole(tmp_path: Path
         CollectContext(base_dir=tmp_path, as_of=AS_OF)
     )
     assert len([r for r in out.records if r.role == "reg"]) == 105
+
+
+def test_awkward_names_through_a_tracking_server_give_exactly_their_own_versions(
+    mlflow_server: str, tmp_path: Path
+) -> None:
+    """The same over MLflow's REST API (the filter travels as a query parameter); runs after the comparison above,
+    since it registers models on the server's store."""
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=mlflow_server, registry_uri=mlflow_server)
+    names = ["it's", "both ' and \"", "back\\slash ✓"]
+    for i, name in enumerate(names):
+        client.create_registered_model(name)
+        for _ in range(i + 1):
+            client.create_model_version(name, "s3://nowhere/model")  # the server refuses a local path
+    out = MlflowCollector(tracking_uri=mlflow_server, registry_uri=None, models=names, retries=0).collect(
+        CollectContext(base_dir=tmp_path, as_of=AS_OF)
+    )
+    got = sorted((r.data["name"], r.data["version"]) for r in out.records if r.role == "reg")
+    assert got == sorted((n, str(v + 1)) for i, n in enumerate(names) for v in range(i + 1))

@@ -205,6 +205,55 @@ def test_the_generative_demo_fails_and_passes_its_gen_controls_on_measured_evide
     assert all("encoding.InjectBase64" in f["message"] for f in by["GEN-002"]["findings"])
 
 
+def test_a_later_partial_run_never_replaces_a_full_run_that_failed_its_threshold(
+    genai_root: Path, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    """The demo's full runs (0.7875 on 80 samples) held to 0.8, then a real Inspect --limit 12 run and a real
+    lm-eval --limit 10 run, both later and both 1.0 +/- 0.0: the full runs still decide, the partial ones are
+    shown beside them. (Latest log wins passed GEN-001 here.)"""
+    from test_inspect_runs import _run
+
+    logs = tmp_path / "inspect"
+    shutil.copytree(genai_root / ".ailm" / "demo" / "genai" / "inspect", logs)
+    partial = _run(logs / "later", limit=12)
+    lm = tmp_path / "lm"
+    shutil.copytree(REPO / "evidence" / "demo" / "genai" / "lm_eval" / "results", lm / "full")
+    shutil.copytree(REPO / "tests" / "data" / "lm_eval_limit10", lm / "limit10")
+    demo = genai_root / "evidence" / "demo"
+    manifest = demo / f"genai-manifest-{tmp_path.name}.yaml"
+    text = (demo / "genai-manifest.yaml").read_text()
+    for metric in ("accuracy", "acc"):  # support_refusal's and support_refusal_lm's
+        text = text.replace(f"metric: {metric}, threshold: 0.75", f"metric: {metric}, threshold: 0.8")
+    manifest.write_text(text)
+    cfg = _genai_config(genai_root, tmp_path)
+    cfg.write_text(cfg.read_text().replace("path: genai-manifest.yaml", f"path: {manifest.name}")
+                   .replace("path: ../../.ailm/demo/genai/inspect", f"path: {logs}")
+                   .replace("path: genai/lm_eval/results", f"path: {lm}"))  # fmt: skip
+    out = tmp_path / "out"
+    res = run_cli("audit", "--config", cfg, "--out", out, "--no-sign", "--as-of", "2026-12-09", "--format", "json")
+    assert res.code == 1, res.out + res.err
+    by = {r["control"]: r for r in json.loads((out / "report.json").read_text())["results"]}
+    gen1 = by["GEN-001"]
+    assert gen1["status"] == "fail"
+    denied = sorted(f["message"] for f in gen1["findings"] if f["level"] == "deny")
+    assert denied == [
+        "task support_refusal: accuracy = 0.7875 does not meet the threshold 0.8",
+        "task support_refusal_lm: acc = 0.7875 does not meet the threshold 0.8",
+    ]
+    warned = sorted(f["message"] for f in gen1["findings"] if f["level"] == "warn")
+    full_lm = "lm_eval:results_2026-12-01T22-49-33.047621"
+    assert len(warned) == 2 and "partial runs beside it, not its evaluation" in warned[0]
+    assert "limit 12; 12 of 80 samples completed (80 x 1 epochs)" in warned[0]
+    assert warned[1].startswith(f"task support_refusal_lm: judged on {full_lm}; partial runs beside it")
+    assert "lm_eval:results_2026-12-08T03-23-50.685144 (limit 10; 10 of 80 samples evaluated)" in warned[1]
+    evidence = {e["id"]: e for e in json.loads((out / "evidence.json").read_text())["records"]}
+    (later,) = [e for e in evidence.values() if e["source"]["uri"] == partial.as_uri()]
+    assert later["data"]["complete"] is False and later["data"]["limit"] == 12
+    # GEN-005 judges the full runs only (below the threshold: GEN-001's finding) and names the lm-eval file read
+    assert by["GEN-005"]["status"] == "pass" and full_lm in by["GEN-005"]["evidence"]
+    assert evidence[full_lm]["source"]["uri"].endswith("results_2026-12-01T22-49-33.047621.json")
+
+
 def _store_copy(root: Path, tmp_path: Path) -> Path:
     store = tmp_path / "mlflow.db"
     shutil.copy(root / ".ailm" / "demo" / "mlflow.db", store)

@@ -38,10 +38,10 @@ def _code(text: str, *, table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _changes(d: dict[str, Any]) -> str:
+def changes_markdown(d: dict[str, Any], heading: str = "####") -> str:
     """What changed since the previous audit (as ``ailm diff`` prints it), every recorded string escaped."""
     lines = [
-        f"#### Changes since audit {_code(str(d['from']['audit_id'])[:8])} "
+        f"{heading} Changes since audit {_code(str(d['from']['audit_id'])[:8])} "
         f"(as of {_cell(str(d['from']['as_of'])[:10])})",
         "",
         f"{len(d['new_failures'])} new failure(s), {len(d['fixed'])} fixed, {len(d['changed'])} other change(s).",
@@ -101,7 +101,7 @@ def render_markdown(result: AuditResult, *, limit: int = 20) -> str:
         more = f" and {len(result.upcoming) - 6} more" if len(result.upcoming) > 6 else ""
         lines += [f"**Will fail unless renewed:** {', '.join(soon)}{more} (causes in the HTML report).", ""]
     if result.changes:
-        lines += [_changes(result.changes), ""]
+        lines += [changes_markdown(result.changes), ""]
     errored = result.errored()
     if errored:
         lines.append("**Errors** (no decision, so no verdict):")

@@ -640,6 +640,25 @@ for name, content, expect in [
 ]:
     CASES.append(Case("model_card", name, both(first_collector(CARD), write("card/README.md", content)), expect))  # fmt: skip
 
+
+# ---- the output folder: --out is tmp_path/out, beside the config folder (issue 27, section 6) ------------------
+def link(name: str, to: str, folder: bool = False) -> Callable[[Path], None]:
+    def edit(d: Path) -> None:
+        if folder:
+            (d.parent / to).mkdir()
+        (d.parent / name).symlink_to(d.parent / to)
+
+    return edit
+
+
+for name, edit, expect in [
+    ("out a link to a folder", link("out", "real", folder=True), ("--out", "out: is a symbolic link (to", "real)")),
+    ("out a dangling link", link("out", "nowhere"), ("--out", "out: is a symbolic link (to", "nowhere)")),
+    ("lock a dangling link", link(".out.lock", "made-by-ailm"), ("its lock file", ".out.lock is a symbolic link")),
+]:
+    CASES.append(Case("out", name, edit, expect))
+
+
 # ---- the command line ---------------------------------------------------------------------------------------
 for name, args, expect in [
     ("as-of not a date", ("--as-of", "yesterday"), ("--as-of 'yesterday': not an ISO date",)),

@@ -216,3 +216,36 @@ def test_a_deleted_training_run_is_not_the_run_of_record(
         f"training run {result['evidence'][-1].split(':')[-1]} is deleted in the tracking store: it is not the "
         "training run of record, and its logged metrics and start time are not evidence"
     ]
+
+
+# ---- the dataset the run logged against the file measured ------------------------------------------------------
+
+
+def _dev_001(run_cli: Any, demo_copy: Path, tmp_path: Path) -> list[str]:
+    out = tmp_path / "out"
+    res = run_cli("audit", "--config", demo_copy / "ailm.yaml", "--out", out, "--no-sign", "--format", "json",
+                  "--as-of", AS_OF)  # fmt: skip
+    assert res.code == 1, res.err + res.out[-2000:]
+    report = json.loads((out / "report.json").read_text())
+    return [f["message"] for r in report["results"] if r["control"] == "DEV-001" for f in r["findings"]]
+
+
+def test_a_logged_sample_is_not_the_file_at_its_source(
+    run_cli: Any, demo_copy: Path, demo_root: Path, tmp_path: Path
+) -> None:
+    _edited_store(demo_copy, demo_root, tmp_path)
+    with sqlite3.connect(tmp_path / "mlflow.db") as conn:  # the run logged a 1,000-row sample of the training file
+        profile = json.dumps({"num_rows": 1000, "num_elements": 14000})
+        assert conn.execute("UPDATE datasets SET dataset_profile = ? WHERE name = 'adult-train'", (profile,)).rowcount
+    messages = [m for m in _dev_001(run_cli, demo_copy, tmp_path) if "is not the file ailm measured" in m]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("the train dataset run ")
+    assert "(mlflow:dataset:adult-train@5b30de60, MLflow digest 5b30de60)" in messages[0]
+    assert "adult-train.csv, sha256 " in messages[0]
+    assert messages[0].endswith(
+        "rows: the run logged 1000, the file holds 24129; elements: the run logged 14000, the file holds 337806"
+    )
+
+
+def test_the_demo_logged_the_files_it_measured(run_cli: Any, demo_copy: Path, tmp_path: Path) -> None:
+    assert not [m for m in _dev_001(run_cli, demo_copy, tmp_path) if "is not the file ailm measured" in m]

@@ -3,12 +3,13 @@
 # description: >-
 #   The model version must point to exactly one training run, and that run must record the code commit,
 #   the digest of every dataset, its hyperparameters, a random seed and the container image digest. The
-#   artifact the registry serves must be the artifact ailm measured (same sha256).
+#   artifact the registry serves must be the artifact ailm measured (same sha256), and each dataset the run
+#   logged must be the file ailm measured (the row and element counts MLflow's profile recorded).
 # custom:
 #   id: DEV-001
 #   severity: high
 #   stage: development
-#   evidence: [reg, run, fair, shap, perf]
+#   evidence: [reg, run, fair, shap, perf, data_scan]
 #   remediation: >-
 #     Log the git commit (mlflow.source.git.commit), dataset inputs with digests, params, a seed (param
 #     seed or random_state, or tag seed) and the image digest (tag container_digest) on the training run;
@@ -92,4 +93,11 @@ deny contains {"msg": msg, "evidence": [reg.id, rec.id]} if {
 	measured := lib.at(rec.data, ["inputs", "model", "artifact_sha256"])
 	measured != lib.get(reg.data, "artifact_digest")
 	msg := sprintf("the registry artifact (sha256 %s) is not the artifact measured by %s (sha256 %s)", [lib.label(lib.get(reg.data, "artifact_digest")), rec.id, lib.label(measured)])
+}
+
+deny contains {"msg": msg, "evidence": [input.evidence.data_scan.id]} if {
+	some d in lib.list(lib.at(lib.data_of("data_scan"), ["result", "datasets"]))
+	count(lib.list(lib.get(d, "disagreements"))) > 0
+	logged := lib.obj(lib.get(d, "logged_by_run"))
+	msg := sprintf("the %s dataset run %s logged (%s, MLflow digest %s) is not the file ailm measured (%s, sha256 %s): %s", [lib.label(lib.get(d, "role")), run_name, lib.label(lib.get(logged, "evidence")), lib.label(lib.get(logged, "digest")), lib.label(lib.get(d, "uri")), lib.label(lib.get(d, "sha256")), concat("; ", [lib.label(x) | some x in lib.list(lib.get(d, "disagreements"))])])
 }

@@ -46,3 +46,23 @@ test_fail_failed_registration_and_deleted_run if {
 		{"msg": "training run r1 is deleted in the tracking store, so its record cannot be relied on", "evidence": ["run"]},
 	} with input as bad
 }
+
+scanned(disagreements) := json.patch(good, [{"op": "add", "path": "/evidence/data_scan", "value": {"id": "scan", "data": {"result": {"datasets": [{
+	"role": "train", "uri": "file:///d/train.csv", "sha256": "cc", "rows": 1000000,
+	"logged_by_run": {"evidence": "mlflow:dataset:train@d1", "digest": "d1", "rows": 1000, "elements": 14000},
+	"disagreements": disagreements,
+}]}}}}])
+
+test_pass_the_logged_dataset_is_the_file_measured if {
+	count(dev_001.deny) == 0 with input as scanned([])
+}
+
+test_fail_a_logged_sample_is_not_the_file_measured if {
+	dev_001.deny == {{"msg": "the train dataset run r1 logged (mlflow:dataset:train@d1, MLflow digest d1) is not the file ailm measured (file:///d/train.csv, sha256 cc): rows: the run logged 1000, the file holds 1000000", "evidence": ["scan"]}} with input as scanned(["rows: the run logged 1000, the file holds 1000000"])
+}
+
+test_fail_the_perf_measurement_of_another_artifact if {
+	bad := json.patch(good, [{"op": "add", "path": "/evidence/perf", "value": {"id": "perf", "data": {"inputs": {"model": {"artifact_sha256": "bb"}}}}}])
+	some f in dev_001.deny with input as bad
+	contains(f.msg, "is not the artifact measured by perf")
+}

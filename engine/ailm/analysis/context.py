@@ -46,9 +46,11 @@ class DatasetRef:
     sha256: str
     where: str  # what named it: a config field or an evidence id, for messages
     evidence: str | None = None  # the ds record it is, when it came from the registry
+    logged: dict[str, Any] | None = None  # what the training run's tracking store recorded of its data (a claim)
 
     def describe(self) -> dict[str, Any]:
-        return {"role": self.role, "uri": self.path.as_uri(), "sha256": self.sha256, "evidence": self.evidence}
+        out = {"role": self.role, "uri": self.path.as_uri(), "sha256": self.sha256, "evidence": self.evidence}
+        return out | ({"logged": self.logged} if self.logged is not None else {})
 
 
 @dataclass

@@ -185,6 +185,24 @@ def group_counts(df: Any, sensitive: list[str]) -> dict[str, dict[str, int]]:
     return out
 
 
+def reconcile(logged: dict[str, Any] | None, rows: int, columns: int) -> dict[str, Any]:
+    """The file measured against what the training run logged of it: a row or element count that differs says
+    the run was given other data than the file at its source (a sample logged, the full file read)."""
+    if logged is None:
+        return {"logged_by_run": None, "disagreements": []}
+    found = {"rows": rows, "elements": rows * columns}
+    disagreements = []
+    for what in ("rows", "elements"):
+        value = logged.get(what)
+        if value is None:
+            continue  # not profiled: nothing to hold the file to
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            disagreements.append(f"{what}: the run logged {value!r}, not a number; the file holds {found[what]}")
+        elif value != found[what]:
+            disagreements.append(f"{what}: the run logged {value:g}, the file holds {found[what]}")
+    return {"logged_by_run": logged, "disagreements": disagreements}
+
+
 def analyze(ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
     features = set(ctx.features)
     datasets = []
@@ -198,6 +216,7 @@ def analyze(ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
                 "role": role,
                 "rows": len(df),
                 "columns": len(df.columns),
+                "uri": ctx.dataset(role).path.as_uri(),
                 "sha256": ctx.dataset(role).sha256,
                 "personal_data": found,
                 "direct_identifiers_as_features": sorted(
@@ -208,6 +227,7 @@ def analyze(ctx: AnalysisContext, as_of: datetime) -> dict[str, Any]:
                 ),
                 "quality": quality(df),
                 "group_counts": group_counts(df, ctx.sensitive_features),
+                **reconcile(ctx.dataset(role).logged, len(df), len(df.columns)),
             }
         )
     splits: list[str] = [r for r in ("train", "validation", "test") if r in ctx.datasets]

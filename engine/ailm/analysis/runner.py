@@ -30,7 +30,7 @@ from ailm.lineage import LineageGraph
 from ailm.plugins import Plugin, PluginError, load
 from ailm.yamlsrc import YamlSource
 
-METHOD_VERSION = "5"  # bump when an analyzer's method changes, so cached results are not reused
+METHOD_VERSION = "6"  # bump when an analyzer's method changes, so cached results are not reused
 Progress = Callable[[str], None]
 
 
@@ -72,6 +72,19 @@ def split_of(context: Any) -> str | None:
 
 
 Configured = tuple[dict[str, DatasetRef], DatasetRef | None]
+
+
+def logged_by_run(record: Evidence) -> dict[str, Any]:
+    """What the tracking store recorded of a dataset input: its own digest and its profile's size (MLflow's
+    pandas profile: num_rows, num_elements). A claim, reconciled with the file by the data analyzer."""
+    profile = record.data.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
+    return {
+        "evidence": record.id,
+        "digest": record.data.get("digest"),
+        "rows": profile.get("num_rows"),
+        "elements": profile.get("num_elements"),
+    }
 
 
 def configured_files(settings: AnalysisSettings, base_dir: Path, where: str) -> Configured:
@@ -120,9 +133,11 @@ def build_context(
             )
         chosen[context] = r.id
         ref = resolve_dataset(context, uri, base_dir, f"{r.id} (source {uri})")
-        datasets[context] = dataclasses.replace(ref, evidence=r.id)
+        datasets[context] = dataclasses.replace(ref, evidence=r.id, logged=logged_by_run(r))
     named, side = configured if configured is not None else configured_files(settings, base_dir, where)
-    datasets.update(named)
+    for role, ref in named.items():  # a file the config names for a split the run logged is held to that log too
+        logged = datasets[role].logged if role in datasets else None
+        datasets[role] = dataclasses.replace(ref, logged=logged)
     if settings.sensitive_features is not None:
         sensitive, sensitive_from = list(settings.sensitive_features), f"{where}: analysis.sensitive_features"
     else:

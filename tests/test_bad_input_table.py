@@ -346,7 +346,11 @@ for name, old, new, expect in [
         "test report sha256 not a digest",
         "facts:\n",
         "facts:\n  technical_documentation:\n    data:\n      test_reports:\n        - {uri: r.json, sha256: x}\n",
-        ("{manifest}:", "facts.technical_documentation.data.test_reports.0.sha256:", "a sha256 is 64 hexadecimal characters, not 'x'"),
+        (
+            "{manifest}:",
+            "facts.technical_documentation.data.test_reports.0.sha256:",
+            "a sha256 is 64 hexadecimal characters, not 'x'",
+        ),
     ),
     (
         "test report sha256 63 hex",
@@ -487,6 +491,14 @@ for name, edit, expect in [
         "data.json not JSON",
         both(policy('deny contains "x" if false'), write("pol/data.json", "{nope")),
         ("pol/data.json: not valid JSON",),
+    ),
+    (
+        "data.json threshold twice",
+        both(
+            policy('deny contains "x" if false'),
+            write("pol/data.json", '{"ailm": {"thresholds": {"four_fifths_ratio": 0.8,\n  "four_fifths_ratio": 0}}}'),
+        ),
+        ("pol/data.json: not valid JSON: duplicate key 'four_fifths_ratio' at line 2 column 3",),
     ),
     (
         "data.json threshold retyped",
@@ -672,6 +684,21 @@ for name, args, expect in [
 ]:
     CASES.append(Case("cli", name, lambda d: None, expect, args))
 
+# ---- the history's witness (a head file kept outside the history; "{dir}" in args is the config's folder) ---
+_HEAD = '{{"schema": "ailm.history-head/v1", "seq": {seq}, "entry_sha256": "{sha}"}}'
+for name, edit, args, expect in [
+    ("witness is a folder", lambda d: None, ("--witness", "{dir}"), ("--witness {dir}: is a folder",)),
+    ("witness's folder missing", lambda d: None, ("--witness", "{dir}/nowhere/head.json"), ("does not exist",)),
+    ("witness with no history", lambda d: None, ("--no-history", "--witness", "{dir}/head.json"), ("cannot be used with --no-history",)),
+    ("witness not JSON", write("head.json", "{seq: 3"), ("--witness", "{dir}/head.json"), ("witness {dir}/head.json: not JSON",)),
+    ("witness seq a string", write("head.json", _HEAD.format(seq='"3"', sha="a" * 64)), ("--witness", "{dir}/head.json"), ("seq must be a whole number",)),
+    ("witness digest short", write("head.json", _HEAD.format(seq=1, sha="abc")), ("--witness", "{dir}/head.json"), ("entry_sha256 64 hex characters",)),
+    ("witness of another kind", write("head.json", '{"schema": "other"}'), ("--witness", "{dir}/head.json"), ("neither an attestation nor a history head file",)),
+    ("history rolled back behind its witness", write("head.json", _HEAD.format(seq=3, sha="a" * 64)), ("--witness", "{dir}/head.json"),
+     ("saw entry 3, the history ends at entry 0: it was rolled back or wiped", "nothing is appended")),
+]:  # fmt: skip
+    CASES.append(Case("history", name, edit, expect, args))
+
 
 def test_the_table_is_large_enough() -> None:
     assert len(CASES) >= 150, len(CASES)
@@ -685,7 +712,8 @@ def test_bad_input_is_one_clear_message_exit_2_and_no_report(
     case.edit(demo_copy)
     out = tmp_path / "out"
     args = ("audit", "--config", demo_copy / CFG, "--out", out, "--no-sign", "--as-of", "2026-11-23")
-    res = run_cli(*args, *(("--format", "json") if case.cli_format else ()), *case.args)
+    extra = [a.format(dir=demo_copy) if isinstance(a, str) else a for a in case.args]
+    res = run_cli(*args, *(("--format", "json") if case.cli_format else ()), *extra)
     flat = " ".join(res.err.split())
     assert res.code == 2, (res.code, res.out[-500:], res.err)
     assert res.err.startswith("ailm: error: "), res.err

@@ -259,9 +259,18 @@ def audit(
         out.print(f"Recorded in the history {history.shown} as entry {entry.seq}")
         if witness_path is not None:
             from ailm.fsutil import write_atomic
+            from ailm.history import HistoryError
             from ailm.history.witness import head_file
 
-            write_atomic(witness_path, head_file(entry.seq, entry.entry_sha256, signer))
+            try:
+                write_atomic(witness_path, head_file(entry.seq, entry.entry_sha256, signer))
+            except OSError as exc:
+                raise HistoryError(
+                    f"--witness {witness_path}: the audit is recorded (entry {entry.seq}) and published, but the "
+                    f"witness could not be rewritten: {exc.strerror or exc}; the next audit with it will find the "
+                    "history ahead of it, which it accepts, but a rollback to before this audit goes unseen until "
+                    "the witness is rewritten"
+                ) from None
             out.print(f"Wrote the history's new head to the witness {witness_path}")
     print_summary(run.result)
     out.print(f"\nWrote {len(files)} files to {out_dir}/: {', '.join(sorted(files))}")
@@ -309,7 +318,12 @@ def _head_witness(path: Path | None, signer: Any) -> list[Any]:
     from ailm.history import HistoryError
     from ailm.history.witness import WitnessError, read
 
-    if path is None or not path.exists():
+    if path is None:
+        return []
+    if path.is_dir() or not path.parent.is_dir():
+        why = "is a folder" if path.is_dir() else f"its folder {path.parent} does not exist"
+        raise InputError(f"--witness {path}: {why}; it names the head file the audit reads and rewrites")
+    if not path.exists():  # the first audit of a history writes it
         return []
     try:
         return [read(path, [signer.public_key()] if signer is not None else None)]

@@ -26,7 +26,8 @@ from ailm.fsutil import gc_paused, write_atomic
 # Bumped when a built-in collector reads the same source into other records (a fix, a new field), so that a
 # collection cached by the older code is read again rather than kept; released versions change __version__ too.
 # 2: OpenLineage runs decided by event times read as instants, every event checked; tool times in microseconds.
-COLLECTED_FORM = "2"
+# 3: MLflow reads every registered model (a cached collection of a registry of more than 100 held the first 100).
+COLLECTED_FORM = "3"
 
 
 def content_fingerprint(paths: list[Path]) -> str:

@@ -8,12 +8,11 @@ Later folders (an organisation's) override the data of earlier ones (the built-i
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ailm.canonical import sha256_bytes, sha256_json
+from ailm.canonical import loads_unique, sha256_bytes, sha256_json
 from ailm.errors import PolicyError
 from ailm.policy.metadata import ControlMeta, package_of, read_control
 
@@ -84,7 +83,7 @@ def load_policies(folders: list[Path]) -> PolicySet:
             if path.name == "data.json":
                 text = _read(path, display)
                 try:
-                    doc = json.loads(text)
+                    doc = loads_unique(text)  # a threshold given twice: which one a reader keeps is not defined
                 except ValueError as exc:
                     raise PolicyError(f"{display}: not valid JSON: {exc}") from None
                 if not isinstance(doc, dict):

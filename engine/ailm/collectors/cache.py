@@ -27,7 +27,9 @@ from ailm.fsutil import gc_paused, write_atomic
 # collection cached by the older code is read again rather than kept; released versions change __version__ too.
 # 2: OpenLineage runs decided by event times read as instants, every event checked; tool times in microseconds.
 # 3: MLflow reads every registered model (a cached collection of a registry of more than 100 held the first 100).
-COLLECTED_FORM = "3"
+# 4: a repeated JSON key refused (a cached OpenLineage collection kept the last value); Inspect and lm-eval records
+#    say whether the run evaluated the whole dataset (a cached record without it is never a task's evaluation).
+COLLECTED_FORM = "4"
 
 
 def content_fingerprint(paths: list[Path]) -> str:

@@ -133,7 +133,11 @@ def test_a_forged_entry_needs_the_key(
     monkeypatch.undo()
     assert history.verify().ok  # without the key, a rewritten history cannot be told from the real one
     verified = history.verify(load_public(public))
-    assert not verified.ok and "entry 3 (audit" in verified.problems[0] and "not signed by a trusted key" in verified.problems[0]
+    assert (
+        not verified.ok
+        and "entry 3 (audit" in verified.problems[0]
+        and "not signed by a trusted key" in verified.problems[0]
+    )
     assert any("the head's signature does not verify" in p for p in verified.problems)
 
 
@@ -327,3 +331,22 @@ def test_a_changed_entry_is_never_drawn_as_a_trend(demo_copy: Path, tmp_path: Pa
     said = " ".join(res.err.split())
     assert res.code == 2 and "entry 1 (audit " in said and "no longer hashes to its digest" in said, said
     assert not (tmp_path / "b").exists()  # nothing written from a changed history: the audit checks it first
+
+
+def test_diff_markdown_shows_hostile_subjects_and_causes_as_text() -> None:
+    from markdown_it import MarkdownIt
+
+    from ailm.history.diff import render_markdown
+
+    hostile = "model_version:x`<img src=x onerror=alert(1)>`/1"
+    change = {
+        "control": "DEV-004",
+        "subject": hostile,
+        "from": "pass",
+        "to": "fail",
+        "why": ["![t](https://evil.example/p.png)"],
+    }
+    d = {"from": {"audit_id": "abcdef0123", "as_of": "2026-11-23"}, "new_failures": [change], "fixed": [],
+         "changed": [], "evidence_changed": [], "new_subjects": [hostile], "removed_subjects": []}  # fmt: skip
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(render_markdown(d))
+    assert "<img" not in html and "onerror=alert(1)>" not in html.replace("&gt;", ">").split("<code>")[0]

@@ -92,18 +92,8 @@ def render_text(d: dict[str, Any]) -> str:
 
 
 def render_markdown(d: dict[str, Any], heading: str = "###") -> str:
-    lines = [
-        f"{heading} Changes since audit `{d['from']['audit_id'][:8]}` (as of {d['from']['as_of'][:10]})",
-        "",
-        f"{len(d['new_failures'])} new failure(s), {len(d['fixed'])} fixed, {len(d['changed'])} other change(s).",
-        "",
-    ]
-    rows = [*d["new_failures"], *d["fixed"], *d["changed"], *d["evidence_changed"]]
-    if rows:
-        lines += ["| Control | Subject | Was | Now | Why |", "|---|---|---|---|---|"]
-        lines += [f"| {c['control']} | `{c['subject']}` | {c['from'] or 'absent'} | {c['to'] or 'absent'} | "
-                  f"{'; '.join(c['why'])} |" for c in rows]  # fmt: skip
-    for title, key in (("New subjects", "new_subjects"), ("Removed subjects", "removed_subjects")):
-        if d[key]:
-            lines += ["", f"{title}: " + ", ".join(f"`{s}`" for s in d[key])]
-    return "\n".join(lines) + "\n"
+    """The diff as Markdown for a pull-request comment or a ticket: the report's own escaped rendering (a
+    subject or a cause holding Markdown or HTML is shown as text)."""
+    from ailm.report.markdown import changes_markdown  # here: the report layer imports this module
+
+    return changes_markdown(d, heading)

@@ -116,6 +116,11 @@ def _full_marks(value: Any) -> bool:
         return False
 
 
+def _short(text: Any) -> Any:
+    """A scorer's answer or explanation as evidence holds it: at most 300 characters (an LLM judge writes pages)."""
+    return text[:300] if isinstance(text, str) else text
+
+
 def _failed(path: Path) -> tuple[int, list[dict[str, Any]]]:
     """How many samples did not score full marks (or ended in an error), and the first of them: id, epoch, each
     scorer's value, answer and explanation (its reason), the error."""
@@ -136,7 +141,11 @@ def _failed(path: Path) -> tuple[int, list[dict[str, Any]]]:
                 "id": s.id,
                 "epoch": s.epoch,
                 "scores": {
-                    name: {"value": score.value, "answer": score.answer, "explanation": score.explanation}
+                    name: {
+                        "value": score.value,
+                        "answer": _short(score.answer),
+                        "explanation": _short(score.explanation),
+                    }
                     for name, score in sorted(scores.items())
                 },
                 "error": s.error.splitlines()[0][:300] if s.error else None,

@@ -104,11 +104,10 @@ def canonical_json(obj: Any, *, json_only: bool = False) -> bytes:
 class DuplicateKeyError(ValueError):
     """A JSON object that gives one key twice: ``line`` and ``column`` (from 1) of the second, in the text read."""
 
-    def __init__(self, key: str, line: int, column: int) -> None:
+    def __init__(self, key: str, line: int | None, column: int | None) -> None:
         self.key, self.line, self.column = key, line, column
-        super().__init__(
-            f"duplicate key {key!r} at line {line} column {column}: which one a reader keeps is not defined"
-        )
+        where = f" at line {line} column {column}" if line is not None else ""
+        super().__init__(f"duplicate key {key!r}{where}: which one a reader keeps is not defined")
 
 
 class _Repeat(ValueError):
@@ -170,7 +169,12 @@ def loads_unique(text: str | bytes) -> Any:
         return json.loads(text, object_pairs_hook=_unique)
     except _Repeat as exc:
         decoded = text if isinstance(text, str) else text.decode(json.detect_encoding(text), "surrogatepass")
-        found = _first_repeat(decoded) or (exc.key, 0)
+        try:
+            found = _first_repeat(decoded)
+        except (ValueError, IndexError, RecursionError):  # never expected: the repeat is still refused, unplaced
+            found = None
+        if found is None:
+            raise DuplicateKeyError(exc.key, None, None) from None
         key, at = found
         line = decoded.count("\n", 0, at) + 1
         raise DuplicateKeyError(key, line, at - decoded.rfind("\n", 0, at)) from None

@@ -202,3 +202,24 @@ def test_an_archive_cut_short_or_empty_is_not_a_log(runs: dict[str, Path], tmp_p
     shutil.copy(runs["limit"], folder / "a.eval")
     (folder / "b.json").write_text("")
     assert _error(folder).startswith(f"{folder / 'b.json'}: {UNREADABLE}: Expecting value: line 1 column 1")
+
+
+@pytest.mark.parametrize("case", ["cut after its header", "status twice"])
+def test_a_log_that_is_not_whole_stops_the_audit_with_exit_2(
+    runs: dict[str, Path], demo_copy: Path, tmp_path: Path, run_cli, case: str
+) -> None:  # type: ignore[no-untyped-def]
+    text = runs["json"].read_text()
+    log = demo_copy / "logs" / "run.json"
+    log.parent.mkdir()
+    if case == "cut after its header":
+        log.write_text(text[: text.index('"samples": [') + len('"samples": [')])
+    else:
+        log.write_text(text.replace('"status": "success"', '"status": "error",\n  "status": "success"', 1))
+    cfg = demo_copy / "ailm.yaml"
+    entry = "  - name: inspect\n    path: logs\n    model: adult-income\n"
+    cfg.write_text(cfg.read_text().replace("collectors:\n", f"collectors:\n{entry}", 1))
+    out = tmp_path / "out"
+    res = run_cli("audit", "--config", cfg, "--out", out, "--no-sign", "--as-of", "2026-11-23", "--format", "json")
+    assert res.code == 2, res.out + res.err
+    assert f"{log}: {UNREADABLE}: " in " ".join(res.err.split()) and "line " in res.err
+    assert not (out / "report.json").exists()

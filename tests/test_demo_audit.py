@@ -157,7 +157,7 @@ def test_html_report_leads_with_the_verdict_and_escapes_data(audited: Path) -> N
     assert "<script" not in html
     assert "manifest:adult-<wbr>income:inventory" in html  # ids wrap at separators, never in a word
     head = html[html.index("Rests on") : html.index("Summary")]  # page 1 says what the verdict rests on
-    assert "4 measured by ailm (data, drift, explanations, fairness)" in head
+    assert "5 measured by ailm (data, drift, explanations, fairness, performance)" in head
     assert (
         "read from registries and tools (intoto, mlflow, openlineage, profile)" in head and "declared by people" in head
     )

@@ -68,7 +68,15 @@ def test_every_metric_matches_scikit_learn_with_an_interval_around_it(tmp_path: 
         assert m["value"] == pytest.approx(value, abs=1e-6), name
         lo, hi = m["ci"]
         assert lo <= m["value"] <= hi and hi - lo < 0.2, (name, m["ci"])
-    assert out["test_recall"]["interval"] == "wilson" and out["test_roc_auc"]["interval"] == "bootstrap percentile"
+    assert out["test_recall"]["interval"] == "wilson" and out["test_roc_auc"]["interval"] == "delong"
+    assert out["test_f1_score"]["interval"] == "bootstrap percentile"
+    # DeLong from its definition, pair by pair over the rows: psi(x, y) = 1, 1/2, 0 as the positive scores above
+    pos, neg = score[y == 1], score[y == 0]
+    psi = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
+    v10, v01 = psi.mean(axis=1), psi.mean(axis=0)
+    se = np.sqrt(v10.var(ddof=1) / len(pos) + v01.var(ddof=1) / len(neg))
+    auc = psi.mean()
+    assert out["test_roc_auc"]["ci"] == pytest.approx([auc - 1.959964 * se, auc + 1.959964 * se], abs=2e-6)
 
 
 def test_the_wilson_interval_is_the_textbook_one() -> None:

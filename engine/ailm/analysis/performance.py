@@ -8,9 +8,9 @@ method for, a split it has no file for, or a metric the model cannot give (ROC A
 ``not_measurable`` with the reason; a rate with nothing to count (recall on a split without positives) is
 ``undefined`` with the reason. Neither is ever a number.
 
-Intervals: Wilson score intervals for the proportions (accuracy, precision, recall, specificity); a seeded
-percentile bootstrap for F1, balanced accuracy and ROC AUC, each resample drawn as Multinomial counts of the
-cells the metric is a function of (label x prediction, or label x distinct score), as the fairness analyzer does.
+Intervals: Wilson score intervals for the proportions (accuracy, precision, recall, specificity); DeLong's for
+ROC AUC; a seeded percentile bootstrap for F1 and balanced accuracy, each resample drawn as Multinomial counts of
+the label x prediction cells, as the fairness analyzer does.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from ailm.analysis.runner import SPLIT_NAMES
 from ailm.plugins import Plugin
 
 PROPORTIONS = ("accuracy", "precision", "recall", "specificity")  # Wilson intervals
-BOOTSTRAPPED = ("f1", "balanced_accuracy", "roc_auc")
 ALIASES = {
     "acc": "accuracy", "recall": "recall", "tpr": "recall", "sensitivity": "recall",
     "true_positive_rate": "recall", "precision": "precision", "ppv": "precision", "specificity": "specificity",
@@ -87,6 +86,26 @@ def _auc(cells: Any) -> Any:
         return (pos * (below + neg / 2)).sum(axis=-1) / (pos.sum(axis=-1) * neg.sum(axis=-1))
 
 
+def delong(cells: Any, auc: float, confidence: float) -> list[float] | None:
+    """DeLong's interval for ROC AUC (DeLong, DeLong and Clarke-Pearson 1988), from the counts per (distinct score
+    ascending, label): each positive's share of negatives scored below it (ties one half) and each negative's share
+    of positives scored above it; the variance of those placements gives the AUC's, in time linear in the distinct
+    scores, so a million rows cost what a thousand do."""
+    import numpy as np
+
+    neg, pos = cells[:, 0].astype(float), cells[:, 1].astype(float)
+    n0, n1 = neg.sum(), pos.sum()
+    if n0 < 2 or n1 < 2:
+        return None
+    v10 = (np.cumsum(neg) - neg + neg / 2) / n0  # a positive's placement among the negatives
+    v01 = (n1 - np.cumsum(pos) + pos / 2) / n1  # a negative's placement among the positives
+    s10 = float((pos * (v10 - auc) ** 2).sum() / (n1 - 1))
+    s01 = float((neg * (v01 - auc) ** 2).sum() / (n0 - 1))
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    half = z * math.sqrt(s10 / n1 + s01 / n0)
+    return [round(max(0.0, auc - half), 6), round(min(1.0, auc + half), 6)]
+
+
 UNDEFINED = {
     "precision": "the model predicts no positive",
     "recall": "the split has no positive label",
@@ -118,7 +137,9 @@ def _one(ctx: AnalysisContext, name: str, split: str, metric: str, salt: int) ->
     if not math.isfinite(value):
         return base | {"status": "undefined", "value": None, "reason": f"{UNDEFINED[metric]} in the {split} data"}
     out = base | {"value": round(value, 6), "confidence": s.confidence}
-    tn, fp, fn, tp = (int(c) for c in cells) if metric != "roc_auc" else (0, 0, 0, 0)
+    if metric == "roc_auc":
+        return out | {"ci": delong(cells, value, s.confidence), "interval": "delong"}
+    tn, fp, fn, tp = (int(c) for c in cells)
     if metric in PROPORTIONS:
         k, m = {"accuracy": (tp + tn, len(y)), "precision": (tp, tp + fp), "recall": (tp, tp + fn),
                 "specificity": (tn, tn + fp)}[metric]  # fmt: skip
@@ -127,7 +148,7 @@ def _one(ctx: AnalysisContext, name: str, split: str, metric: str, salt: int) ->
         return out | {"ci": None, "interval": "none (analysis.bootstrap is 0)"}
     flat = cells.reshape(-1)
     draws = rng.multinomial(len(y), flat / flat.sum(), size=s.bootstrap).reshape(s.bootstrap, *cells.shape)
-    values = _auc(draws) if metric == "roc_auc" else _from_cells(metric, *(draws[:, i] for i in range(4)))
+    values = _from_cells(metric, *(draws[:, i] for i in range(4)))
     values = values[np.isfinite(values)]
     ci = [round(float(np.quantile(values, q)), 6) for q in (alpha, 1 - alpha)] if len(values) >= 10 else None
     return out | {"ci": ci, "interval": "bootstrap percentile", "resamples": s.bootstrap, "seed": s.seed}
@@ -154,7 +175,7 @@ def analyze(ctx: AnalysisContext) -> dict[str, Any]:
 plugin = Plugin(
     kind="analyzer",
     name="performance",
-    summary="every declared success metric measured on its split, with a Wilson or bootstrap interval",
+    summary="every declared success metric measured on its split, with a Wilson, DeLong or bootstrap interval",
     build=lambda _settings: Analyzer(measure=lambda ctx, _as_of: analyze(ctx)),
     roles={"perf": "one"},
     libraries=("scikit-learn", "numpy", "pandas"),

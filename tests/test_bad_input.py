@@ -497,3 +497,26 @@ def test_report_md_shows_hostile_names_exactly_and_renders_none_of_their_markup(
     page = _rendered(render_markdown(changed))
     assert "<img" not in page and "<script" not in page and "<a " not in page, page
     assert html.escape(HOSTILE_MD[2], quote=False) in page  # shown as text, not as an image
+
+
+def test_an_mlflow_dataset_whose_source_gives_its_uri_twice_names_the_run_and_dataset(
+    demo_copy: Path, demo_root: Path, tmp_path: Path, run_cli
+) -> None:
+    """The dataset a run logged joins the lineage by its source uri: with two, the last one would win."""
+    import shutil
+    import sqlite3
+
+    store = tmp_path / "mlflow.db"
+    shutil.copy(demo_root / ".ailm" / "demo" / "mlflow.db", store)
+    cfg = demo_copy / "ailm.yaml"
+    cfg.write_text(cfg.read_text().replace(str(demo_root / ".ailm" / "demo" / "mlflow.db"), str(store)))
+    with sqlite3.connect(store) as db:
+        name, source = db.execute(
+            "SELECT name, dataset_source FROM datasets WHERE dataset_source LIKE '{\"uri\"%'"
+        ).fetchone()
+        twice = source.replace('{"uri": ', '{"uri": "file:///elsewhere/train.parquet", "uri": ', 1)
+        assert twice != source
+        db.execute("UPDATE datasets SET dataset_source = ? WHERE name = ?", (twice, name))
+    res = audit(run_cli, demo_copy, tmp_path / "out")
+    assert_no_verdict(res, f"dataset {name} source is not JSON: duplicate key 'uri' at line 1 column", "run ")
+    assert not (tmp_path / "out" / "report.json").exists()

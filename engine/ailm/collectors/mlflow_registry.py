@@ -386,15 +386,17 @@ class _Reader:
         return ref
 
     def _dataset(self, di: Any, run_id: str, run_record: str) -> dict[str, Any]:
-        import json
-
         ds = di.dataset
         context = next((t.value for t in di.tags if t.key == "mlflow.data.context"), None)
         node = ids.dataset(ds.name)
 
-        def _json(text: str | None) -> Any:
+        from ailm.canonical import DuplicateKeyError, loads_unique
+
+        def _json(text: str | None, field: str) -> Any:
             try:
-                return json.loads(text) if text else None
+                return loads_unique(text) if text else None
+            except DuplicateKeyError as exc:  # two uris, two row counts: which one a reader keeps is not defined
+                raise CollectorError(f"run {run_id}: dataset {ds.name} {field} is not JSON: {exc}") from None
             except ValueError:
                 return text
 
@@ -402,9 +404,9 @@ class _Reader:
             "name": ds.name,
             "digest": ds.digest,
             "source_type": ds.source_type,
-            "source": _json(ds.source),
-            "schema": _json(ds.schema),
-            "profile": _json(ds.profile),
+            "source": _json(ds.source, "source"),
+            "schema": _json(ds.schema, "schema"),
+            "profile": _json(ds.profile, "profile"),
             "context": context,
         }
         attrs: dict[str, Any] = {"name": ds.name, "mlflow_digest": ds.digest, "source": COLLECTOR}

@@ -162,9 +162,10 @@ JSON_TEXT = st.recursive(
 
 @settings(max_examples=400, deadline=None)
 @given(value=st.dictionaries(st.text(alphabet="ab:", max_size=2), JSON_TEXT, min_size=1, max_size=3),
-       extra=JSON_TEXT, escape=st.booleans(), space=st.sampled_from([":", " :", "\t:", ": "]))  # fmt: skip
+       extra=JSON_TEXT, escape=st.booleans(), space=st.sampled_from([":", " :", "\t:", ": "]),
+       hide=st.booleans())  # fmt: skip
 def test_the_fast_repeated_key_check_finds_every_repeat_the_strict_parser_finds(
-    value: dict[str, Any], extra: Any, escape: bool, space: str
+    value: dict[str, Any], extra: Any, escape: bool, space: str, hide: bool
 ) -> None:
     """loads_fast_unique reads what orjson reads and refuses what loads_unique refuses, on generated texts and
     hostile ones: a repeat written with an escape, with white space before its colon, hidden by a colon written
@@ -175,7 +176,8 @@ def test_the_fast_repeated_key_check_finds_every_repeat_the_strict_parser_finds(
     assert loads_fast_unique(text.encode()) == json.loads(text)
     key = next(iter(value))
     key_text = json.dumps(key, ensure_ascii=True).replace("a", "\\u0061") if escape else json.dumps(key)
-    repeated = text[:-1] + f', {key_text}{space}{json.dumps(extra)}, "c": "\\u003a"}}'
+    hidden = ', "c": "\\u003a"' if hide else ""  # a colon written as an escape: one more colon once read
+    repeated = text[:-1] + f", {key_text}{space}{json.dumps(extra, ensure_ascii=escape)}{hidden}}}"
     with pytest.raises(DuplicateKeyError) as strict:
         loads_unique(repeated)
     with pytest.raises(DuplicateKeyError) as fast:

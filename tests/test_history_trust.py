@@ -282,3 +282,39 @@ def test_a_kill_between_recording_and_publishing_is_reported_by_the_next_audit(
     notes = json.loads((out / "report.json").read_text())["notes"]
     assert any(f"{killed} (history entry 2), was recorded but its reports are not in {out}" in n for n in notes), notes
     assert run_cli("history", "verify", "--history", db, "--key", public, "--witness", out).code == 0
+
+
+@pytest.mark.parametrize(("case", "tamper", "named"), LAUNDERING, ids=[c[0] for c in LAUNDERING])
+def test_tampering_while_the_audit_runs_is_refused_at_the_append(
+    tmp_path: Path, demo_run: Any, demo_keys, case: str, tamper: Any, named: str
+) -> None:
+    """The append checks again what changed since the check before any work (only entries it checked whole
+    and that are unchanged are taken on their place in the chain)."""
+    private, public = demo_keys
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    _record(History.open(url), demo_run, load_private(private), n=3)
+    audit = History.open(url)
+    audit.preflight(load_private(private))
+    tamper(url)  # while the audit measures and evaluates
+    with pytest.raises(HistoryError, match="nothing is appended") as raised:
+        _record(audit, demo_run, load_private(private), n=1)
+    assert named in str(raised.value), raised.value
+    assert not History.open(url).verify(load_public(public)).ok
+
+
+def test_content_changed_while_the_audit_runs_stays_found_after_the_append(
+    tmp_path: Path, demo_run: Any, demo_keys
+) -> None:
+    """An entry's content changed (its digests not) after the check: the append's signature covers the chain
+    of digests, not the changed text, so the change is still named by verify and by every reader."""
+    private, public = demo_keys
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    _record(History.open(url), demo_run, load_private(private), n=2)
+    audit = History.open(url)
+    audit.preflight(load_private(private))
+    _sql(url, "UPDATE ailm_history_entries SET content = replace(content, '\"fail\"', '\"pass\"') WHERE seq = 1")
+    _record(audit, demo_run, load_private(private), n=1)
+    verified = History.open(url).verify(load_public(public))
+    assert not verified.ok and "entry 1 (audit" in verified.problems[0] and "no longer hashes" in verified.problems[0]
+    with pytest.raises(HistoryError, match="no longer hashes"):
+        History.open(url).entries()

@@ -326,9 +326,15 @@ def _head_witness(path: Path | None, signer: Any) -> list[Any]:
     if not path.exists():  # the first audit of a history writes it
         return []
     try:
-        return [read(path, [signer.public_key()] if signer is not None else None)]
+        seen = read(path, [signer.public_key()] if signer is not None else None)
     except WitnessError as exc:
         raise HistoryError(str(exc)) from None
+    if seen.attestation is not None:  # the audit would rewrite it as a head file
+        raise InputError(
+            f"--witness {path}: is an attestation; ailm audit --witness names the head file it keeps (an attestation "
+            "is a witness for ailm history verify --witness)"
+        )
+    return [seen]
 
 
 def _with_changes(history: Any, run: Any, folder: Any) -> Any:

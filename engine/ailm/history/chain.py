@@ -14,12 +14,21 @@ whoever kept it.
 from __future__ import annotations
 
 import base64
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from ailm.canonical import sha256_bytes, sha256_json
+
+# the columns that place an entry in the chain and say who signed it: an entry whose values are ones this
+# process has already checked whole (content, copies, rows, signature) is not checked again before an append
+LIGHT = ("seq", "audit_id", "prev_sha256", "content_sha256", "entry_sha256", "signer", "signature")
+
+
+def light(entry: Any) -> tuple[Any, ...]:
+    return tuple(getattr(entry, c) for c in LIGHT)
 
 
 def head_message(seq: int, entry_sha256: str) -> bytes:
@@ -56,6 +65,7 @@ class Verification:
     unsigned: list[int] = field(default_factory=list)
     last: tuple[int, str] | None = None  # (seq, entry_sha256) of the newest entry
     witnessed: list[str] = field(default_factory=list)
+    checked: set[tuple[Any, ...]] = field(default_factory=set)  # light() of every entry that holds
 
     @property
     def ok(self) -> bool:
@@ -96,19 +106,29 @@ def signed_by(signature: str, message: bytes, trusted: Iterable[Any]) -> Any:
     return None
 
 
-def _entry_problem(e: Any, prev: str, expected_seq: int, rows: set[tuple[str, ...]]) -> str | None:
-    where = f"entry {e.seq} (audit {e.audit_id})"
+def _place_problem(e: Any, prev: str, expected_seq: int) -> str | None:
     if e.seq != expected_seq:
         return f"entry {expected_seq} is missing (the next is {e.seq}): deleted"
     if e.prev_sha256 != prev:
-        return f"{where} does not follow entry {e.seq - 1}: entries were deleted, reordered or inserted"
+        return (
+            f"entry {e.seq} (audit {e.audit_id}) does not follow entry {e.seq - 1}: entries were deleted, "
+            "reordered or inserted"
+        )
+    return None
+
+
+def _entry_problem(e: Any, prev: str, expected_seq: int, rows: set[tuple[str, ...]]) -> str | None:
+    where = f"entry {e.seq} (audit {e.audit_id})"
+    placed = _place_problem(e, prev, expected_seq)
+    if placed:
+        return placed
     if sha256_bytes(e.content.encode("utf-8")) != e.content_sha256 or e.entry_sha256 != sha256_json(
         {"seq": e.seq, "content_sha256": e.content_sha256, "prev": prev}
     ):
         return f"{where} was changed: its content no longer hashes to its digest"
     try:
-        content = json.loads(e.content)
-    except ValueError:
+        content = orjson.loads(e.content)
+    except orjson.JSONDecodeError:
         return f"{where} was changed: its content is not JSON"
     if not isinstance(content, dict):
         return f"{where} was changed: its content is not an entry"
@@ -143,11 +163,16 @@ def check(
     trusted: Sequence[Any] | None = None,
     witnesses: Sequence[Position] = (),
     empty_ok: bool = False,
+    known: Collection[tuple[Any, ...]] = frozenset(),
+    result_audits: Collection[str] | None = None,
 ) -> Verification:
     """Walk the chain from the first entry; every problem names the entry. ``trusted``: the public keys whose
     signatures count (None: signatures are not checked, but an unsigned entry after signed ones is named).
     ``empty_ok``: a history with no entry and no head is fine (to append to or read from, not to verify as
-    complete: with a key, nothing vouches for an empty history)."""
+    complete: with a key, nothing vouches for an empty history). ``known``: light() of entries already checked
+    whole with the same ``trusted`` keys (their place in the chain is still checked, and an entry whose columns
+    moved is checked whole again; ``results`` need hold only the other entries' rows, and ``result_audits``
+    every audit id the rows name)."""
     from ailm.signing.keys import key_id
 
     out = Verification(entries=len(entries))
@@ -157,16 +182,27 @@ def check(
     prev, expected_seq = "", 1
     foreign: list[str] = []
     for e in entries:
-        problem = _entry_problem(e, prev, expected_seq, by_audit.get(e.audit_id, set()))
+        mine = light(e)
+        if mine in known:  # checked whole already: only its place in the chain
+            problem = _place_problem(e, prev, expected_seq)
+        else:
+            problem = _entry_problem(e, prev, expected_seq, by_audit.get(e.audit_id, set()))
         if problem:
             out.problems.append(problem)
             return out
         if not e.signature:
             out.unsigned.append(e.seq)
-        elif trusted is not None and signed_by(e.signature, entry_message(e.seq, e.entry_sha256), trusted) is None:
+        elif (
+            mine not in known
+            and trusted is not None
+            and signed_by(e.signature, entry_message(e.seq, e.entry_sha256), trusted) is None
+        ):
             foreign.append(f"entry {e.seq} (audit {e.audit_id}, key {e.signer[:16] or '?'})")
+        else:
+            out.checked.add(mine)
         prev, expected_seq = e.entry_sha256, e.seq + 1
-    orphans = sorted(set(by_audit) - {e.audit_id for e in entries})
+    audits = set(by_audit) if result_audits is None else set(result_audits)
+    orphans = sorted(audits - {e.audit_id for e in entries})
     if orphans:
         out.problems.append(f"results of audit {orphans[0]} have no entry: its entry was deleted")
         return out
@@ -253,8 +289,8 @@ def _witness(entries: Sequence[Any], witnesses: Sequence[Position], out: Verific
 
 def _attestation_of(entry: Any) -> str | None:
     try:
-        content = json.loads(entry.content)
-    except ValueError:
+        content = orjson.loads(entry.content)
+    except (AttributeError, orjson.JSONDecodeError):
         return None
     found = content.get("attestation_sha256") if isinstance(content, dict) else None
     return found if isinstance(found, str) else None

@@ -23,7 +23,7 @@ from typing import Any
 from ailm.canonical import canonical_json, sha256_bytes, sha256_json
 from ailm.errors import AilmError
 from ailm.evidence.model import EvidenceSet
-from ailm.history.chain import Position, Verification, check, entry_message, head_message, model_of
+from ailm.history.chain import LIGHT, Position, Verification, check, entry_message, head_message, light, model_of
 from ailm.history.models import Entry, Head, ResultRow
 from ailm.redact import redact
 from ailm.result import AuditResult
@@ -116,6 +116,10 @@ class History:
         self.url = url
         self.shown = redact(url)
         self.trusted: list[Any] | None = None  # the keys readers check signatures with (None: the chain only)
+        # what this process checked whole, with which keys: an append checks those entries' place only, and the
+        # audit reads the previous audits from the snapshot it checked before any work
+        self._known: tuple[tuple[str, ...] | None, frozenset[tuple[Any, ...]]] = (None, frozenset())
+        self._snapshot: list[Any] | None = None
         try:
             # a connection per transaction, closed at its end: an audit writes once, nothing is left open
             self.engine = create_engine(url, poolclass=NullPool)
@@ -230,15 +234,29 @@ class History:
                     raise
         raise AssertionError("unreachable")
 
-    def _load(self, conn: Any, *, lock: bool = False) -> tuple[list[Any], list[Any], Any]:
+    def _load(self, conn: Any, *, lock: bool = False, known: frozenset[tuple[Any, ...]] = frozenset()) -> tuple[
+        list[Any], list[Any], Any, set[str] | None
+    ]:  # fmt: skip
+        """Entries, result rows and head; with ``known``, whole rows only for the entries not in it (and the
+        audit ids every result row names, for the orphan check)."""
         from sqlalchemy import select
 
         query = select(Head).where(Head.id == 1)
         # the head row first, locked (PostgreSQL; SQLite's BEGIN IMMEDIATE locks the file): one writer at a time
         head = conn.execute(query.with_for_update() if lock else query).first()
-        entries = list(conn.execute(select(Entry).order_by(Entry.seq)))
-        results = list(conn.execute(select(ResultRow)))
-        return entries, results, head
+        if not known:
+            entries = list(conn.execute(select(Entry).order_by(Entry.seq)))
+            results = list(conn.execute(select(ResultRow)))
+            return entries, results, head, None
+        entries = list(conn.execute(select(*(getattr(Entry, c) for c in LIGHT)).order_by(Entry.seq)))
+        other = [e.seq for e in entries if light(e) not in known]
+        if other:
+            whole = {e.seq: e for e in conn.execute(select(Entry).where(Entry.seq.in_(other)))}
+            entries = [whole.get(e.seq, e) for e in entries]
+        audits = [e.audit_id for e in entries if e.seq in set(other)]
+        results = list(conn.execute(select(ResultRow).where(ResultRow.audit_id.in_(audits)))) if audits else []
+        named = {r[0] for r in conn.execute(select(ResultRow.audit_id).distinct())}
+        return entries, results, head, named
 
     def refuse(self, verification: Verification, *, conflict: bool = False) -> HistoryError:
         error = HistoryError(
@@ -249,11 +267,13 @@ class History:
         return error
 
     def check_for(self, key: Any, entries: list[Any], results: list[Any], head: Any,
-                  witnesses: Sequence[Position] = ()) -> Verification:  # fmt: skip
+                  witnesses: Sequence[Position] = (), *, known: frozenset[tuple[Any, ...]] = frozenset(),
+                  result_audits: set[str] | None = None) -> Verification:  # fmt: skip
         """What an audit signing with ``key`` (or with none) may append to: a history its key vouches for whole,
         or (unsigned) one that no key signed."""
         trusted = [key.public_key()] if key is not None else None
-        found = check(entries, results, head, trusted=trusted, witnesses=witnesses, empty_ok=True)
+        found = check(entries, results, head, trusted=trusted, witnesses=witnesses, empty_ok=True, known=known,
+                      result_audits=result_audits)  # fmt: skip
         if key is None and found.ok:
             signed = next((e for e in entries if e.signature), None)
             if signed is not None or (head is not None and head.signature):
@@ -266,14 +286,23 @@ class History:
                 )
         return found
 
+    @staticmethod
+    def _keys_of(key: Any) -> tuple[str, ...] | None:
+        from ailm.signing.keys import key_id
+
+        return (key_id(key.public_key()),) if key is not None else None
+
     def preflight(self, key: Any, witnesses: Sequence[Position] = ()) -> Verification:
-        """Check, before an audit does any work, that it may append: the same check as the write's."""
+        """Check, before an audit does any work, that it may append: the same check as the write's, whole. The
+        entries it checked are what the audit reads the previous audits from (:meth:`recent`)."""
         with self._connect() as conn:
-            entries, results, head = self._load(conn)
+            entries, results, head, _ = self._load(conn)
         found = self.check_for(key, entries, results, head, witnesses)
         if not found.ok:
             raise self.refuse(found)
         self.trusted = [key.public_key()] if key is not None else None
+        self._known = (self._keys_of(key), frozenset(found.checked))
+        self._snapshot = entries
         return found
 
     def _append(
@@ -292,9 +321,11 @@ class History:
         text = canonical_json(content).decode("utf-8")
         content_sha = sha256_bytes(text.encode("utf-8"))
         names = {s.id: s.name for s in result.subjects}
+        keys, known = self._known
+        known = known if keys == self._keys_of(key) else frozenset()
         with self._connect() as conn:
-            entries, results, head = self._load(conn, lock=True)
-            found = self.check_for(key, entries, results, head, witnesses)
+            entries, results, head, named = self._load(conn, lock=True, known=known)
+            found = self.check_for(key, entries, results, head, witnesses, known=known, result_audits=named)
             if not found.ok:  # or the first entries of two audits crossed: read it again to be sure
                 raise self.refuse(found, conflict=head is None and bool(entries))
             last = entries[-1] if entries else None
@@ -327,13 +358,16 @@ class History:
                 conn.execute(insert(Head).values(id=1, **values))
             else:
                 conn.execute(update(Head).where(Head.id == 1).values(**values))
-        return Entry(**row)
+        entry = Entry(**row)
+        if keys == self._keys_of(key):  # checked whole: it was just written from what this process decided
+            self._known = (keys, frozenset({*found.checked, light(entry)}))
+        return entry
 
     # -- reading: every reader checks the chain first, and stops on one that does not hold ----------------------
 
     def _checked(self) -> list[Any]:
         with self._connect() as conn:
-            entries, results, head = self._load(conn)
+            entries, results, head, _ = self._load(conn)
         found = check(entries, results, head, trusted=self.trusted, empty_ok=True)
         if not found.ok:
             raise self.refuse(found)
@@ -350,8 +384,10 @@ class History:
         return found
 
     def recent(self, name: str, limit: int) -> list[Any]:
-        """The newest ``limit`` entries of the config named ``name``, oldest first."""
-        return [e for e in self._checked() if e.name == name][-limit:] if limit > 0 else []
+        """The newest ``limit`` entries of the config named ``name``, oldest first (after :meth:`preflight`: of
+        the history it checked)."""
+        entries = self._snapshot if self._snapshot is not None else self._checked()
+        return [e for e in entries if e.name == name][-limit:] if limit > 0 else []
 
     def get(self, audit_id: str) -> Any:
         found = [e for e in self._checked() if e.audit_id.startswith(audit_id)] if audit_id else []
@@ -367,7 +403,7 @@ class History:
         list of them); with one, every entry and the head must be signed by it. ``witnesses``: positions seen
         earlier, which the history must still hold."""
         with self._connect() as conn:
-            entries, results, head = self._load(conn)
+            entries, results, head, _ = self._load(conn)
         trusted = None if public_key is None else list(public_key) if isinstance(public_key, list) else [public_key]
         return check(entries, results, head, trusted=trusted, witnesses=witnesses)
 

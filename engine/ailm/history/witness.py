@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ailm.canonical import sha256_bytes
-from ailm.history.chain import Position, signed_by, head_message
+from ailm.history.chain import Position, head_message, signed_by
 
 HEAD_SCHEMA = "ailm.history-head/v1"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -174,3 +175,58 @@ def test_a_task_whose_sample_counts_are_not_recorded_is_not_complete(tmp_path: P
     assert task["incomplete"] == [
         "n-samples.support_refusal_lm does not record how many of the dataset's samples were evaluated"
     ]
+
+
+LOGGED = REPO / "tests" / "data" / "lm_eval_samples"  # a real run with --log_samples (tests/data/README.md)
+
+
+def test_the_samples_a_run_logged_give_its_failed_samples_with_their_responses() -> None:
+    (record,) = _collect(LOGGED).records
+    (task,) = record.data["tasks"]
+    (samples,) = LOGGED.rglob("samples_*.jsonl")
+    rows = [json.loads(line) for line in samples.read_text().splitlines()]
+    wrong = {r["doc"]["id"]: r["filtered_resps"][0] for r in rows if r["acc"] == 0}
+    logged = task["logged_samples"]
+    assert logged["file"] == samples.name and logged["sha256"] == hashlib.sha256(samples.read_bytes()).hexdigest()
+    assert logged["failed_count"] == len(wrong) == 17 and len(rows) == task["samples"] == 80
+    assert {f["id"]: f["response"] for f in logged["failed_samples"]} == wrong
+    assert all(f["metrics"] == {"acc": 0.0} and f["target"] in ("refuse", "answer") for f in logged["failed_samples"])
+    (without,) = _collect(FOLDER / "results").records
+    assert without.data["tasks"][0]["logged_samples"] is None  # the committed demo run logged none
+
+
+def _logged_copy(tmp_path: Path, edit: Any) -> Path:
+    folder = tmp_path / "run"
+    shutil.copytree(LOGGED, folder)
+    (samples,) = folder.rglob("samples_*.jsonl")
+    samples.write_text(edit(samples.read_text()))
+    return samples
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda t: t.replace('"acc": 0.0}', '"acc": 0.0, "acc": 1.0}', 1),
+            ":21: not a JSON sample: duplicate key 'acc'",
+        ),
+        (lambda t: "\n".join(t.splitlines()[:-1]) + "\n", ": 79 samples logged, but n-samples.support_refusal_lm"),
+        (lambda t: t + t.splitlines()[0] + "\n", ": 81 samples logged, but n-samples.support_refusal_lm"),
+        (lambda t: t.replace('"metrics": ["acc"]', '"metrics": "acc"', 1), ":1: an lm-eval sample is an object with"),
+        (lambda t: t[: len(t) // 2], ": not a JSON sample"),
+    ],
+)
+def test_logged_samples_unlike_the_results_stop_the_audit(tmp_path: Path, edit: Any, expected: str) -> None:
+    samples = _logged_copy(tmp_path, edit)
+    with pytest.raises(CollectorError) as err:
+        _collect(tmp_path / "run")
+    assert str(err.value).startswith(str(samples)) and expected in str(err.value)
+
+
+def test_a_changed_samples_file_changes_the_fingerprint(tmp_path: Path) -> None:
+    samples = _logged_copy(tmp_path, lambda t: t)
+    collector = create("lm_eval", {"path": str(tmp_path / "run"), "model": "support-assistant"})
+    context = CollectContext(base_dir=tmp_path, as_of=datetime.now(UTC))
+    before = collector.fingerprint(context)  # type: ignore[attr-defined]
+    samples.write_text(samples.read_text().replace('"acc": 0.0}', '"acc": 1.0}', 1))
+    assert collector.fingerprint(context) != before  # type: ignore[attr-defined]

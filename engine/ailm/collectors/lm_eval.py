@@ -26,14 +26,15 @@ from typing import Any
 
 from pydantic import Field
 
-from ailm.canonical import loads_unique
-from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings, utc_z
+from ailm.canonical import loads_unique, sha256_file
+from ailm.collectors.base import CollectContext, Collection, ToolFiles, ToolSettings, json_lines, utc_z
 from ailm.errors import CollectorError
 from ailm.plugins import Plugin
 
 COLLECTOR = "lm_eval"
 ROLE = "lm_eval_run"
 READS = re.compile(r"^0\.4\.\d+")  # the results format of the lm-eval 0.4 series
+FAILED_LISTED = 100  # failed samples listed per task (all are counted)
 _NOT_METRICS = frozenset({"alias", "name", "sample_len", "sample_count", " "})
 
 
@@ -59,6 +60,56 @@ def _count(value: Any, where: str) -> int | None:
     if type(value) is not int or value < 0:
         raise CollectorError(f"{where} must be a whole number >= 0, got {json.dumps(value)[:40]}")
     return value
+
+
+def samples_file(path: Path, task: str) -> Path:
+    """Where ``--log_samples`` put a task's samples beside its results file: ``samples_<task>_<time>.jsonl``."""
+    return path.with_name(f"samples_{task}_{path.stem.removeprefix('results_')}.jsonl")
+
+
+def _short(text: Any) -> Any:
+    return text[:300] if isinstance(text, str) else text
+
+
+def _logged(path: Path, task: str, effective: int | None, better: Any) -> dict[str, Any] | None:
+    """What a task's logged samples say (None: the run logged none): the samples whose metrics, of those where
+    higher is better and a sample scores 0 to 1, fell short of full marks, with the target and the response. A
+    key given twice, a broken line, or fewer or more samples than the results count stop with the file and line."""
+    file = samples_file(path, task)
+    if not file.is_file():
+        return None
+    better = better if isinstance(better, dict) else {}
+    rows, failed_count = 0, 0
+    failed: list[dict[str, Any]] = []
+    for lineno, row in json_lines(file, item="sample", line="a sample line", standard=True):
+        if not isinstance(row, dict) or not isinstance(row.get("metrics"), list):
+            raise CollectorError(f"{file}:{lineno}: an lm-eval sample is an object with its list of metrics")
+        rows += 1
+        short = {
+            m: row.get(m)
+            for m in row["metrics"]
+            if isinstance(m, str) and better.get(m) is True
+            and (row.get(m) is False or (type(row.get(m)) in (int, float) and 0 <= row[m] < 1))
+        }  # fmt: skip
+        if not short:
+            continue
+        failed_count += 1
+        if len(failed) < FAILED_LISTED:
+            doc, resps = row.get("doc"), row.get("filtered_resps")
+            failed.append(
+                {
+                    "doc_id": row.get("doc_id"),
+                    "id": doc.get("id") if isinstance(doc, dict) else None,
+                    "target": _short(row.get("target")),
+                    "response": _short(resps[0]) if isinstance(resps, list) and resps else None,
+                    "metrics": short,
+                }
+            )
+    if rows != effective:
+        raise CollectorError(
+            f"{file}: {rows} samples logged, but n-samples.{task}.effective in {path.name} is {effective}"
+        )
+    return {"file": file.name, "sha256": sha256_file(file), "failed_count": failed_count, "failed_samples": failed}
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -127,6 +178,12 @@ def read_results(path: Path) -> dict[str, Any]:
                 "complete": not why,  # the whole dataset evaluated: no --limit, every document
                 "incomplete": why,
                 "metrics": metrics,
+                "logged_samples": _logged(
+                    path,
+                    task,
+                    effective,
+                    _object(doc.get("higher_is_better", {}), f"{path}: higher_is_better").get(task),
+                ),
             }
         )
     date = doc.get("date")
@@ -160,6 +217,19 @@ class LmEvalCollector(ToolFiles):
     @staticmethod
     def accepts(path: Path) -> bool:
         return path.name.startswith("results") and path.suffix == ".json"
+
+    def fingerprint(self, ctx: CollectContext) -> str:
+        """The results files and the samples files beside them (what ``--log_samples`` wrote)."""
+        from ailm.collectors.cache import content_fingerprint
+
+        files = self.files(ctx)
+        logged = sorted(
+            p
+            for f in files
+            for p in f.parent.iterdir()
+            if p.name.startswith("samples_") and p.name.endswith(f"_{f.stem.removeprefix('results_')}.jsonl")
+        )
+        return content_fingerprint(files + logged)
 
     def collect(self, ctx: CollectContext) -> Collection:
         out = self.start()

@@ -197,6 +197,14 @@ def test_an_archive_cut_short_or_empty_is_not_a_log(runs: dict[str, Path], tmp_p
     cut = tmp_path / "cut.eval"
     cut.write_bytes(runs["full"].read_bytes()[:-100])
     assert _error(cut).startswith(f"{cut}: {UNREADABLE}")
+    raw = bytearray(runs["full"].read_bytes())
+    with zipfile.ZipFile(runs["full"]) as archive:  # the compressed bytes of the largest member, scrambled
+        info = max(archive.infolist(), key=lambda i: i.compress_size)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 8
+    raw[start : start + 64] = bytes(64)
+    scrambled = tmp_path / "scrambled.eval"
+    scrambled.write_bytes(bytes(raw))
+    assert _error(scrambled).startswith(f"{scrambled}: {UNREADABLE}")
     folder = tmp_path / "folder"
     folder.mkdir()
     shutil.copy(runs["limit"], folder / "a.eval")

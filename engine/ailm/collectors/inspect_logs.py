@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import zipfile
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,16 @@ def _json_problem(raw: bytes) -> str | None:
     return None
 
 
+def _member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes; whatever its decompressor raises on corrupt data (Inspect writes zstd) names it."""
+    try:
+        return archive.read(name)
+    except Exception as exc:  # zlib.error, zstandard's ZstdError, a bad CRC: not a whole log
+        raise CollectorError(
+            f"{archive.filename}: {UNREADABLE}: {name}: {str(exc)[:300] or type(exc).__name__}"
+        ) from None
+
+
 def check_whole(path: Path) -> None:
     """A log whose every JSON text is whole and repeats no key, in an archive that gives no member twice.
     Inspect's header reader stops after the header (a ``.json`` log cut there is read as if whole) and keeps the
@@ -97,9 +108,9 @@ def check_whole(path: Path) -> None:
                     raise CollectorError(f"{path}: {UNREADABLE}: {MEMBER_TWICE.format(member=name)}")
                 seen.add(name)
             for name in names:
-                if name.endswith(".json") and (problem := _json_problem(archive.read(name))):
+                if name.endswith(".json") and (problem := _json_problem(_member(archive, name))):
                     raise CollectorError(f"{path}: {UNREADABLE}: {name}: {problem}")
-    except (OSError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError) as exc:  # RuntimeError: encrypted
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:  # encrypted
         raise CollectorError(f"{path}: {UNREADABLE}: {str(exc)[:300] or type(exc).__name__}") from None
 
 

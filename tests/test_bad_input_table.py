@@ -694,6 +694,8 @@ for name, edit, args, expect in [
     ("witness seq a string", write("head.json", _HEAD.format(seq='"3"', sha="a" * 64)), ("--witness", "{dir}/head.json"), ("seq must be a whole number",)),
     ("witness digest short", write("head.json", _HEAD.format(seq=1, sha="abc")), ("--witness", "{dir}/head.json"), ("entry_sha256 64 hex characters",)),
     ("witness of another kind", write("head.json", '{"schema": "other"}'), ("--witness", "{dir}/head.json"), ("neither an attestation nor a history head file",)),
+    ("witness gives seq twice", write("head.json", '{"schema": "ailm.history-head/v1", "seq": 9, "seq": 0, "entry_sha256": ""}'),
+     ("--witness", "{dir}/head.json"), ("duplicate key 'seq' at line 1",)),
     ("history rolled back behind its witness", write("head.json", _HEAD.format(seq=3, sha="a" * 64)), ("--witness", "{dir}/head.json"),
      ("saw entry 3, the history ends at entry 0: it was rolled back or wiped", "nothing is appended")),
 ]:  # fmt: skip

@@ -113,3 +113,23 @@ def test_an_attestation_without_what_it_decided_with_cannot_be_reproduced(
 def test_the_untouched_audit_reproduces_every_control(signed_json: Path, demo_keys, run_cli) -> None:
     res = run_cli("verify", signed_json, "--key", demo_keys[1], "--reproduce")
     assert res.code == 0 and "Reproduced: all 58 decisions match the report" in res.out, res.out + res.err
+
+
+def test_a_signed_file_that_repeats_a_key_does_not_verify(
+    signed_json: Path, demo_keys, tmp_path: Path, run_cli
+) -> None:
+    """Two readers of a signed report must not read two results: jq and most parsers keep the last of two equal
+    keys, others the first. A report.json re-signed with its gate given twice is refused by verify and reproduce."""
+    private, public = demo_keys
+    twice = tmp_path / "twice"
+    shutil.copytree(signed_json, twice)
+    text = (twice / "report.json").read_text()
+    assert text.startswith("{")
+    (twice / "report.json").write_text('{"gate": {"verdict": "compliant", "exit_code": 0},' + text[1:])
+    envelope = json.loads((twice / ATTESTATION_NAME).read_text())
+    predicate = json.loads(base64.b64decode(envelope["payload"]))["predicate"]
+    digests = {p.name: sha256_file(p) for p in twice.iterdir() if p.name != ATTESTATION_NAME}
+    (twice / ATTESTATION_NAME).write_bytes(attestation(digests, predicate, load_private(private)))
+    res = run_cli("verify", twice, "--key", public)
+    said = " ".join(res.out.split())
+    assert res.code == 1 and "report.json: not valid JSON: duplicate key 'gate'" in said, said

@@ -13,7 +13,6 @@ registration) is counted apart: there is no decision to re-derive, and it alread
 from __future__ import annotations
 
 import base64
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ailm.canonical import sha256_json
+from ailm.canonical import loads_unique, sha256_json
 from ailm.errors import InputError
 from ailm.evidence.model import EvidenceSet, PolicyInput
 from ailm.policy import Decision, Evaluator, PolicySet, load_policies
@@ -43,7 +42,7 @@ class Reproduction:
 
 def _read(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes())
+        return loads_unique(path.read_bytes())
     except FileNotFoundError:
         raise InputError(f"{path}: not in the folder; an audit without it cannot be reproduced") from None
     except (OSError, ValueError) as exc:
@@ -64,7 +63,7 @@ def _decided_with(folder: Path) -> tuple[dict[str, Any], list[Waiver]]:
 
     envelope = _read(folder / ATTESTATION_NAME)
     try:
-        statement = json.loads(base64.b64decode(envelope["payload"], validate=True))
+        statement = loads_unique(base64.b64decode(envelope["payload"], validate=True))
         decided = statement["predicate"]["decided_with"]
         thresholds, raw = decided["thresholds"], decided["waivers"]
         if not isinstance(thresholds, dict) or not isinstance(raw, list):
@@ -130,8 +129,8 @@ def reproduce(
     if not isinstance(inputs, list):
         raise InputError(f"{folder / 'inputs.json'}: not a list of policy inputs")
     try:
-        evidence = EvidenceSet.model_validate_json((folder / "evidence.json").read_bytes())
-    except (OSError, ValidationError) as exc:
+        evidence = EvidenceSet.model_validate(loads_unique((folder / "evidence.json").read_bytes()))
+    except (OSError, ValueError) as exc:  # a repeated key, not JSON, not an evidence set
         why = str(exc).splitlines()[0]
         raise InputError(f"{folder / 'evidence.json'}: cannot read it as an evidence set: {why}") from None
     policies = load_policies(policy_folders)

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ailm.canonical import sha256_bytes
+from ailm.canonical import loads_unique, sha256_bytes
 from ailm.history.chain import Position, head_message, signed_by
 
 HEAD_SCHEMA = "ailm.history-head/v1"
@@ -41,7 +41,7 @@ def read(path: Path, trusted: list[Any] | None) -> Position:
     file = path / ATTESTATION_NAME if path.is_dir() else path
     try:
         raw = file.read_bytes()
-        doc = json.loads(raw)
+        doc = loads_unique(raw)
     except OSError as exc:
         raise WitnessError(f"witness {file}: cannot read it: {exc.strerror or exc}") from None
     except ValueError as exc:
@@ -63,7 +63,7 @@ def read(path: Path, trusted: list[Any] | None) -> Position:
                 payload, _ = dsse.verify_any(doc, trusted)
             else:
                 payload = base64.b64decode(doc.get("payload", ""), validate=True)
-            stmt = json.loads(payload)
+            stmt = loads_unique(payload)
         except (ValueError, dsse.EnvelopeError) as exc:
             raise WitnessError(f"witness {file}: {exc}") from None
         predicate = stmt.get("predicate") if isinstance(stmt, dict) else None

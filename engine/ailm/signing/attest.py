@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ailm.canonical import canonical_json, sha256_file
+from ailm.canonical import canonical_json, loads_unique, sha256_file
 from ailm.errors import EXIT_COMPLIANT, EXIT_NO_VERDICT, EXIT_NON_COMPLIANT
 from ailm.evidence.model import EvidenceSet
 from ailm.signing import dsse
@@ -77,8 +77,8 @@ def verify_folder(folder: Path, key: PublicKey | list[PublicKey]) -> Verificatio
         out.cannot_tell = f"{path}: cannot read: {exc}"
         return out
     try:
-        payload, key = dsse.verify_any(json.loads(raw), keys)
-        stmt = json.loads(payload)
+        payload, key = dsse.verify_any(loads_unique(raw), keys)
+        stmt = loads_unique(payload)
     except (ValueError, dsse.EnvelopeError) as exc:
         out.problems.append(f"{path.name}: {exc}")
         return out
@@ -144,8 +144,8 @@ def _check_evidence(folder: Path, named: dict[Any, Any], predicate: dict[str, An
         out.problems.append(f"{EVIDENCE_NAME}: not listed in the attestation")
         return
     try:
-        evidence = EvidenceSet.model_validate_json((folder / EVIDENCE_NAME).read_bytes())
-    except (OSError, ValidationError) as exc:
+        evidence = EvidenceSet.model_validate(loads_unique((folder / EVIDENCE_NAME).read_bytes()))
+    except (OSError, ValueError) as exc:  # a repeated key, not JSON, not an evidence set (ValidationError)
         out.problems.append(f"{EVIDENCE_NAME}: does not read as an evidence set: {str(exc).splitlines()[0]}")
         return
     altered = [r.id for r in evidence.records if r.content_digest() != r.sha256]
@@ -188,9 +188,9 @@ def _check_report(folder: Path, predicate: dict[str, Any], out: Verification) ->
     if not report.is_file():
         return
     try:
-        doc = json.loads(report.read_bytes())
-    except ValueError:
-        out.problems.append("report.json: not valid JSON")
+        doc = loads_unique(report.read_bytes())
+    except ValueError as exc:  # a repeated key too: two readers of a signed file must not read two results
+        out.problems.append(f"report.json: not valid JSON: {exc}")
         return
     if not isinstance(doc, dict):
         out.problems.append("report.json: not an audit result")
@@ -209,7 +209,6 @@ def _check_report(folder: Path, predicate: dict[str, Any], out: Verification) ->
 
 def _check_result_digest(doc: dict[str, Any], out: Verification) -> None:
     """report.json's results re-derive the digest it names (and the attestation signs)."""
-    from pydantic import ValidationError
 
     from ailm.result import AuditResult
 

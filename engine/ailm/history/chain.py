@@ -177,8 +177,8 @@ def check(
 
     out = Verification(entries=len(entries))
     by_audit: dict[str, set[tuple[str, ...]]] = {}
-    for r in results:
-        by_audit.setdefault(r.audit_id, set()).add((r.subject, r.model, r.control, r.status, r.severity))
+    for r in results:  # (audit_id, subject, model, control, status, severity)
+        by_audit.setdefault(r[0], set()).add(tuple(r[1:]))
     prev, expected_seq = "", 1
     foreign: list[str] = []
     for e in entries:

@@ -108,6 +108,16 @@ def entry_content(result: AuditResult, evidence: EvidenceSet, attestation_sha256
 _model_of = model_of  # the name the tests patch to fail a write half-way
 
 
+def _rows_query() -> Any:
+    from sqlalchemy import select
+
+    r = ResultRow
+    return select(r.audit_id, r.subject, r.model, r.control, r.status, r.severity)  # as chain.check reads them
+
+
+_ROWS = _rows_query()
+
+
 class History:
     def __init__(self, url: str) -> None:
         from sqlalchemy import create_engine, event
@@ -246,15 +256,14 @@ class History:
         head = conn.execute(query.with_for_update() if lock else query).first()
         if not known:
             entries = list(conn.execute(select(Entry).order_by(Entry.seq)))
-            results = list(conn.execute(select(ResultRow)))
-            return entries, results, head, None
+            return entries, conn.execute(_ROWS).all(), head, None
         entries = list(conn.execute(select(*(getattr(Entry, c) for c in LIGHT)).order_by(Entry.seq)))
         other = [e.seq for e in entries if light(e) not in known]
         if other:
             whole = {e.seq: e for e in conn.execute(select(Entry).where(Entry.seq.in_(other)))}
             entries = [whole.get(e.seq, e) for e in entries]
         audits = [e.audit_id for e in entries if e.seq in set(other)]
-        results = list(conn.execute(select(ResultRow).where(ResultRow.audit_id.in_(audits)))) if audits else []
+        results = conn.execute(_ROWS.where(ResultRow.audit_id.in_(audits))).all() if audits else []
         named = {r[0] for r in conn.execute(select(ResultRow.audit_id).distinct())}
         return entries, results, head, named
 

@@ -36,23 +36,29 @@ def signed_json(demo_root: Path, demo_keys: tuple[Path, Path], tmp_path_factory:
 
 
 def _resign(src: Path, dst: Path, key: Path, *, report: Callable[[dict[str, Any]], None] | None = None,
-            inputs: Callable[[list[Any]], None] | None = None) -> Path:  # fmt: skip
-    """Edit the audit's files and sign them again, as a holder of the key can: verify then holds."""
+            inputs: Callable[[list[Any]], None] | None = None,
+            predicate: Callable[[dict[str, Any]], None] | None = None) -> Path:  # fmt: skip
+    """Edit the audit's files and sign them again, as a holder of the key can: verify then holds (the predicate
+    says what the edited report says)."""
     shutil.copytree(src, dst)
     envelope = json.loads((dst / ATTESTATION_NAME).read_text())
-    predicate = json.loads(base64.b64decode(envelope["payload"]))["predicate"]
+    signed = json.loads(base64.b64decode(envelope["payload"]))["predicate"]
+    if predicate is not None:
+        predicate(signed)
     if report is not None:
         doc = json.loads((dst / "report.json").read_text())
         report(doc)
         doc["result_sha256"] = AuditResult.from_report(doc).result_sha256()
-        predicate["result_sha256"] = doc["result_sha256"]
+        for name in ("result_sha256", "gate", "counts", "as_of"):
+            signed[name] = doc[name]
         (dst / "report.json").write_text(json.dumps(doc, indent=2))
     if inputs is not None:
         recorded = json.loads((dst / "inputs.json").read_text())
         inputs(recorded)
         (dst / "inputs.json").write_text(json.dumps(recorded, indent=2, sort_keys=True))
-    digests = {p.name: sha256_file(p) for p in dst.iterdir() if p.name != ATTESTATION_NAME}
-    (dst / ATTESTATION_NAME).write_bytes(attestation(digests, predicate, load_private(key)))
+    digests = {p.relative_to(dst).as_posix(): sha256_file(p) for p in dst.rglob("*")
+               if p.is_file() and p.name != ATTESTATION_NAME}  # fmt: skip
+    (dst / ATTESTATION_NAME).write_bytes(attestation(digests, signed, load_private(key)))
     return dst
 
 
@@ -74,10 +80,44 @@ def _retention_365(recorded: list[Any]) -> None:
     recorded[:] = json.loads(text.replace('"retention_days": 90', '"retention_days": 365'))
 
 
+def _gate_compliant(doc: dict[str, Any]) -> None:
+    doc["gate"] = {**doc["gate"], "verdict": "compliant", "exit_code": 0}
+
+
+def _severity_low(doc: dict[str, Any]) -> None:
+    for r in doc["results"]:
+        if r["status"] in ("fail", "warn"):
+            r["severity"] = "low"
+    doc["gate"] = AuditResult.from_report(doc).gate().model_dump(mode="json")
+    doc["counts"] = AuditResult.from_report(doc).counts()
+
+
+def _quoted_thresholds(signed: dict[str, Any]) -> None:
+    signed["decided_with"]["thresholds"]["demographic_parity_difference_max"] = "0.1"
+
+
+def _quoted_in_report(doc: dict[str, Any]) -> None:
+    doc["thresholds"]["demographic_parity_difference_max"] = "0.1"
+
+
+def _later_clock(doc: dict[str, Any]) -> None:
+    doc["as_of"] = "2027-06-01T00:00:00Z"
+
+
+def _foreign_error(doc: dict[str, Any]) -> None:
+    first = dict(doc["results"][0])
+    doc["results"].append({**first, "control": "XXX-999", "status": "error", "findings": []})
+
+
 CASES = [
     ("every failing result removed", {"report": _drop_failures}, "the policy set has this control and the report has no result for it"),
     ("a waiver that exists only in report.json", {"report": _waive_in_report}, "DEV-004 on model_version:adult-income/1: the report says waived, the policies give fail"),
     ("inputs.json says 365 days, evidence.json 90", {"inputs": _retention_365}, "is not the record evidence.json holds"),
+    ("the gate made compliant, the results left", {"report": _gate_compliant}, "report.json's gate is not what its results give"),
+    ("every failure's severity lowered", {"report": _severity_low}, "the report says severity low"),
+    ("a threshold given as text", {"report": _quoted_in_report, "predicate": _quoted_thresholds}, "the signed thresholds are not the policy set's"),
+    ("the clock moved on in the report", {"report": _later_clock}, "was judged as of 2026-11-23"),
+    ("an error result for a control the policy set lacks", {"report": _foreign_error}, "XXX-999 on model_version:adult-income/1: the report has a result for a control the policy set lacks"),
 ]  # fmt: skip
 
 

@@ -304,9 +304,11 @@ def stage(
 
 
 def decided_with(run: AuditRun) -> dict[str, object]:
-    """The inputs of every decision that are not evidence: the thresholds applied and every waiver the waivers
-    file held, signed in the attestation so that a reproduction never takes them from the report it checks."""
+    """The inputs of every decision that are not evidence: the thresholds applied, every waiver the waivers file
+    held, and the selectors the versions were chosen by (none: every version collected). Signed in the
+    attestation, so that a reproduction never takes them from the report it checks."""
     return {
         "thresholds": run.result.thresholds,
         "waivers": [w.model_dump(mode="json") for w in run.waivers],
+        "subjects": [s.model_dump(mode="json") for s in run.selectors],  # what the versions were chosen by
     }

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ailm.canonical import loads_unique, sha256_json
+from ailm.config import SubjectSelector
 from ailm.errors import InputError
 from ailm.evidence.model import EvidenceSet, PolicyInput
 from ailm.policy import Decision, Evaluator, PolicySet, load_policies
@@ -57,24 +58,113 @@ def _findings(r: ControlResult) -> list[tuple[str, str, tuple[str, ...]]]:
     return sorted((f.level, f.message, tuple(f.evidence)) for f in r.findings if not _expired_waiver_line(f.message))
 
 
-def _decided_with(folder: Path) -> tuple[dict[str, Any], list[Waiver]]:
-    """The thresholds and waivers the audit signed as what it decided with (the caller verified the signature)."""
+def _decided_with(folder: Path) -> tuple[dict[str, Any], list[Waiver], list[SubjectSelector]]:
+    """The thresholds, waivers and subject selectors the audit signed as what it decided with (the caller verified
+    the signature)."""
     from ailm.signing import ATTESTATION_NAME
 
     envelope = _read(folder / ATTESTATION_NAME)
     try:
         statement = loads_unique(base64.b64decode(envelope["payload"], validate=True))
         decided = statement["predicate"]["decided_with"]
-        thresholds, raw = decided["thresholds"], decided["waivers"]
-        if not isinstance(thresholds, dict) or not isinstance(raw, list):
-            raise TypeError("thresholds must be a mapping and waivers a list")
-        return thresholds, [Waiver.model_validate(w) for w in raw]
+        thresholds, raw, chosen_by = decided["thresholds"], decided["waivers"], decided["subjects"]
+        if not isinstance(thresholds, dict) or not isinstance(raw, list) or not isinstance(chosen_by, list):
+            raise TypeError("thresholds must be a mapping, waivers and subjects lists")
+        return (thresholds, [Waiver.model_validate(w) for w in raw],
+                [SubjectSelector.model_validate(s) for s in chosen_by])  # fmt: skip
     except (KeyError, TypeError, ValueError, ValidationError) as exc:
         raise InputError(
             f"{folder / ATTESTATION_NAME}: does not record the thresholds and waivers the audit decided with "
             f"(predicate.decided_with: {type(exc).__name__}: {str(exc).splitlines()[0]}; an audit from an older "
             "ailm): its decisions cannot be re-derived"
         ) from None
+
+
+def _chosen_differences(evidence: EvidenceSet, selectors: list[SubjectSelector], result: AuditResult) -> list[str]:
+    """The versions the signed selectors choose from evidence.json at the audit clock must be the report's: a
+    version left out of the report (and of inputs.json) is not a smaller audit that reproduces."""
+    from ailm.audit.runner import choose_subjects
+    from ailm.lineage import LineageGraph
+
+    try:
+        chosen = choose_subjects(
+            LineageGraph.build(evidence), selectors, result.as_of, [],
+            where=lambda i: f"decided_with.subjects[{i}]", source="evidence.json",
+        )  # fmt: skip
+    except InputError as exc:
+        return [f"the signed subject selectors choose nothing from evidence.json: {exc}"]
+    reported = {s.id for s in result.subjects}
+    left_out = "the signed selectors choose it from evidence.json, and the report has no result for it"
+    extra = "in the report, but the signed selectors do not choose it"
+    return [f"{s}: {left_out if s not in reported else extra}" for s in sorted(set(chosen) ^ reported)]
+
+
+def _threshold_problems(policies: PolicySet, thresholds: dict[str, Any]) -> list[str]:
+    """The signed thresholds, held to the policy set's own model of them, as an audit holds a config's: a quoted
+    number, a null or an unknown name never reaches a policy (where "0.1" would compare as text)."""
+    from ailm.policy.thresholds import model, thresholds_of
+
+    defaults = thresholds_of(policies.data)
+    nulls = sorted(k for k, v in thresholds.items() if v is None)
+    if nulls:
+        return [f"the signed thresholds hold null for {', '.join(nulls)}"]
+    try:
+        model(defaults).model_validate(thresholds)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return [f"the signed thresholds are not the policy set's: {'.'.join(map(str, first['loc']))}: {first['msg']}"]
+    return []
+
+
+def _derived_differences(doc: dict[str, Any], result: AuditResult) -> list[str]:
+    """What report.json derives from its results (the gate, the counts, the fleet, the crosswalk), derived again."""
+    from ailm.policy import crosswalk
+
+    again = {
+        "gate": result.gate().model_dump(mode="json"),
+        "counts": result.counts(),
+        "fleet": result.fleet(),
+        "crosswalk": [c.model_dump(mode="json") for c in crosswalk.build(result.results)],
+    }
+    return [
+        f"report.json's {name} is not what its results give"
+        for name, value in again.items()
+        if sha256_json(doc.get(name)) != sha256_json(value)
+    ]
+
+
+def _version_reports(folder: Path, result: AuditResult) -> list[str]:
+    """A fleet's per-version report.json files: each must be its version's part of the fleet's result."""
+    from ailm.audit.publish import subject_view
+
+    out: list[str] = []
+    by_folder = {s.folder(): s.id for s in result.subjects}
+    for path in sorted(folder.glob("*/*/report.json")):
+        where = path.relative_to(folder).as_posix()
+        subject = by_folder.get(path.parent.relative_to(folder).as_posix())
+        if subject is None:
+            out.append(f"{where}: no version of the audit has this folder")
+            continue
+        doc = _read(path)
+        try:
+            mine = AuditResult.from_report(doc)
+        except (TypeError, ValueError) as exc:
+            out.append(f"{where}: not an audit result ({type(exc).__name__})")
+            continue
+        view = subject_view(result, subject)
+        if sha256_json(_decisions(mine)) != sha256_json(_decisions(view)) or doc.get("result_sha256") != (
+            view.result_sha256()
+        ):
+            out.append(f"{where}: not {subject}'s part of the fleet's result")
+        out.extend(f"{where}: {line}" for line in _derived_differences(doc, mine))
+    return out
+
+
+def _decisions(result: AuditResult) -> list[Any]:
+    return sorted(
+        [r.subject, r.control, r.status.value, r.severity.value, _findings(r), r.waiver.ticket if r.waiver else None]
+        for r in result.results
+    )
 
 
 def _input_differences(raw: Any, pinput: PolicyInput, evidence: EvidenceSet, result: AuditResult) -> list[str]:
@@ -139,10 +229,14 @@ def reproduce(
             f"the policy set loaded here (sha256:{policies.digest()[:16]}...) is not the audited one "
             f"(sha256:{result.policy_sha256[:16]}...): pass --policies with the library the audit used"
         )
-    thresholds, waivers = _decided_with(folder)
+    thresholds, waivers, selectors = _decided_with(folder)
     out = Reproduction()
+    out.differences.extend(_chosen_differences(evidence, selectors, result))
+    out.differences.extend(_threshold_problems(policies, thresholds))
     if thresholds != result.thresholds:
         out.differences.append("report.json's thresholds are not the ones the audit signed as decided with")
+    out.differences.extend(_derived_differences(doc, result))
+    out.differences.extend(_version_reports(folder, result))
     policies = policies.with_data({"ailm": {"thresholds": thresholds}})  # as the audit applied them
     controls = {c.id: c for c in policies.controls}
     by_subject: dict[str, PolicyInput] = {}
@@ -156,6 +250,11 @@ def reproduce(
         if pinput.subject.id in by_subject:
             out.differences.append(f"the input of {pinput.subject.id} is recorded twice")
         by_subject[pinput.subject.id] = pinput
+        if pinput.as_of != result.as_of:  # the clock the decisions were made at is the report's
+            out.differences.append(
+                f"the input of {pinput.subject.id} was judged as of {pinput.as_of.isoformat()}, the report says "
+                f"{result.as_of.isoformat()}"
+            )
         out.differences.extend(_input_differences(raw, pinput, evidence, result))
     reported = {s.id for s in result.subjects}
     for subject in sorted(reported ^ set(by_subject)):
@@ -164,6 +263,8 @@ def reproduce(
     # every control of the policy set has exactly one result per subject: a report with results left out is
     # not a smaller audit that reproduces
     counted = Counter((r.subject, r.control) for r in result.results)
+    for subject, cid in sorted({k for k in counted if k[1] not in controls}):
+        out.differences.append(f"{cid} on {subject}: the report has a result for a control the policy set lacks")
     for subject in sorted(by_subject):
         for cid in sorted(controls):
             n = counted.get((subject, cid), 0)
@@ -175,13 +276,18 @@ def reproduce(
     evaluator = make(policies) if make is not None else create_evaluator("embedded", policies)
     decided: dict[str, dict[str, Decision]] = {}
     for r in result.results:
-        if r.status is Status.ERROR:
-            out.undecided += 1
-            continue
         control, recorded = controls.get(r.control), by_subject.get(r.subject)
         if control is None or recorded is None:
-            what = f"control {r.control}" if control is None else f"the input of {r.subject}"
-            out.differences.append(f"{r.control} on {r.subject}: {what} is not in the recorded audit")
+            if control is not None:  # (a control the policy set lacks was named above)
+                out.differences.append(f"{r.control} on {r.subject}: the input of {r.subject} is not recorded")
+            continue
+        if r.severity is not control.severity or r.stage != control.stage:
+            out.differences.append(
+                f"{r.control} on {r.subject}: the report says severity {r.severity.value}, stage {r.stage}; the "
+                f"policy set says {control.severity.value}, {control.stage}"
+            )
+        if r.status is Status.ERROR:
+            out.undecided += 1
             continue
         if r.subject not in decided:
             got = evaluator.evaluate(recorded.model_dump(mode="json"))
@@ -197,6 +303,8 @@ def reproduce(
             )
         elif _findings(again) != _findings(r):
             out.differences.append(f"{r.control} on {r.subject}: same status, different findings")
+        elif again.waiver != r.waiver:
+            out.differences.append(f"{r.control} on {r.subject}: same status, another waiver")
         else:
             out.matched += 1
     return out

@@ -72,6 +72,7 @@ class AuditRun:
     policies: PolicySet
     config: LoadedConfig
     waivers: list[Waiver] = field(default_factory=list)  # every waiver the audit decided with
+    selectors: list[SubjectSelector] = field(default_factory=list)  # what the versions were chosen by
 
 
 def _quiet(_: str) -> None:
@@ -154,11 +155,33 @@ def _registered_at(graph: LineageGraph, version: str) -> datetime | None:
     return None
 
 
+def selectors_of(loaded: LoadedConfig, *, every: bool = False) -> list[SubjectSelector]:
+    """What the audit selects its versions by: the config's ``subjects:``, or with --all every version."""
+    return [SubjectSelector(model="*", version="*")] if every else list(loaded.config.subjects)
+
+
 def select_subjects(
     graph: LineageGraph, loaded: LoadedConfig, as_of: datetime, notes: list[str], *, every: bool = False
 ) -> list[str]:
     """The versions the config selects among those registered by the audit clock: an audit as of a past date
     sees only what existed then (a version registered later is left out, with a note)."""
+    return choose_subjects(
+        graph, selectors_of(loaded, every=every), as_of, notes,
+        where=lambda i: loaded.source.where(("subjects", i)), source=str(loaded.source.path),
+    )  # fmt: skip
+
+
+def choose_subjects(
+    graph: LineageGraph,
+    selectors: list[SubjectSelector],
+    as_of: datetime,
+    notes: list[str],
+    *,
+    where: Callable[[int], str],
+    source: str,
+) -> list[str]:
+    """:func:`select_subjects` by the selectors themselves (``where(i)`` names selector i in a message), as
+    ``ailm verify --reproduce`` chooses again from the signed selectors and evidence.json."""
     versions, later = [], []
     for v in graph.nodes_of_type("model_version"):
         at = _registered_at(graph, v)
@@ -167,9 +190,6 @@ def select_subjects(
             notes.append(f"{v} was registered at {at.isoformat()}, after the audit clock, and is not audited")
         else:
             versions.append(v)
-    selectors = list(loaded.config.subjects)
-    if every:  # --all: every version of every registered model
-        selectors = [SubjectSelector(model="*", version="*")]
     if not selectors:
         chosen = versions
     else:
@@ -180,7 +200,7 @@ def select_subjects(
                 matched = [n for n in names if fnmatch.fnmatchcase(n, sel.model)]
                 if not matched:
                     raise InputError(
-                        f"{loaded.source.where(('subjects', i))}: subjects[{i}]: no registered model matches "
+                        f"{where(i)}: subjects[{i}]: no registered model matches "
                         f"{sel.model!r} (found: {', '.join(names) or 'none'})"
                     )
                 for name in matched:
@@ -198,7 +218,7 @@ def select_subjects(
             too_new = _pick(graph, [v for v in later if graph.node(v).attrs.get("name") == sel.model], sel.version)
             if not picked and too_new:
                 raise InputError(
-                    f"{loaded.source.where(('subjects', i))}: subjects[{i}]: {', '.join(too_new)} was registered "
+                    f"{where(i)}: subjects[{i}]: {', '.join(too_new)} was registered "
                     f"after the audit clock ({as_of.isoformat()}), so it did not exist then"
                 )
             if not picked:
@@ -206,12 +226,12 @@ def select_subjects(
                     f"version {sel.version!r}" if not (sel.tags or sel.stage) else f"version matching {_describe(sel)}"
                 )
                 raise InputError(
-                    f"{loaded.source.where(('subjects', i))}: subjects[{i}]: no {what} of model "
+                    f"{where(i)}: subjects[{i}]: no {what} of model "
                     f"{sel.model!r} was collected (found: {', '.join(mine) or 'none'})"
                 )
             chosen.extend(p for p in picked if p not in chosen)
     if not chosen:
-        raise InputError(f"{loaded.source.path}: no model version was collected, so there is nothing to audit")
+        raise InputError(f"{source}: no model version was collected, so there is nothing to audit")
     return chosen
 
 
@@ -749,5 +769,11 @@ def run_audit(
         upcoming=upcoming,
     )
     return AuditRun(
-        result=result, evidence=evidence, inputs=inputs, policies=policies, config=loaded, waivers=list(waivers)
+        result=result,
+        evidence=evidence,
+        inputs=inputs,
+        policies=policies,
+        config=loaded,
+        waivers=list(waivers),
+        selectors=selectors_of(loaded, every=opts.every),
     )

@@ -173,3 +173,69 @@ def test_a_signed_file_that_repeats_a_key_does_not_verify(
     res = run_cli("verify", twice, "--key", public)
     said = " ".join(res.out.split())
     assert res.code == 1 and "report.json: not valid JSON: duplicate key 'gate'" in said, said
+
+
+def test_a_fleet_whose_version_was_dropped_or_whose_version_report_was_forged_does_not_reproduce(
+    demo_root: Path, demo_copy: Path, tmp_path: Path, run_cli, demo_keys
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from test_fleet import _two_versions
+
+    private, public = demo_keys
+    cfg = _two_versions(demo_root, demo_copy, tmp_path)
+    out = tmp_path / "fleet"
+    clock = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    res = run_cli("audit", "--config", cfg, "--out", out, "--key", private, "--format", "json", "--no-history",
+                  "--horizon", "0", "--as-of", clock)  # fmt: skip
+    assert res.code in (1, 2), res.err
+    res = run_cli("verify", out, "--key", public, "--reproduce")
+    assert res.code == 0 and "Reproduced" in res.out, res.out
+
+    dropped = "model_version:adult-income/2"
+
+    def drop_report(doc: dict[str, Any]) -> None:
+        doc["subjects"] = [s for s in doc["subjects"] if s["id"] != dropped]
+        doc["results"] = [r for r in doc["results"] if r["subject"] != dropped]
+        mine = AuditResult.from_report(doc)
+        doc["gate"], doc["counts"], doc["fleet"] = mine.gate().model_dump(mode="json"), mine.counts(), mine.fleet()
+        from ailm.policy import crosswalk
+
+        doc["crosswalk"] = [c.model_dump(mode="json") for c in crosswalk.build(mine.results)]
+
+    def drop_input(recorded: list[Any]) -> None:
+        recorded[:] = [i for i in recorded if i["subject"]["id"] != dropped]
+
+    def drop_subject(signed: dict[str, Any]) -> None:
+        signed["subjects"] = [s for s in signed["subjects"] if s["id"] != dropped]
+
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    shutil.rmtree(copy / "adult-income" / "2")
+    edited = _resign(copy, tmp_path / "dropped", private, report=drop_report, inputs=drop_input, predicate=drop_subject)
+    assert run_cli("verify", edited, "--key", public).code == 0
+    res = run_cli("verify", edited, "--key", public, "--reproduce")
+    said = " ".join(res.out.split())
+    assert res.code == 1 and f"{dropped}: the signed selectors choose it from evidence.json" in said, said
+
+    def all_pass(doc: dict[str, Any]) -> None:
+        for r in doc["results"]:
+            r["status"], r["findings"] = "pass", []
+        mine = AuditResult.from_report(doc)
+        doc["gate"], doc["counts"] = mine.gate().model_dump(mode="json"), mine.counts()
+        doc["result_sha256"] = mine.result_sha256()
+
+    forged = tmp_path / "forged-src"
+    shutil.copytree(out, forged)
+    version = forged / "adult-income" / "1" / "report.json"
+    doc = json.loads(version.read_text())
+    all_pass(doc)
+    version.write_text(json.dumps(doc, indent=2))
+    edited = _resign(forged, tmp_path / "forged", private)
+    assert run_cli("verify", edited, "--key", public).code == 0
+    res = run_cli("verify", edited, "--key", public, "--reproduce")
+    said = " ".join(res.out.split())
+    assert (
+        res.code == 1
+        and "adult-income/1/report.json: not model_version:adult-income/1's part of the fleet's result" in said
+    ), said

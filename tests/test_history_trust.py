@@ -318,3 +318,73 @@ def test_content_changed_while_the_audit_runs_stays_found_after_the_append(
     assert not verified.ok and "entry 1 (audit" in verified.problems[0] and "no longer hashes" in verified.problems[0]
     with pytest.raises(HistoryError, match="no longer hashes"):
         History.open(url).entries()
+
+
+def test_two_overlapping_audits_never_move_the_witness_back(tmp_path: Path, demo_keys) -> None:
+    from ailm.history.witness import keep_head, read
+
+    private, public = demo_keys
+    witness = tmp_path / "head.json"
+    assert keep_head(witness, 5, "b" * 64, load_private(private))  # the later-recorded audit writes first
+    assert not keep_head(witness, 4, "a" * 64, load_private(private))  # the earlier one, late: kept
+    assert read(witness, [load_public(public)]).seq == 5
+
+
+def test_a_head_file_cannot_stand_in_for_the_head_of_a_history_cut_back_to_it(
+    demo_copy: Path, tmp_path: Path, run_cli, demo_keys
+) -> None:
+    """A head file anyone can read (an uploaded artifact) is signed over another message than the database's
+    head: copied into the head row of a history cut back to it, it does not verify."""
+    private, public = demo_keys
+    db, head = tmp_path / "h.db", tmp_path / "head.json"
+    cfg = demo_copy / "ailm.yaml"
+    common = ("--config", cfg, "--as-of", "2026-11-23", "--format", "json", "--history", db, "--horizon", "0",
+              "--key", private, "--witness", head)  # fmt: skip
+    assert run_cli("audit", *common, "--out", tmp_path / "a").code == 1
+    kept = json.loads(head.read_text())
+    assert run_cli("audit", *common, "--out", tmp_path / "b").code == 1
+    url = f"sqlite:///{db}"
+    last = _sql(url, "SELECT audit_id FROM ailm_history_entries WHERE seq = 2")[0][0]
+    _sql(
+        url,
+        "DELETE FROM ailm_history_results WHERE audit_id = :a",
+        "DELETE FROM ailm_history_entries WHERE seq = 2",
+        a=last,
+    )
+    _sql(url, "UPDATE ailm_history_head SET seq = :s, entry_sha256 = :e, key_id = :k, signature = :g",
+         s=kept["seq"], e=kept["entry_sha256"], k=kept["signer"], g=kept["signature"])  # fmt: skip
+    res = run_cli("history", "verify", "--history", db, "--key", public)
+    assert res.code == 1 and "the head's signature does not verify" in " ".join(res.err.split())
+
+
+def test_rows_written_by_hand_are_named_never_an_internal_error(
+    tmp_path: Path, demo_run: Any, demo_keys, run_cli
+) -> None:
+    private, public = demo_keys
+    db = tmp_path / "h.db"
+    url = f"sqlite:///{db}"
+    _record(History.open(url), demo_run, load_private(private), n=2)
+    _sql(url, "UPDATE ailm_history_head SET key_id = 'deadbeefdeadbeefdeadbeef'")
+    res = run_cli("history", "verify", "--history", db, "--key", public)
+    assert res.code == 0 and "deadbeef" not in res.out  # the key the signatures verified with is shown, not the row's
+    _sql(url, "UPDATE ailm_history_head SET seq = '3abc'")
+    res = run_cli("history", "verify", "--history", db, "--key", public)
+    said = " ".join(res.err.split())
+    assert res.code == 1 and "its rows hold a value of the wrong type" in said and "internal error" not in said, said
+    _sql(url, "INSERT INTO ailm_history_version (version_num) VALUES ('0001')")
+    res = run_cli("history", "verify", "--history", db, "--key", public)
+    said = " ".join(res.err.split())
+    assert res.code == 2 and "its schema version cannot be read" in said and "internal error" not in said, said
+
+
+def test_a_reader_given_the_key_does_not_show_a_wiped_history_as_an_empty_past(
+    tmp_path: Path, demo_run: Any, demo_keys, run_cli
+) -> None:
+    private, public = demo_keys
+    db = tmp_path / "h.db"
+    url = f"sqlite:///{db}"
+    _record(History.open(url), demo_run, load_private(private), n=1)
+    _sql(url, "DELETE FROM ailm_history_results", "DELETE FROM ailm_history_entries", "DELETE FROM ailm_history_head")
+    assert run_cli("history", "list", "--history", db).code == 0  # no key: the chain alone, and it is empty
+    res = run_cli("history", "list", "--history", db, "--key", public)
+    assert res.code == 2 and "the history is empty" in " ".join(res.err.split())

@@ -258,12 +258,11 @@ def audit(
     if history is not None:
         out.print(f"Recorded in the history {history.shown} as entry {entry.seq}")
         if witness_path is not None:
-            from ailm.fsutil import write_atomic
             from ailm.history import HistoryError
-            from ailm.history.witness import head_file
+            from ailm.history.witness import keep_head
 
             try:
-                write_atomic(witness_path, head_file(entry.seq, entry.entry_sha256, signer))
+                kept = keep_head(witness_path, entry.seq, entry.entry_sha256, signer)
             except OSError as exc:
                 raise HistoryError(
                     f"--witness {witness_path}: the audit is recorded (entry {entry.seq}) and published, but the "
@@ -271,7 +270,10 @@ def audit(
                     "history ahead of it, which it accepts, but a rollback to before this audit goes unseen until "
                     "the witness is rewritten"
                 ) from None
-            out.print(f"Wrote the history's new head to the witness {witness_path}")
+            if kept:
+                out.print(f"Wrote the history's new head to the witness {witness_path}")
+            else:
+                out.print(f"The witness {witness_path} names a later entry (another audit's): kept it")
     print_summary(run.result)
     out.print(f"\nWrote {len(files)} files to {out_dir}/: {', '.join(sorted(files))}")
     gate = run.result.gate()

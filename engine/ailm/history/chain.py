@@ -155,7 +155,20 @@ def _entry_problem(e: Any, prev: str, expected_seq: int, rows: set[tuple[str, ..
     return None
 
 
-def check(
+def check(entries: Sequence[Any], results: Iterable[Any], head: Any, **kw: Any) -> Verification:
+    """:func:`_check`; a row that holds a value of the wrong type (NULL, text where a number goes: the history was
+    written by hand) is a problem named as such, never an internal error and never a pass."""
+    try:
+        return _check(entries, results, head, **kw)
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError) as exc:
+        out = Verification(entries=len(entries))
+        out.problems.append(
+            f"its rows hold a value of the wrong type ({type(exc).__name__}: {exc}): the history was written by hand"
+        )
+        return out
+
+
+def _check(
     entries: Sequence[Any],
     results: Iterable[Any],
     head: Any,
@@ -242,7 +255,8 @@ def check(
         elif signed_by(head.signature, head_message(head.seq, head.entry_sha256), trusted) is None:
             out.problems.append(f"the head's signature does not verify with key {key_id(trusted[0])[:16]}")
         if out.ok:
-            out.signature = f"valid on every entry and the head, key {head.key_id[:16]}" if head else "none to check"
+            shown = ", ".join(key_id(k)[:16] for k in trusted)
+            out.signature = f"valid on every entry and the head, key {shown}" if head else "none to check"
     else:
         signed = [e for e in entries if e.signature]
         late = [s for s in out.unsigned if signed and s > signed[0].seq]
@@ -251,9 +265,9 @@ def check(
                 f"entries {_ranges(late)} are not signed, but entry {signed[0].seq} before them is: they were "
                 "appended without the key"
             )
-        keys = sorted({e.signer[:16] for e in signed})
+        keys = sorted({str(e.signer)[:16] for e in signed})
         out.signature = (
-            f"not checked (signed by key {', '.join(keys)})" if signed and not out.unsigned
+            f"not checked (the rows name key {', '.join(keys)}; --key checks them)" if signed and not out.unsigned
             else "unsigned" if not signed
             else f"not checked ({len(signed)} signed, {len(out.unsigned)} unsigned)"
         )  # fmt: skip

@@ -174,8 +174,13 @@ class History:
             raise error from None
 
     def _migrate(self, *, write: bool) -> None:
+        from alembic.util import CommandError
+
         with _MIGRATING:  # Alembic's command context is module-global: one migration at a time in a process
-            self._migrate_locked(write=write)
+            try:
+                self._migrate_locked(write=write)
+            except CommandError as exc:  # e.g. two rows in the version table: written by hand
+                raise HistoryError(f"history {self.shown}: its schema version cannot be read: {exc}") from None
 
     def _at_head(self) -> bool:
         """The schema is at this ailm's newest revision, read with one query (Alembic costs 0.3 s to import)."""
@@ -377,7 +382,8 @@ class History:
     def _checked(self) -> list[Any]:
         with self._connect() as conn:
             entries, results, head, _ = self._load(conn)
-        found = check(entries, results, head, trusted=self.trusted, empty_ok=True)
+        # with a key, an empty history is not shown as an empty past: a wiped one looks the same
+        found = check(entries, results, head, trusted=self.trusted, empty_ok=self.trusted is None)
         if not found.ok:
             raise self.refuse(found)
         return entries

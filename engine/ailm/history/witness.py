@@ -17,9 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from ailm.canonical import loads_unique, sha256_bytes
-from ailm.history.chain import Position, head_message, signed_by
+from ailm.history.chain import Position, signed_by
 
 HEAD_SCHEMA = "ailm.history-head/v1"
+
+
+def witness_message(seq: int, entry_sha256: str) -> bytes:
+    """What a head file's signature is over. Not the database head's message: a head file that someone can read
+    (an uploaded artifact) must not be copied into the head row of a history cut back to it."""
+    return f"ailm-history-witness/v1\n{seq}\n{entry_sha256}".encode()
 
 
 class WitnessError(Exception):
@@ -54,7 +60,7 @@ def read(path: Path, trusted: list[Any] | None) -> Position:
             raise WitnessError(f"witness {file}: seq must be a whole number and entry_sha256 64 hex characters")
         if trusted is not None:
             sig = doc.get("signature")
-            if not isinstance(sig, str) or not sig or signed_by(sig, head_message(seq, sha), trusted) is None:
+            if not isinstance(sig, str) or not sig or signed_by(sig, witness_message(seq, sha), trusted) is None:
                 raise WitnessError(f"witness {file}: its signature does not verify with a trusted key")
         return Position(seq, sha, f"witness {file}")
     if "payloadType" in doc:
@@ -93,5 +99,31 @@ def head_file(seq: int, entry_sha256: str, key: Any) -> bytes:
     doc: dict[str, Any] = {"schema": HEAD_SCHEMA, "seq": seq, "entry_sha256": entry_sha256}
     if key is not None:
         doc["signer"] = key_id(key.public_key())
-        doc["signature"] = base64.b64encode(sign(key, head_message(seq, entry_sha256))).decode("ascii")
+        doc["signature"] = base64.b64encode(sign(key, witness_message(seq, entry_sha256))).decode("ascii")
     return (json.dumps(doc, indent=2) + "\n").encode("utf-8")
+
+
+def keep_head(path: Path, seq: int, entry_sha256: str, key: Any) -> bool:
+    """Rewrite the head file with entry ``seq``, unless it already names a later one: two audits that overlap
+    must not move the witness back (the later-recorded entry would then be lost to a rollback unseen). One
+    writer at a time (a lock beside the file). True when written."""
+    import fcntl
+    import os
+
+    from ailm.fsutil import write_atomic
+
+    fd = os.open(path.parent / f".{path.name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if path.exists():
+            try:
+                doc = loads_unique(path.read_bytes())
+            except ValueError:
+                doc = None
+            held = doc.get("seq") if isinstance(doc, dict) else None
+            if isinstance(held, int) and not isinstance(held, bool) and held > seq:
+                return False
+        write_atomic(path, head_file(seq, entry_sha256, key))
+        return True
+    finally:
+        os.close(fd)

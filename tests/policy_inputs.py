@@ -155,6 +155,7 @@ def generative_measured() -> dict[str, Any]:
         _tool_record("inspect_eval", f"inspect:{task}:E{i}", {
             "task": task, "model_version": "1", "status": "success", "error": None,
             "created_at": "2026-11-01T10:00:00Z", "total_samples": n, "completed_samples": n,
+            "complete": True, "incomplete": [],  # what the collector records of a run over the whole dataset
             "results": [{"task": task, "scorer": "match", "metric": "acc", "names": ["match/acc", "acc"],
                          "value": value, "stderr": stderr, "samples": n}],
         })
@@ -163,7 +164,7 @@ def generative_measured() -> dict[str, Any]:
     ]  # fmt: skip
     ev["lm_eval_run"] = [_tool_record("lm_eval_run", "lm_eval:results_1", {
         "lm_eval_version": "0.4.13", "model_version": "1", "ran_at": "2026-11-02T10:00:00Z",
-        "tasks": [{"task": "arc_easy", "samples": 2376, "metrics": [
+        "tasks": [{"task": "arc_easy", "samples": 2376, "complete": True, "incomplete": [], "metrics": [
             {"metric": "acc", "filter": "none", "names": ["acc,none", "acc"], "value": 0.71, "stderr": 0.009}]}],
     })]  # fmt: skip
     ev["garak_run"] = [_tool_record("garak_run", "garak:r1", {

@@ -123,6 +123,13 @@ deny contains {"msg": msg, "evidence": [plan.id, run.id, perf.id]} if {
 	msg := sprintf("%s logged by run %s as %s disagrees with ailm's measurement %s (%s), by more than %s", [m.metric, run_name, lib.fmt(claim), lib.fmt(value), measured_on(m), lib.fmt(lib.thresholds.measured_tolerance)])
 }
 
+deny contains {"msg": lib.not_a_number(sprintf("the value ailm measured for %s (%s)", [m.metric, perf.id]), v), "evidence": [plan.id, perf.id]} if {
+	some m in metrics
+	lib.get(measured(m), "status") == "measured"
+	v := lib.get(measured(m), "value")
+	not is_number(v)
+}
+
 deny contains {"msg": lib.not_a_number(sprintf("%s logged by run %s", [m.metric, run_name]), claim), "evidence": [plan.id, run.id]} if {
 	some m in metrics
 	claim := logged(m)

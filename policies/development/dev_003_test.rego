@@ -67,6 +67,12 @@ test_fail_a_measured_value_of_the_wrong_type if {
 	startswith(f.msg, "test_recall = 0.95 is logged by run r, not measured")
 }
 
+test_fail_a_measured_value_of_the_wrong_type_names_the_field if {
+	some f in dev_003.deny with input as inp(0.95, {"status": "measured", "value": "0.95", "ci": null})
+	f.msg == "the value ailm measured for test_recall (perf1) is \"0.95\" (a string), not a number"
+	f.evidence == ["plan1", "perf1"]
+}
+
 test_fail_a_logged_value_of_the_wrong_type if {
 	some f in dev_003.deny with input as inp("0.95", measurement(0.75))
 	f.msg == "test_recall logged by run r is \"0.95\" (a string), not a number"

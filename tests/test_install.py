@@ -149,8 +149,11 @@ def test_installed_wheel_tests_its_library_audits_signs_and_verifies(
     assert keys.returncode == 0, keys.stderr
     config = demo_root / "evidence" / "demo" / "ailm.yaml"
     audit = _venv_run(venv, work, "ailm", "audit", "--config", str(config), "--out", "out", "--as-of", "2026-11-23",
-                      "--key", "keys/ailm.key", "--format", "json,html,pdf")  # fmt: skip
+                      "--key", "keys/ailm.key", "--format", "json,html,pdf", "--history", "history.db")  # fmt: skip
     assert audit.returncode == 1, audit.stdout[-2000:] + audit.stderr[-2000:]  # the demo's honest verdict
+    # its own history (the demo's is signed by the tests' key): the packaged migrations made it, its key signed it
+    chained = _venv_run(venv, work, "ailm", "history", "verify", "--history", "history.db", "--key", "keys/ailm.pub")
+    assert chained.returncode == 0 and "1 entries, chain intact" in chained.stdout, chained.stdout + chained.stderr
     report = json.loads((work / "out" / "report.json").read_text())
     assert report["gate"]["verdict"] == "non_compliant"
     assert len(report["results"]) == len(ids)

@@ -93,6 +93,7 @@ bench: $(STAMP) ## Run the benchmarks and record results under bench/results/
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/lineage.py
 	$(BIN)/python bench/fleet.py
+	$(BIN)/python bench/history.py
 
 clean: ## Remove the demo's scratch store, outputs and caches (not .venv)
 	rm -rf .ailm/demo out .pytest_cache .mypy_cache .ruff_cache

@@ -56,6 +56,7 @@ def _grow(result: Any, evidence: Any, key: Any, sizes: tuple[int, ...], folder: 
     db = folder / f"h-{len(result.subjects)}.db"
     url = f"sqlite:///{db}"
     filler = History.open(url)  # the history up to each size, written by one process (cheaper than audits)
+    filler.preflight(key)
     rows, recorded = [], 0
     for size in sizes:
         while recorded < size - 1:
@@ -71,6 +72,7 @@ def _grow(result: Any, evidence: Any, key: Any, sizes: tuple[int, ...], folder: 
         write = time.perf_counter() - t
         recorded += 1
         filler = History.open(url)
+        filler.preflight(key)
         t = time.perf_counter()
         verified = history.verify(key.public_key())
         check = time.perf_counter() - t

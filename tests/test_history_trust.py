@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy import create_engine, text
 from ailm.canonical import sha256_bytes, sha256_json
 from ailm.history import History, HistoryError
 from ailm.signing import load_private, load_public
+from test_history import _record
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,15 +34,6 @@ def demo_run(demo_root: Path) -> Any:
 
     as_of = datetime(2026, 11, 23, tzinfo=UTC)
     return run_audit(AuditOptions(config_path=demo_root / "evidence" / "demo" / "ailm.yaml", as_of=as_of))
-
-
-def _record(history: History, run: Any, key: Any, n: int) -> list[str]:
-    ids = []
-    for _ in range(n):
-        result = run.result.model_copy(update={"audit_id": str(uuid.uuid4())})
-        history.record(result, run.evidence, key=key)
-        ids.append(result.audit_id)
-    return ids
 
 
 def _sql(url: str, *statements: str, **params: Any) -> list[Any]:

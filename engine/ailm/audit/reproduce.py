@@ -24,7 +24,8 @@ from pydantic import ValidationError
 from ailm.canonical import loads_unique, sha256_json
 from ailm.config import SubjectSelector
 from ailm.errors import InputError
-from ailm.evidence.model import EvidenceSet, PolicyInput
+from ailm.evidence.model import Evidence, EvidenceSet, PolicyInput
+from ailm.lineage import LineageGraph
 from ailm.policy import Decision, Evaluator, PolicySet, load_policies
 from ailm.policy import create as create_evaluator
 from ailm.result import AuditResult, ControlResult, Status, Waiver
@@ -80,15 +81,14 @@ def _decided_with(folder: Path) -> tuple[dict[str, Any], list[Waiver], list[Subj
         ) from None
 
 
-def _chosen_differences(evidence: EvidenceSet, selectors: list[SubjectSelector], result: AuditResult) -> list[str]:
+def _chosen_differences(graph: LineageGraph, selectors: list[SubjectSelector], result: AuditResult) -> list[str]:
     """The versions the signed selectors choose from evidence.json at the audit clock must be the report's: a
     version left out of the report (and of inputs.json) is not a smaller audit that reproduces."""
     from ailm.audit.runner import choose_subjects
-    from ailm.lineage import LineageGraph
 
     try:
         chosen = choose_subjects(
-            LineageGraph.build(evidence), selectors, result.as_of, [],
+            graph, selectors, result.as_of, [],
             where=lambda i: f"decided_with.subjects[{i}]", source="evidence.json",
         )  # fmt: skip
     except InputError as exc:
@@ -167,14 +167,16 @@ def _decisions(result: AuditResult) -> list[Any]:
     )
 
 
-def _input_differences(raw: Any, pinput: PolicyInput, evidence: EvidenceSet, result: AuditResult) -> list[str]:
-    """What makes a recorded input other than the one evidence.json gives and the report judged."""
+def _input_differences(
+    raw: Any, pinput: PolicyInput, graph: LineageGraph, records: dict[str, Evidence], result: AuditResult
+) -> list[str]:
+    """What makes a recorded input other than the one evidence.json gives (its ``records`` by id, and the
+    lineage ``graph`` built from it) and the report judged."""
     from ailm.evidence.model import _content
-    from ailm.lineage import LineageGraph, build_input
+    from ailm.lineage import build_input
 
     subject = pinput.subject.id
     out: list[str] = []
-    records = {r.id: r for r in evidence.records}
     for role, views in sorted(pinput.evidence.items()):
         for view in views if isinstance(views, list) else [views]:
             record = records.get(view.id)
@@ -197,7 +199,7 @@ def _input_differences(raw: Any, pinput: PolicyInput, evidence: EvidenceSet, res
     if not out:
         many = {role for role, views in pinput.evidence.items() if isinstance(views, list)}
         try:
-            again = build_input(LineageGraph.build(evidence), subject, pinput.as_of, many=many)
+            again = build_input(graph, subject, pinput.as_of, many=many)
         except InputError as exc:
             return [f"the input of {subject}: evidence.json does not give it: {exc}"]
         if sha256_json(again.model_dump(mode="json")) != sha256_json(raw):
@@ -231,7 +233,9 @@ def reproduce(
         )
     thresholds, waivers, selectors = _decided_with(folder)
     out = Reproduction()
-    out.differences.extend(_chosen_differences(evidence, selectors, result))
+    graph = LineageGraph.build(evidence)  # once: what the selectors choose from, and every input is built from
+    records = {r.id: r for r in evidence.records}
+    out.differences.extend(_chosen_differences(graph, selectors, result))
     out.differences.extend(_threshold_problems(policies, thresholds))
     if thresholds != result.thresholds:
         out.differences.append("report.json's thresholds are not the ones the audit signed as decided with")
@@ -255,7 +259,7 @@ def reproduce(
                 f"the input of {pinput.subject.id} was judged as of {pinput.as_of.isoformat()}, the report says "
                 f"{result.as_of.isoformat()}"
             )
-        out.differences.extend(_input_differences(raw, pinput, evidence, result))
+        out.differences.extend(_input_differences(raw, pinput, graph, records, result))
     reported = {s.id for s in result.subjects}
     for subject in sorted(reported ^ set(by_subject)):
         where = "inputs.json records no input" if subject in reported else "the report has no subject"

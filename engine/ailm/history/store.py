@@ -263,11 +263,11 @@ class History:
             entries = list(conn.execute(select(Entry).order_by(Entry.seq)))
             return entries, conn.execute(_ROWS).all(), head, None
         entries = list(conn.execute(select(*(getattr(Entry, c) for c in LIGHT)).order_by(Entry.seq)))
-        other = [e.seq for e in entries if light(e) not in known]
+        other = {e.seq for e in entries if light(e) not in known}
         if other:
             whole = {e.seq: e for e in conn.execute(select(Entry).where(Entry.seq.in_(other)))}
             entries = [whole.get(e.seq, e) for e in entries]
-        audits = [e.audit_id for e in entries if e.seq in set(other)]
+        audits = [e.audit_id for e in entries if e.seq in other]
         results = conn.execute(_ROWS.where(ResultRow.audit_id.in_(audits))).all() if audits else []
         named = {r[0] for r in conn.execute(select(ResultRow.audit_id).distinct())}
         return entries, results, head, named

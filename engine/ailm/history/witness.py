@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from ailm.canonical import loads_unique, sha256_bytes
 from ailm.history.chain import Position, signed_by
@@ -32,11 +32,11 @@ class WitnessError(Exception):
     """A witness that cannot be read or does not hold: the caller turns it into a HistoryError (exit 2)."""
 
 
-def _int(value: Any) -> bool:
+def _int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _sha(value: Any) -> bool:
+def _sha(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
@@ -56,7 +56,7 @@ def read(path: Path, trusted: list[Any] | None) -> Position:
         raise WitnessError(f"witness {file}: neither an attestation nor a history head file")
     if doc.get("schema") == HEAD_SCHEMA:
         seq, sha = doc.get("seq"), doc.get("entry_sha256")
-        if not isinstance(seq, int) or not isinstance(sha, str) or not _int(seq) or not _sha(sha):
+        if not _int(seq) or not _sha(sha):
             raise WitnessError(f"witness {file}: seq must be a whole number and entry_sha256 64 hex characters")
         if trusted is not None:
             sig = doc.get("signature")
@@ -81,12 +81,7 @@ def read(path: Path, trusted: list[Any] | None) -> Position:
                 "or by an ailm from before attestations named it)"
             )
         seq, sha = after.get("seq"), after.get("entry_sha256")
-        if (
-            not isinstance(seq, int)
-            or not isinstance(sha, str)
-            or not _int(seq)
-            or not (_sha(sha) or (seq == 0 and sha == ""))
-        ):
+        if not _int(seq) or not isinstance(sha, str) or not (_sha(sha) or (seq == 0 and sha == "")):
             raise WitnessError(f"witness {file}: predicate.history.after must name an entry (seq, entry_sha256)")
         return Position(seq, sha, f"witness {file}", attestation=sha256_bytes(raw))
     raise WitnessError(f"witness {file}: neither an attestation nor a history head file ({HEAD_SCHEMA})")
@@ -121,7 +116,7 @@ def keep_head(path: Path, seq: int, entry_sha256: str, key: Any) -> bool:
             except ValueError:
                 doc = None
             held = doc.get("seq") if isinstance(doc, dict) else None
-            if isinstance(held, int) and not isinstance(held, bool) and held > seq:
+            if _int(held) and held > seq:
                 return False
         write_atomic(path, head_file(seq, entry_sha256, key))
         return True
